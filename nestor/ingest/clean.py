@@ -1,0 +1,179 @@
+"""Cleaning of scraped article text, line by line.
+
+The method is general, not a list of strings from particular articles:
+
+* **cues** (``boilerplate.yaml``): features of web chrome (navigation, media widgets, prompts,
+  error pages). A cue only removes a *short* line (≤ ``SHORT_WORDS`` words) so that prose that
+  happens to mention "newsletter" survives;
+* **error blocks**: an error cue ("Page not found") drops its line and every line after it that
+  is not long prose, and everything after it when it sits in the last part of the page;
+* **metadata lines**: a line that is only a date/time (a timestamp such as "June 6, 2012 • 7:37AM")
+  or a byline ("By Jane Doe") near the top is moved to metadata, not kept as body text;
+* **repetition**: a short line seen earlier in the same document (a headline repeated by the
+  template) is dropped;
+* **prefix labels** ("Free to read:", "Exclusive:") are stripped and kept as a label;
+* a plain-text file's first line is its title when it looks like one (short, no final period).
+
+Every dropped line is reported with its reason so that ``nestor show --dropped`` can explain.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+SHORT_WORDS = 12
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙*\-–—]|\d{1,2}[.)])\s+")
+_BYLINE = re.compile(r"^(?:by|written by|author:|reporting by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
+                     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$", re.I)
+_WIRE = re.compile(r"^(?:[A-Z][A-Z .'-]{1,30},?\s*)?(?:\(?(AP|AFP|Reuters|Xinhua|TASS|Tass|RIA|Bloomberg|UPI|dpa)\)?)\s*[-–—:]\s+")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE_PATTERNS = [
+    re.compile(rf"\b(?P<m>{_MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)\b"),
+]
+_TIME_WORDS = re.compile(
+    rf"\b(?:{_MONTHS}|\d{{1,2}}(?:st|nd|rd|th)?|(?:19|20)\d\d|\d{{1,2}}[:.]\d\d(?:\s*[ap]\.?m\.?)?|[ap]m|"
+    r"gmt|utc|est|edt|msk|cst|bst|cet|updated|published|posted|last|on|at|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b|[•|,/:\-–—.]", re.I)
+_MONTH_NUM = {name: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+     ("nov", "november"), ("dec", "december")], start=1) for name in names}
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, list[re.Pattern[str]]]:
+    data = yaml.safe_load(resources.files("nestor.ingest").joinpath("boilerplate.yaml").read_text("utf-8"))
+    return {k: [re.compile(p, re.I) for p in v] for k, v in data.items()}
+
+
+@dataclass
+class Cleaned:
+    text: str
+    title: str | None = None
+    date: date | None = None
+    date_evidence: str | None = None
+    byline: str | None = None
+    label: str | None = None
+    dropped: list[tuple[str, str]] = field(default_factory=list)   # (line, reason)
+
+
+def normalize_line(line: str) -> str:
+    line = unicodedata.normalize("NFC", line)
+    line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\u200d")
+    return _WS.sub(" ", line).strip()
+
+
+def find_date(text: str) -> tuple[date, str] | None:
+    """First explicit calendar date (month name or ISO) in ``text``: (date, matched text)."""
+    for pat in _DATE_PATTERNS:
+        mt = pat.search(text)
+        if not mt:
+            continue
+        g = mt.groupdict()
+        month = int(g["mn"]) if g.get("mn") else _MONTH_NUM.get(g["m"].lower().rstrip("."))
+        try:
+            return date(int(g["y"]), int(month or 0), int(g["d"])), mt.group(0)
+        except ValueError:
+            continue
+    return None
+
+
+def _is_timestamp_line(line: str) -> tuple[date, str] | None:
+    found = find_date(line)
+    if not found:
+        return None
+    rest = _TIME_WORDS.sub(" ", line)
+    return found if len(rest.split()) <= 1 else None
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _looks_like_title(line: str) -> bool:
+    n = _words(line)
+    return 2 <= n <= 30 and not line.endswith((".", ":", ";", ",")) and not line.startswith(("“", '"'))
+
+
+def clean_text(raw: str, title_hint: str | None = None, max_line_chars: int = 100_000,
+               take_title: bool = True) -> Cleaned:
+    """Clean scraped text. ``title_hint`` is a title from metadata (HTML/JSON), if any."""
+    cues = _cues()
+    lines = [normalize_line(x[:max_line_chars]) for x in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    out = Cleaned(text="")
+    kept: list[str] = []
+    seen_short: set[str] = set()
+    nonempty = [i for i, x in enumerate(lines) if x]
+    tail_from = nonempty[int(len(nonempty) * 0.6)] if nonempty else 0
+    in_error = False
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        words = _words(line)
+        low = line.lower()
+        if in_error:
+            if words <= 40 or i >= tail_from:
+                out.dropped.append((line, "error_block"))
+                continue
+            in_error = False
+        if words <= SHORT_WORDS and any(p.search(low) for p in cues["error"]):
+            out.dropped.append((line, "error_block"))
+            in_error = True
+            continue
+        if words <= SHORT_WORDS and any(p.search(low) for p in cues["line"]):
+            out.dropped.append((line, "navigation"))
+            continue
+        for p in cues["prefix"]:
+            mt = p.match(line)
+            if mt and words > 3:
+                out.label = out.label or mt.group(0).strip(" :|")
+                line = line[mt.end():].strip()
+                break
+        if len(kept) < 6 and words <= 20:
+            ts = _is_timestamp_line(line)
+            if ts:
+                if out.date is None:
+                    out.date, out.date_evidence = ts[0], line
+                out.dropped.append((line, "timestamp"))
+                continue
+            if _BYLINE.match(line):
+                out.byline = out.byline or re.sub(r"^(?:by|written by|author:|reporting by)\s+", "", line, flags=re.I)
+                out.dropped.append((line, "byline"))
+                continue
+        mt = _WIRE.match(line)
+        if mt and len(kept) < 8:
+            out.byline = out.byline or mt.group(1)
+            line = line[mt.end():]
+        line = _BULLET.sub("", line)
+        key = line.lower()
+        if words <= 30 and key in seen_short:
+            out.dropped.append((line, "repeated"))
+            continue
+        if words <= 30:
+            seen_short.add(key)
+        kept.append(line)
+    if title_hint:
+        out.title = normalize_line(title_hint)
+        for p in cues["prefix"]:
+            mt = p.match(out.title)
+            if mt:
+                out.label = out.label or mt.group(0).strip(" :|")
+                out.title = out.title[mt.end():].strip()
+        # a body that starts with the title again: keep one copy, as the first paragraph
+        if kept and kept[0].lower() == out.title.lower():
+            kept = kept[1:]
+        kept.insert(0, out.title) if out.title else None
+    elif take_title and kept and _looks_like_title(kept[0]):
+        out.title = kept[0]
+    out.text = "\n\n".join(kept)
+    return out

@@ -1,0 +1,61 @@
+"""Bytes to text: binary detection, BOMs, UTF-8 first, then charset detection."""
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+
+class DecodeError(ValueError):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 8 KB (text never has them)."""
+    head = data[:8192]
+    if not head:
+        return False
+    if any(head.startswith(b) for b, _ in _BOMS[1:]):
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return ctrl / len(head) > 0.05
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding). Raises DecodeError(reason=binary|undecodable)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    if looks_binary(data):
+        raise DecodeError("binary", "binary content (NUL or control bytes)")
+    if declared:
+        try:
+            return data.decode(declared), declared.lower()
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:2_000_000]).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("undecodable", "no text encoding fits the bytes")
+    text = data.decode(best.encoding, errors="replace")
+    # A detector always finds *some* single-byte codec; reject results that are mostly
+    # replacement or control characters.
+    bad = sum(1 for ch in text[:20000] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t"))
+    if bad > 0.02 * min(len(text), 20000):
+        raise DecodeError("undecodable", f"bytes do not decode cleanly (best guess {best.encoding})")
+    return text, best.encoding

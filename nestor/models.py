@@ -1,0 +1,212 @@
+"""The records (nouns) of nestor, as plain frozen-ish dataclasses.
+
+Every record that comes from text points into its article by character offsets
+(``start``/``end`` into ``Article.text``; ``sent_start``/``sent_end`` for the evidence sentence)
+rather than carrying copies around; ``evidence`` text is materialised only at the edges (store,
+exports) for convenience.
+
+The store's tables are generated from these classes (see :mod:`nestor.store`), so adding a field
+here adds a column there; keep field types to ``str``, ``int``, ``float``, ``bool``, ``date``,
+``list[str]`` and their optionals.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+import datetime as dt
+
+
+def content_id(text: str) -> str:
+    """Article id: first 16 hex digits of the SHA-256 of the cleaned text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def record_id(*parts: object) -> str:
+    """Stable id of a derived record from its defining parts."""
+    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return h[:16]
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    source: str = ""                 # publisher / host / file folder
+    path: str = ""                   # file (and member / line) it came from
+    url: str | None = None
+    title: str | None = None
+    title_source: str = "unknown"    # metadata | text | unknown
+    published: dt.date | None = None
+    date_source: str = "unknown"     # metadata | text | estimated | unknown
+    date_confidence: float | None = None
+    date_evidence: str | None = None
+    byline: str | None = None
+    language: str = "en"
+    status: str = "ok"               # ok | duplicate | non_english | too_long
+    duplicate_of: str | None = None
+    n_chars: int = 0
+    n_words: int = 0
+    truncated: bool = False          # cut to Settings.max_article_chars
+    reader: str = "txt"              # txt | html | jsonl | warc
+
+
+@dataclass
+class Skip:
+    """A document that could not be used, with a typed reason (see ingest.REASONS)."""
+
+    path: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class Sentence:
+    article_id: str
+    idx: int
+    start: int
+    end: int
+
+
+@dataclass
+class Entity:
+    """A spaCy named entity."""
+
+    article_id: str
+    sent_idx: int
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass
+class Mention:
+    """A span resolved to an actor (or kept uncoded with ``actor_id`` None)."""
+
+    article_id: str
+    sent_idx: int
+    start: int
+    end: int
+    text: str
+    actor_id: str | None             # canonical id: "RUS", "RUS:GOV", "person:vladimir-putin", "org:SCO"
+    actor_name: str | None = None
+    kind: str | None = None          # state | person | organisation | igo | group | unknown
+    country: str | None = None       # ISO alpha-3 (or IGO code)
+    sector: str | None = None        # GOV, MIL, BUS, MED, IGO, ...
+    code: str | None = None          # CAMEO-style actor code, e.g. RUSGOV
+    how: str = "ner"                 # kb | metonym | demonym | role | pronoun | group | coref | uncoded
+    members: list[str] = field(default_factory=list)   # actor ids for group mentions ("the two leaders")
+    confidence: float = 1.0
+
+
+@dataclass
+class TimeExpr:
+    article_id: str
+    sent_idx: int
+    start: int
+    end: int
+    text: str
+    value: dt.date | None               # first day covered
+    end_value: dt.date | None = None    # last day covered (ranges, months, years)
+    precision: str = "day"           # day | month | year | range | unknown
+    kind: str = "absolute"           # absolute | relative | weekday | duration | range
+    anchor: dt.date | None = None       # the reference date it was resolved against
+
+
+@dataclass
+class Event:
+    id: str
+    article_id: str
+    sent_idx: int
+    sent_start: int
+    sent_end: int
+    trigger_start: int
+    trigger_end: int
+    trigger: str
+    event_type: str                  # PLOVER 2.0 category
+    mode: str | None = None
+    context: str | None = None
+    cameo: str | None = None
+    quad_class: int | None = None    # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
+    intensity: float | None = None   # PLOVER/Goldstein-style, -10..10
+    source_id: str | None = None
+    source_code: str | None = None   # country / IGO code
+    source_sector: str | None = None
+    source_text: str | None = None
+    target_id: str | None = None
+    target_code: str | None = None
+    target_sector: str | None = None
+    target_text: str | None = None
+    negated: bool = False
+    modality: str = "asserted"       # asserted | planned | pledged | hypothetical | conditional | denied | reported
+    speaker_id: str | None = None
+    speaker_text: str | None = None
+    location: str | None = None
+    date: dt.date | None = None
+    date_end: dt.date | None = None
+    date_precision: str | None = None
+    date_source: str | None = None   # text | publication | estimated_publication | unknown
+    confidence: float = 0.5
+    evidence: str = ""
+
+
+@dataclass
+class Claim:
+    id: str
+    article_id: str
+    sent_idx: int
+    sent_start: int
+    sent_end: int
+    start: int
+    end: int
+    text: str                         # the quantity as written: "$108 billion"
+    value: float | None
+    unit: str                         # currency code, "percent", "count", ...
+    measure: str | None = None        # bilateral_trade, investment, stake, agreements_signed, meetings, ...
+    qualifier: str | None = None      # over | under | about | exactly | up_to
+    actors: list[str] = field(default_factory=list)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_text: str | None = None
+    status: str = "achieved"          # achieved | target | forecast | pace | record
+    speaker_id: str | None = None
+    speaker_text: str | None = None
+    event_id: str | None = None
+    refers_to: str | None = None      # another claim's id ("exceeded this mark")
+    confidence: float = 0.5
+    evidence: str = ""
+
+
+@dataclass
+class Accord:
+    id: str
+    article_id: str
+    sent_idx: int
+    sent_start: int
+    sent_end: int
+    start: int
+    end: int
+    title: str
+    doc_type: str                     # joint_statement | agreement | contract | memorandum | treaty | set | ...
+    parties: list[str] = field(default_factory=list)
+    domain: str | None = None         # energy, finance, military, technology, media, trade, ...
+    count: int | None = None          # for "a set of 20 agreements"
+    date: dt.date | None = None
+    event_id: str | None = None
+    confidence: float = 0.5
+    evidence: str = ""
+
+
+@dataclass
+class ArticleResult:
+    """Everything per-article extraction produces: a pure function of (article, doc, kb)."""
+
+    article: Article
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    timexes: list[TimeExpr] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    accords: list[Accord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
