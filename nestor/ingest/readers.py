@@ -150,8 +150,15 @@ def read_warc(path: Path, data: bytes, source: str) -> Iterator[Draft | Skip]:
 
     stream = io.BytesIO(data)
     n = 0
+    tail_error = None
+    if data[:2] == b"\x1f\x8b":
+        # warcio stops silently at a gzip member cut short: check the whole stream first
+        try:
+            gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as e:
+            tail_error = f"gzip stream cut short ({e}); the records before the cut were read"
     try:
-        for record in ArchiveIterator(stream):
+        for record in ArchiveIterator(stream, check_digests=True):
             if record.rec_type != "response":
                 continue
             n += 1
@@ -165,6 +172,12 @@ def read_warc(path: Path, data: bytes, source: str) -> Iterator[Draft | Skip]:
             except (OSError, EOFError, zlib.error, ValueError) as e:
                 yield Skip(where, "truncated", f"record {n} ({url}): {e}")
                 continue
+            declared_len = record.rec_headers.get_header("Content-Length")
+            if record.digest_checker.passed is False or (
+                    declared_len and declared_len.isdigit() and record.raw_stream.limit not in (0, None)):
+                # a digest that does not match, or bytes missing from the declared length: cut short
+                yield Skip(where, "truncated", f"record {n} ({url}): content shorter than declared or digest mismatch")
+                continue
             declared = None
             if "charset=" in ctype.lower():
                 declared = ctype.lower().split("charset=")[-1].split(";")[0].strip() or None
@@ -177,8 +190,12 @@ def read_warc(path: Path, data: bytes, source: str) -> Iterator[Draft | Skip]:
             yield html_to_draft(html, where, url, host, reader="warc")
     except (OSError, EOFError, zlib.error, ValueError, gzip.BadGzipFile) as e:
         yield Skip(str(path), "truncated", f"WARC stream broken after {n} records: {type(e).__name__}: {e}")
+        return
     except Exception as e:  # warcio raises bare Exceptions on some malformed headers
         yield Skip(str(path), "malformed_warc", f"after {n} records: {type(e).__name__}: {str(e)[:200]}")
+        return
+    if tail_error:
+        yield Skip(str(path), "truncated", f"after {n} records: {tail_error}")
 
 
 READERS = {
