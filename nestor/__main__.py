@@ -1,0 +1,3 @@
+from nestor.cli import main
+
+main()
