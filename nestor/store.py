@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import socket
 import time
 import types
 import typing
@@ -110,7 +112,7 @@ EXTRA_DDL = [
         run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
         paths VARCHAR, settings VARCHAR, files BIGINT, articles BIGINT, stored BIGINT,
         already_stored BIGINT, duplicates BIGINT, non_english BIGINT, skipped BIGINT,
-        warnings BIGINT, durations VARCHAR)""",
+        warnings BIGINT, durations VARCHAR, pid BIGINT, host VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS skips (
         run_id VARCHAR, path VARCHAR, reason VARCHAR, detail VARCHAR, skipped_at TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS warnings (run_id VARCHAR, article_id VARCHAR, message VARCHAR)""",
@@ -158,6 +160,16 @@ _SCHEMA_HOOKS: list[Any] = []
 def register_schema(hook: Any) -> Any:
     _SCHEMA_HOOKS.append(hook)
     return hook
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _json_default(o: Any) -> Any:
@@ -258,9 +270,16 @@ class Store:
     @staticmethod
     def start_run(con: duckdb.DuckDBPyConnection, run_id: str, paths: Sequence[str], settings: Any) -> None:
         settings_json = json.dumps(dataclasses.asdict(settings), default=_json_default)
+        host = socket.gethostname()
+        # runs left 'running' by a process that no longer exists were killed: say so
+        for rid, pid in con.execute(
+                "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?", [host]).fetchall():
+            if pid is None or not _alive(int(pid)):
+                con.execute("UPDATE runs SET status = 'aborted' WHERE run_id = ?", [rid])
         con.execute(
-            "INSERT INTO runs (run_id, started, status, paths, settings) VALUES (?, ?, 'running', ?, ?)",
-            [run_id, datetime.now(), json.dumps(list(paths)), settings_json],
+            "INSERT INTO runs (run_id, started, status, paths, settings, pid, host) "
+            "VALUES (?, ?, 'running', ?, ?, ?, ?)",
+            [run_id, datetime.now(), json.dumps(list(paths)), settings_json, os.getpid(), host],
         )
 
     @staticmethod

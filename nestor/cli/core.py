@@ -30,7 +30,10 @@ def run(
                   TimeElapsedColumn(), console=console_err, transient=True, disable=as_json) as progress:
         task = progress.add_task("nestor run", total=None)
         report = Pipeline(settings, progress=lambda what, n: progress.advance(task, n)).run(paths)
-    summary = {"run_id": report.run_id, "status": report.status, "db": db, **dict(report.counts),
+    keys = ("files", "articles", "already_stored", "stored", "duplicates", "non_english", "errors", "skipped",
+            "warnings", "events", "claims", "accords")
+    summary = {"run_id": report.run_id, "status": report.status, "db": db,
+               **{k: report.counts.get(k, 0) for k in keys}, **dict(report.counts),
                "skipped_by_reason": dict(report.skip_reasons()),
                "skips": [{"path": s.path, "reason": s.reason, "detail": s.detail} for s in report.skips],
                "seconds": round(report.durations.get("total", 0.0), 2)}

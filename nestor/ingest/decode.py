@@ -58,4 +58,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     bad = sum(1 for ch in text[:20000] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t"))
     if bad > 0.02 * min(len(text), 20000):
         raise DecodeError("undecodable", f"bytes do not decode cleanly (best guess {best.encoding})")
+    # Random bytes "decode" in multi-byte codecs to symbols; prose is mostly letters and spaces.
+    sample = text[:20000]
+    readable = sum(1 for ch in sample if ch.isalpha() or ch.isspace())
+    if sample and readable / len(sample) < 0.6:
+        raise DecodeError("undecodable", f"bytes decode to no readable text (best guess {best.encoding})")
     return text, best.encoding

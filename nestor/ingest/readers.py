@@ -78,7 +78,7 @@ def html_to_draft(html: str, path: str, url: str | None, source: str, reader: st
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            favor_precision=True, date_extraction_params={"extensive_search": True, "original_date": True},
+            favor_precision=True, date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as e:  # lxml and trafilatura raise many types on hostile markup
         return Skip(path, "malformed_html", f"{type(e).__name__}: {str(e)[:200]}")
