@@ -28,3 +28,12 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert 'pip install -e ".[test]" && python -m pytest' in readme
     assert 'pip install -q -e ".[test]"' in ci and "\npython -m pytest" in ci
+
+
+def test_every_record_column_is_documented():
+    from nestor.store import RECORD_TABLES
+
+    doc = (ROOT / "docs" / "records.md").read_text("utf-8")
+    missing = [f"{t}.{f.name}" for t, (cls, _) in RECORD_TABLES.items() for f in dataclasses.fields(cls)
+               if f"`{f.name}`" not in doc]
+    assert not missing, f"columns missing from docs/records.md: {missing}"
