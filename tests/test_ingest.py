@@ -156,6 +156,13 @@ def test_cleaning_keeps_prose_that_mentions_cue_words():
     assert prose in c.text
 
 
+def test_dateline_gives_the_date():
+    c = clean_text("Ocean Pact Signed\n\nOSLO, March 3, 2021 (Reuters) - " + BODY)
+    assert c.date == date(2021, 3, 3) and c.date_evidence.startswith("OSLO")
+    c = clean_text("Ocean Pact Signed\n\nThe pact of March 3, 2021 was praised. " + BODY)
+    assert c.date is None      # a date inside prose is not a dateline
+
+
 def test_find_date_forms():
     assert find_date("June 6, 2012 • 7:37AM")[0] == date(2012, 6, 6)
     assert find_date("Posted 21 March 2023")[0] == date(2023, 3, 21)

@@ -150,6 +150,12 @@ def clean_text(raw: str, title_hint: str | None = None, max_line_chars: int = 10
                 out.byline = out.byline or re.sub(r"^(?:by|written by|author:|reporting by)\s+", "", line, flags=re.I)
                 out.dropped.append((line, "byline"))
                 continue
+        if out.date is None and len(kept) < 4 and words > 12:
+            # a dateline: "WASHINGTON, March 3, 2021 — ..." or "MOSCOW, June 5, 2019 (Reuters) - ..."
+            head = line[:90]
+            found = find_date(head)
+            if found and re.search(re.escape(found[1]) + r"\s*(?:\([^)]{1,30}\)\s*)?[-–—:]", head):
+                out.date, out.date_evidence = found[0], head[: head.find(found[1]) + len(found[1])]
         mt = _WIRE.match(line)
         if mt and len(kept) < 8:
             out.byline = out.byline or mt.group(1)
