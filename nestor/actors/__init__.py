@@ -1,19 +1,432 @@
-"""Actors: knowledge base and resolution of mentions (issue: Actors). Interface only for now."""
+"""Actors: resolve spans of a parsed article to coded actors, dated by the article's date.
+
+Resolution, per sentence, in this order (see ``docs/actors.md``):
+
+1. **Dictionary spans** from the knowledge base (:mod:`nestor.kb`): people's names and aliases,
+   country names, capitals and seats of government ("the Kremlin"), demonyms ("Russian"),
+   organisations and companies, role words ("foreign minister", "troops"). The longest match
+   wins; names match case-sensitively, multi-word names and role words also in lower case.
+2. **People** are coded by the office they held on the article's date (``Person.office_at``);
+   a one-word alias ("Xi", "Hu") counts only inside a spaCy PERSON entity or after a title, so
+   "Hu" in another sense, or "May" the month, are not leaders. Titles and demonyms to the left
+   ("Chinese President Xi Jinping") belong to the same mention.
+3. **Capitals** are the government when they act (subject, possessor, agent, partner of "with"),
+   and a place otherwise ("talks in Beijing").
+4. **Demonyms and roles** combine: "Russian troops" → RUS:MIL, "Russia's defence ministry" →
+   RUS:MIL; an office without a name ("the Chinese president", "his Russian counterpart") is the
+   holder of that office on the article's date.
+5. **Coreference**: he/she/his/her → the last person mentioned in this or the previous two
+   sentences; "the two leaders"/"both sides"/"the two countries" → the last two distinct
+   people or countries (``Mention.members``).
+6. Anything spaCy calls a PERSON, ORG or NORP that the KB does not know is kept as an
+   **uncoded** mention with its text (``actor_id`` None), never dropped or guessed.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
+from ..kb import KnowledgeBase, Person
 from ..models import Article, Mention
 
+_KEY = re.compile(r"\w+", re.UNICODE)
+HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "madam", "comrade", "ayatollah", "sheikh",
+              "counterpart", "colleague", "guest", "host", "newly", "minted", "elected", "former"}
+ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "csubj"}
+GROUP_PEOPLE = re.compile(r"\b(?:the two|both|the)\s+(?:leaders|presidents|heads of state|premiers|prime ministers|"
+                          r"foreign ministers|ministers|men)\b", re.I)
+GROUP_STATES = re.compile(r"\b(?:the two|both)\s+(?:sides|countries|nations|governments|states|parties|neighbou?rs|"
+                          r"powers)\b|\bthe sides\b", re.I)
+PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
+PRONOUNS_PLURAL = {"they", "them", "their"}
 
-@dataclass(frozen=True)
+
+@dataclass
+class _Entry:
+    kind: str          # person | country | capital | adjective | org | role
+    ref: str
+    alias: str
+
+
+@dataclass
 class ActorKB:
+    kb: KnowledgeBase
+    by_key: dict[str, list[_Entry]] = field(default_factory=dict)       # exact case
+    by_key_lower: dict[str, list[_Entry]] = field(default_factory=dict)  # lower case, multi-word / roles
+    title_words: set[str] = field(default_factory=set)
+    adjectives: dict[str, str] = field(default_factory=dict)
+
     @classmethod
     def load(cls, extra: str | None = None) -> "ActorKB":
-        return cls()
+        kb = KnowledgeBase.load(extra)
+        self = cls(kb)
+        exact: dict[str, list[_Entry]] = defaultdict(list)
+        lower: dict[str, list[_Entry]] = defaultdict(list)
+
+        def add(alias: str, kind: str, ref: str, case_insensitive: bool) -> None:
+            m = _KEY.search(alias)
+            if not m:
+                return
+            e = _Entry(kind, ref, alias)
+            exact[m.group(0)].append(e)
+            if case_insensitive:
+                lower[m.group(0).lower()].append(_Entry(kind, ref, alias.lower()))
+
+        for c in kb.countries.values():
+            for a in [c.name, *c.aliases]:
+                add(a, "country", c.code, " " in a and not a.isupper())
+                if a.lower().startswith("the "):
+                    add(a[4:], "country", c.code, False)
+            for a in c.capitals:
+                add(a, "capital", c.code, False)
+            for a in c.adjectives:
+                add(a, "adjective", c.code, False)
+                self.adjectives[a.lower()] = c.code
+        for o in kb.orgs.values():
+            for a in [o.name, *o.aliases]:
+                add(a, "org", o.code, " " in a and not a.isupper())
+        for p in kb.people.values():
+            for a in p.aliases:
+                add(a, "person", p.id, False)
+        for r in kb.roles.values():
+            add(r.phrase, "role", r.phrase, True)
+            self.title_words.update(r.phrase.split())
+        for d in (exact, lower):
+            for k in d:
+                d[k].sort(key=lambda e: -len(e.alias))
+        self.by_key, self.by_key_lower = dict(exact), dict(lower)
+        return self
+
+
+# ---- matching -------------------------------------------------------------------------------
+@dataclass
+class _Match:
+    start: int        # token index
+    end: int
+    entry: _Entry
+
+
+def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int]) -> _Match | None:
+    tok = doc[i]
+    m = _KEY.search(tok.text)
+    if not m:
+        return None
+    key = m.group(0)
+    text = doc.text
+    best: _Match | None = None
+    for table, lowered in ((akb.by_key, False), (akb.by_key_lower, True)):
+        for e in table.get(key.lower() if lowered else key, ()):
+            hay = text[tok.idx: tok.idx + len(e.alias)]
+            if (hay.lower() if lowered else hay) != e.alias:
+                continue
+            end_char = tok.idx + len(e.alias)
+            j = ends.get(end_char)
+            if j is None:
+                continue
+            if best is None or j + 1 > best.end:
+                best = _Match(i, j + 1, e)
+            break  # entries are sorted longest first
+    return best
+
+
+def _is_title_token(t: Token, akb: ActorKB) -> bool:
+    low = t.lower_
+    if low in HONORIFICS:
+        return True
+    if low in akb.adjectives and t.text[:1].isupper():
+        return True
+    return t.text[:1].isupper() and low in akb.title_words and t.pos_ in ("PROPN", "NOUN", "ADJ")
+
+
+class _Resolver:
+    def __init__(self, doc: Doc, article: Article, akb: ActorKB) -> None:
+        self.doc, self.article, self.akb, self.kb = doc, article, akb, akb.kb
+        self.day: date | None = article.published
+        self.ends = {t.idx + len(t.text): t.i for t in doc}
+        self.person_ents = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
+        self.out: list[Mention] = []
+        self.taken: set[int] = set()
+
+    # -- builders ---------------------------------------------------------------------------
+    def _mention(self, span: Span, sent_idx: int, **kw) -> Mention:
+        return Mention(article_id=self.article.id, sent_idx=sent_idx, start=span.start_char, end=span.end_char,
+                       text=span.text, **kw)
+
+    def person(self, p: Person, span: Span, sent_idx: int, how: str, conf: float = 1.0) -> Mention:
+        office, c = p.office_at(self.day)
+        country = office.country if office else None
+        sector = office.sector if office else None
+        if office and office.office == "igo_leader":
+            country, code = "IGO", "IGO" + office.country
+        else:
+            code = (country or "") + (sector or "") if country else None
+        return self._mention(span, sent_idx, actor_id=f"person:{p.id}", actor_name=p.name, kind="person",
+                             country=country, sector=sector, code=code, how=how, confidence=round(conf * c, 2))
+
+    def state(self, code: str, span: Span, sent_idx: int, how: str, sector: str | None = None,
+              conf: float = 1.0) -> Mention:
+        name = self.kb.countries[code].name if code in self.kb.countries else code
+        return self._mention(span, sent_idx, actor_id=code + (f":{sector}" if sector else ""),
+                             actor_name=name + (f" ({sector})" if sector else ""), kind="state" if not sector else "sector",
+                             country=code, sector=sector, code=code + (sector or ""), how=how, confidence=conf)
+
+    def org(self, code: str, span: Span, sent_idx: int) -> Mention:
+        o = self.kb.orgs[code]
+        if o.kind == "IGO":
+            return self._mention(span, sent_idx, actor_id=f"org:{code}", actor_name=o.name, kind="igo",
+                                 country="IGO", sector="IGO", code="IGO" + code, how="kb")
+        return self._mention(span, sent_idx, actor_id=f"org:{code}", actor_name=o.name, kind="organisation",
+                             country=o.country, sector=o.sector, code=(o.country or "") + o.sector, how="kb")
+
+    # -- main ---------------------------------------------------------------------------------
+    def run(self) -> list[Mention]:
+        last_persons: list[tuple[int, Mention]] = []
+        last_states: list[tuple[int, str]] = []
+        for si, sent in enumerate(self.doc.sents):
+            if si >= self.akb_limit():
+                break
+            sent_mentions = self._sentence(sent, si, last_persons)
+            for m in sent_mentions:
+                if m.kind == "person" and m.actor_id:
+                    last_persons.append((si, m))
+                if m.country and m.country != "IGO" and m.kind in ("state", "sector", "person") and m.actor_id:
+                    if not last_states or last_states[-1][1] != m.country:
+                        last_states.append((si, m.country))
+            self._groups(sent, si, last_persons, last_states)
+            self._pronouns(sent, si, last_persons)
+            self.out.extend(sent_mentions)
+        self._uncoded()
+        self.out.sort(key=lambda m: (m.start, m.end))
+        return self.out
+
+    def akb_limit(self) -> int:
+        return 10_000
+
+    def _sentence(self, sent: Span, si: int, last_persons: list[tuple[int, Mention]]) -> list[Mention]:
+        doc, akb = self.doc, self.akb
+        matches: list[_Match] = []
+        i = sent.start
+        while i < sent.end:
+            m = _match_at(doc, i, akb, self.ends)
+            if m and m.end <= sent.end:
+                matches.append(m)
+                i = m.end
+            else:
+                i += 1
+        out: list[Mention] = []
+        used: set[int] = set()
+        # people first (they absorb titles and demonyms to their left)
+        for m in matches:
+            if m.entry.kind != "person":
+                continue
+            p = self.kb.people[m.entry.ref]
+            single = " " not in m.entry.alias
+            toks = range(m.start, m.end)
+            titled = m.start > sent.start and _is_title_token(doc[m.start - 1], akb)
+            if single and not (set(toks) & self.person_ents or titled):
+                continue
+            if single and doc[m.start].pos_ not in ("PROPN", "NOUN"):
+                continue
+            start = m.start
+            while start > sent.start and _is_title_token(doc[start - 1], akb):
+                start -= 1
+            # "Chinese President Xi": a title/demonym chain; keep only if it does not cross a mention
+            span = doc[start:m.end]
+            out.append(self.person(p, span, si, "kb"))
+            used.update(range(start, m.end))
+        for m in matches:
+            if used & set(range(m.start, m.end)):
+                continue
+            e = m.entry
+            span = doc[m.start:m.end]
+            if e.kind == "country":
+                # "Russia's defence ministry": possessor of a role noun
+                role = self._role_after_possessive(span)
+                if role is not None:
+                    rspan, r = role
+                    full = doc[span.start:rspan.end]
+                    out.append(self._role_mention(e.ref, r, full, si, last_persons, how="role"))
+                    used.update(range(full.start, full.end))
+                    continue
+                out.append(self.state(e.ref, span, si, "kb"))
+            elif e.kind == "capital":
+                if self._acts(span):
+                    out.append(self.state(e.ref, span, si, "metonym", sector="GOV", conf=0.8))
+                else:
+                    out.append(self._mention(span, si, actor_id=None, actor_name=e.alias, kind="place",
+                                             country=e.ref, how="place", confidence=0.8))
+            elif e.kind == "org":
+                out.append(self.org(e.ref, span, si))
+            elif e.kind == "adjective":
+                got = self._adjective(m, sent, si, last_persons)
+                if got is not None:
+                    mention, used_toks = got
+                    out.append(mention)
+                    used.update(used_toks)
+                elif doc[m.start].tag_ in ("NNPS", "NNS") or (doc[m.start].text.endswith("s") and
+                                                              doc[m.start].pos_ in ("PROPN", "NOUN")):
+                    out.append(self.state(e.ref, span, si, "demonym", conf=0.6))
+            elif e.kind == "role":
+                r = self.kb.roles[e.ref]
+                # a bare office word ("the president said"): the last person holding that office
+                if r.office and span.root.pos_ == "NOUN" and (m.start == sent.start or doc[m.start - 1].lower_ in
+                                                                   ("the", "his", "her", "their")):
+                    ref = self._last_with_office(r.office, last_persons, si)
+                    if ref is not None:
+                        out.append(self._copy(ref, span, si, "coref", 0.7))
+                        continue
+            used.update(range(m.start, m.end))
+        return out
+
+    def _copy(self, m: Mention, span: Span, si: int, how: str, conf: float) -> Mention:
+        return self._mention(span, si, actor_id=m.actor_id, actor_name=m.actor_name, kind=m.kind, country=m.country,
+                             sector=m.sector, code=m.code, how=how, members=list(m.members),
+                             confidence=round(m.confidence * conf, 2))
+
+    def _last_with_office(self, office: str, last_persons, si: int) -> Mention | None:
+        for psi, pm in reversed(last_persons):
+            if si - psi > 3:
+                break
+            p = self.kb.people.get((pm.actor_id or "")[7:])
+            if p:
+                o, _ = p.office_at(self.day)
+                if o and o.office == office:
+                    return pm
+        return None
+
+    def _acts(self, span: Span) -> bool:
+        root = span.root
+        if root.dep_ in ACTING_DEPS:
+            return True
+        if root.dep_ == "conj" and root.head.dep_ in ACTING_DEPS:
+            return True
+        if root.dep_ == "pobj" and root.head.lower_ in ("with", "between", "by", "against", "from") and \
+                root.head.head.pos_ in ("VERB", "NOUN"):
+            # "talks with Beijing", "pressure from Moscow" (not "arrived from Moscow")
+            return root.head.lower_ != "from" or root.head.head.pos_ == "NOUN"
+        if root.dep_ == "dobj" and root.head.lemma_ in ("urge", "accuse", "criticize", "criticise", "warn", "call",
+                                                        "meet", "thank", "support", "join", "sanction", "invite"):
+            return True
+        return False
+
+    def _role_after_possessive(self, span: Span) -> tuple[Span, object] | None:
+        doc = self.doc
+        j = span.end
+        if j < len(doc) and doc[j].tag_ == "POS":
+            m = _match_at(doc, j + 1, self.akb, self.ends) if j + 1 < len(doc) else None
+            if m and m.entry.kind == "role":
+                return doc[m.start:m.end], self.kb.roles[m.entry.ref]
+        return None
+
+    def _role_mention(self, country: str, role, span: Span, si: int, last_persons, how: str) -> Mention:
+        if role.office:
+            holder = self.kb.holder(country, role.office, self.day)
+            if holder is not None:
+                return self.person(holder, span, si, how, conf=0.9)
+        return self.state(country, span, si, how, sector=role.sector, conf=0.9)
+
+    def _adjective(self, m: _Match, sent: Span, si: int, last_persons):
+        """Demonym + role: "Russian troops", "the Chinese president", "his Russian counterpart"."""
+        doc = self.doc
+        country = m.entry.ref
+        j = m.end
+        # skip further adjectives/compounds: "Russian state media", "Chinese Foreign Ministry"
+        nxt = _match_at(doc, j, self.akb, self.ends) if j < sent.end else None
+        if nxt and nxt.entry.kind == "role":
+            role = self.kb.roles[nxt.entry.ref]
+            span = doc[m.start:nxt.end]
+            return self._role_mention(country, role, span, si, last_persons, "role"), set(range(m.start, nxt.end))
+        if j < sent.end and doc[j].lower_ in ("counterpart", "counterparts", "colleague", "host", "guest"):
+            # the same office as the last person mentioned, in this country
+            office = None
+            for _, pm in reversed(last_persons):
+                p = self.kb.people.get((pm.actor_id or "")[7:])
+                o = p.office_at(self.day)[0] if p else None
+                if o and o.country != country:
+                    office = o.office
+                    break
+            holder = self.kb.holder(country, office or "head_of_state", self.day)
+            span = doc[m.start:j + 1]
+            if holder is not None:
+                return self.person(holder, span, si, "role", conf=0.8), set(range(m.start, j + 1))
+            return self.state(country, span, si, "role", sector="GOV", conf=0.7), set(range(m.start, j + 1))
+        return None
+
+    def _groups(self, sent: Span, si: int, last_persons, last_states) -> None:
+        text = sent.text
+        for rx, pool in ((GROUP_PEOPLE, "people"), (GROUP_STATES, "states")):
+            for mt in rx.finditer(text):
+                span = self.doc.char_span(sent.start_char + mt.start(), sent.start_char + mt.end(),
+                                          alignment_mode="expand")
+                if span is None:
+                    continue
+                members: list[str] = []
+                if pool == "people":
+                    for psi, pm in reversed(last_persons + [(si, m) for m in self.out if False]):
+                        if si - psi > 6:
+                            break
+                        if pm.actor_id not in members:
+                            members.append(pm.actor_id)
+                        if len(members) == 2:
+                            break
+                else:
+                    for ssi, code in reversed(last_states):
+                        if si - ssi > 8:
+                            break
+                        if code not in members:
+                            members.append(code)
+                        if len(members) == 2:
+                            break
+                if len(members) == 2:
+                    members.sort()
+                    self.out.append(self._mention(span, si, actor_id="group:" + "+".join(members),
+                                                  actor_name=" and ".join(members), kind="group", how="group",
+                                                  members=members, confidence=0.7))
+
+    def _pronouns(self, sent: Span, si: int, last_persons) -> None:
+        for t in sent:
+            low = t.lower_
+            if low in PRONOUNS_PERSON and t.pos_ == "PRON":
+                # the nearest person before the pronoun (same sentence first, then up to two back)
+                cand = None
+                for pm_si, pm in reversed(last_persons):
+                    if si - pm_si > 2:
+                        break
+                    if pm_si < si or pm.end <= t.idx:
+                        cand = pm
+                        break
+                same = [m for m in self.out if m.sent_idx == si and m.kind == "person" and m.end <= t.idx]
+                if same:
+                    cand = same[-1]
+                if cand is not None:
+                    self.out.append(self._copy(cand, self.doc[t.i:t.i + 1], si, "pronoun", 0.8))
+
+    def _uncoded(self) -> None:
+        spans = [(m.start, m.end) for m in self.out]
+        for e in self.doc.ents:
+            if e.label_ not in ("PERSON", "ORG", "NORP"):
+                continue
+            if e.label_ == "NORP" and e.text.lower() in self.akb.adjectives:
+                continue  # a known demonym that qualifies nothing actor-like: not an unknown actor
+            if any(not (e.end_char <= s or e.start_char >= en) for s, en in spans):
+                continue
+            si = self._sent_index(e)
+            kind = {"PERSON": "person", "ORG": "organisation", "NORP": "unknown"}[e.label_]
+            self.out.append(self._mention(e, si, actor_id=None, actor_name=None, kind=kind, how="uncoded",
+                                          confidence=0.5))
+
+    def _sent_index(self, span: Span) -> int:
+        if not hasattr(self, "_sent_starts"):
+            self._sent_starts = [s.start for s in self.doc.sents]
+        import bisect
+
+        return max(0, bisect.bisect_right(self._sent_starts, span.start) - 1)
 
 
 def resolve(doc: Doc, article: Article, kb: ActorKB) -> list[Mention]:
-    return []
+    """Every actor mention of the article (coded, grouped, or kept uncoded), in text order."""
+    return _Resolver(doc, article, kb).run()

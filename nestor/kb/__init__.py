@@ -1,0 +1,232 @@
+"""The actor knowledge base: data files shipped in ``nestor/kb/data`` plus an optional user folder.
+
+Files (schema in ``data/README.md``): ``countries.csv``, ``people.csv``, ``orgs.csv``,
+``roles.csv``. A user folder (``--kb DIR``, setting ``kb_extra``) may hold files of the same names
+and shape; their rows are added to (and, for the same id, override) the shipped ones. A malformed
+file is rejected at load with :class:`~nestor.errors.KnowledgeBaseError` naming file, line, field.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from ..errors import KnowledgeBaseError
+
+SECTORS = {"GOV", "MIL", "LEG", "JUD", "COP", "BUS", "MED", "REB", "OPP", "CVL", "REF", "NGO", "EDU", "SPY",
+           "UAF", "CRM", "IGO", "ELI", "HLH", "LAB", "AGR", "REL"}
+OFFICES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister", "igo_leader"}
+ORG_KINDS = {"IGO", "BUS", "MED", "NGO", "GOVORG"}
+COLUMNS = {
+    "countries.csv": ["code", "name", "aliases", "adjectives", "capitals"],
+    "people.csv": ["person_id", "name", "aliases", "country", "office", "sector", "start", "end"],
+    "orgs.csv": ["code", "name", "aliases", "kind", "country", "sector"],
+    "roles.csv": ["phrase", "sector", "kind", "office"],
+}
+
+
+@dataclass(frozen=True)
+class Office:
+    country: str
+    office: str
+    sector: str
+    start: date | None
+    end: date | None
+
+    def holds(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    aliases: list[str]
+    offices: list[Office] = field(default_factory=list)
+
+    def office_at(self, day: date | None) -> tuple[Office | None, float]:
+        """The office held on ``day`` (confidence 1), else the nearest one (lower confidence)."""
+        if not self.offices:
+            return None, 0.0
+        if day is None:
+            return max(self.offices, key=lambda o: o.start or date.min), 0.5
+        held = [o for o in self.offices if o.holds(day)]
+        if held:  # several at once (PM and party leader...): the higher office first
+            rank = ["head_of_state", "head_of_government", "foreign_minister", "defence_minister", "igo_leader"]
+            return sorted(held, key=lambda o: rank.index(o.office))[0], 1.0
+        # not in office that day: the last office before it, else the first after
+        before = [o for o in self.offices if o.end and o.end <= day]
+        if before:
+            return max(before, key=lambda o: o.end), 0.6   # a former official keeps the country
+        return min(self.offices, key=lambda o: o.start or date.max), 0.4
+
+
+@dataclass
+class Country:
+    code: str
+    name: str
+    aliases: list[str]
+    adjectives: list[str]
+    capitals: list[str]
+
+
+@dataclass
+class Org:
+    code: str
+    name: str
+    aliases: list[str]
+    kind: str
+    country: str | None
+    sector: str
+
+
+@dataclass
+class Role:
+    phrase: str
+    sector: str
+    kind: str
+    office: str | None
+
+
+def _split(v: str | None) -> list[str]:
+    return [x.strip() for x in (v or "").split("|") if x.strip()]
+
+
+def _date(path: str, line: int, fieldname: str, v: str) -> date | None:
+    if not v.strip():
+        return None
+    try:
+        return date.fromisoformat(v.strip())
+    except ValueError:
+        raise KnowledgeBaseError(path, line, fieldname, f"{v!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _rows(path: Path, name: str) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as e:
+        raise KnowledgeBaseError(str(path), None, None, f"not UTF-8 ({e})") from None
+    reader = csv.reader(text.splitlines())
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise KnowledgeBaseError(str(path), 1, None, "empty file: a header row is required") from None
+    want = COLUMNS[name]
+    required = want if name != "roles.csv" else want[:3]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise KnowledgeBaseError(str(path), 1, missing[0], f"missing column(s) {missing}; expected {want}")
+    out = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not c.strip() for c in row) or row[0].startswith("#"):
+                continue
+            if len(row) != len(header):
+                raise KnowledgeBaseError(str(path), line, None,
+                                         f"{len(row)} fields where the header has {len(header)}")
+            out.append((line, dict(zip(header, row))))
+    except csv.Error as e:
+        raise KnowledgeBaseError(str(path), reader.line_num, None, f"CSV error: {e}") from None
+    return out
+
+
+@dataclass
+class KnowledgeBase:
+    countries: dict[str, Country] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    orgs: dict[str, Org] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, extra: str | Path | None = None) -> "KnowledgeBase":
+        kb = cls()
+        base = resources.files("nestor.kb").joinpath("data")
+        folders: list[Path] = [Path(str(base))]
+        if extra:
+            p = Path(extra)
+            if not p.is_dir():
+                raise KnowledgeBaseError(str(p), None, None, "not a folder of knowledge-base files")
+            folders.append(p)
+        for folder in folders:
+            for name in ("countries.csv", "orgs.csv", "people.csv", "roles.csv"):
+                f = folder / name
+                if f.is_file():
+                    kb._add(f, name)
+        kb._check_refs()
+        return kb
+
+    def _add(self, path: Path, name: str) -> None:
+        sp = str(path)
+        for line, r in _rows(path, name):
+            if name == "countries.csv":
+                code = r["code"].strip()
+                if len(code) != 3 or not code.isalpha() or not code.isupper():
+                    raise KnowledgeBaseError(sp, line, "code", f"{code!r} is not an ISO 3166 alpha-3 code")
+                self.countries[code] = Country(code, r["name"].strip(), _split(r["aliases"]),
+                                               _split(r["adjectives"]), _split(r["capitals"]))
+            elif name == "orgs.csv":
+                kind = r["kind"].strip()
+                if kind not in ORG_KINDS:
+                    raise KnowledgeBaseError(sp, line, "kind", f"{kind!r} not one of {sorted(ORG_KINDS)}")
+                sector = r["sector"].strip()
+                if sector not in SECTORS:
+                    raise KnowledgeBaseError(sp, line, "sector", f"{sector!r} not one of {sorted(SECTORS)}")
+                code = r["code"].strip()
+                if not code:
+                    raise KnowledgeBaseError(sp, line, "code", "empty")
+                self.orgs[code] = Org(code, r["name"].strip(), _split(r["aliases"]), kind,
+                                      r["country"].strip() or None, sector)
+            elif name == "people.csv":
+                pid = r["person_id"].strip()
+                if not pid:
+                    raise KnowledgeBaseError(sp, line, "person_id", "empty")
+                office = r["office"].strip()
+                if office not in OFFICES:
+                    raise KnowledgeBaseError(sp, line, "office", f"{office!r} not one of {sorted(OFFICES)}")
+                sector = r["sector"].strip()
+                if sector not in SECTORS:
+                    raise KnowledgeBaseError(sp, line, "sector", f"{sector!r} not one of {sorted(SECTORS)}")
+                start, end = _date(sp, line, "start", r["start"]), _date(sp, line, "end", r["end"])
+                if start and end and end < start:
+                    raise KnowledgeBaseError(sp, line, "end", f"end {end} is before start {start}")
+                person = self.people.get(pid)
+                if person is None:
+                    person = self.people[pid] = Person(pid, r["name"].strip(), [])
+                for a in _split(r["aliases"]) + [r["name"].strip()]:
+                    if a not in person.aliases:
+                        person.aliases.append(a)
+                o = Office(r["country"].strip(), office, sector, start, end)
+                if o not in person.offices:
+                    person.offices.append(o)
+            elif name == "roles.csv":
+                sector = r["sector"].strip()
+                if sector not in SECTORS:
+                    raise KnowledgeBaseError(sp, line, "sector", f"{sector!r} not one of {sorted(SECTORS)}")
+                office = (r.get("office") or "").strip() or None
+                if office and office not in OFFICES:
+                    raise KnowledgeBaseError(sp, line, "office", f"{office!r} not one of {sorted(OFFICES)}")
+                phrase = r["phrase"].strip().lower()
+                self.roles[phrase] = Role(phrase, sector, r["kind"].strip() or "role", office)
+
+    def _check_refs(self) -> None:
+        for p in self.people.values():
+            for o in p.offices:
+                if o.country not in self.countries and o.country not in self.orgs:
+                    raise KnowledgeBaseError("people.csv", None, "country",
+                                             f"{p.id}: unknown country or organisation code {o.country!r}")
+
+    def holder(self, country: str, office: str, day: date | None) -> Person | None:
+        """Who held ``office`` in ``country`` on ``day`` (the latest holder when day is None)."""
+        best: tuple[date, Person] | None = None
+        for p in self.people.values():
+            for o in p.offices:
+                if o.country != country or o.office != office:
+                    continue
+                if day is not None and o.holds(day):
+                    return p
+                if day is None and (best is None or (o.start or date.min) > best[0]):
+                    best = (o.start or date.min, p)
+        return best[1] if best else None
