@@ -190,13 +190,13 @@ class _Resolver:
             if si >= self.akb_limit():
                 break
             sent_mentions = self._sentence(sent, si, last_persons)
+            self._groups(sent, si, last_persons, last_states, sent_mentions)
             for m in sent_mentions:
                 if m.kind == "person" and m.actor_id:
                     last_persons.append((si, m))
                 if m.country and m.country != "IGO" and m.kind in ("state", "sector", "person") and m.actor_id:
                     if not last_states or last_states[-1][1] != m.country:
                         last_states.append((si, m.country))
-            self._groups(sent, si, last_persons, last_states)
             self._pronouns(sent, si, last_persons)
             self.out.extend(sent_mentions)
         self._uncoded()
@@ -340,6 +340,13 @@ class _Resolver:
             role = self.kb.roles[nxt.entry.ref]
             span = doc[m.start:nxt.end]
             return self._role_mention(country, role, span, si, last_persons, "role"), set(range(m.start, nxt.end))
+        head = doc[m.start]
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        if head.dep_ in ("amod", "compound") and head.head.lower_ in self.kb.roles and head.head.i >= j:
+            role = self.kb.roles[head.head.lower_]
+            span = doc[m.start:m.end]
+            return self.state(country, span, si, "role", sector=role.sector, conf=0.8), set(range(m.start, m.end))
         if j < sent.end and doc[j].lower_ in ("counterpart", "counterparts", "colleague", "host", "guest"):
             # the same office as the last person mentioned, in this country
             office = None
@@ -356,17 +363,21 @@ class _Resolver:
             return self.state(country, span, si, "role", sector="GOV", conf=0.7), set(range(m.start, j + 1))
         return None
 
-    def _groups(self, sent: Span, si: int, last_persons, last_states) -> None:
+    def _groups(self, sent: Span, si: int, last_persons, last_states, current: list[Mention]) -> None:
         text = sent.text
         for rx, pool in ((GROUP_PEOPLE, "people"), (GROUP_STATES, "states")):
             for mt in rx.finditer(text):
+                at = sent.start_char + mt.start()
+                before = [m for m in current if m.end <= at and m.actor_id and m.kind in ("person", "state", "sector")]
+                last_persons = last_persons + [(si, m) for m in before if m.kind == "person"]
+                last_states = last_states + [(si, m.country) for m in before if m.country and m.country != "IGO"]
                 span = self.doc.char_span(sent.start_char + mt.start(), sent.start_char + mt.end(),
                                           alignment_mode="expand")
                 if span is None:
                     continue
                 members: list[str] = []
                 if pool == "people":
-                    for psi, pm in reversed(last_persons + [(si, m) for m in self.out if False]):
+                    for psi, pm in reversed(last_persons):
                         if si - psi > 6:
                             break
                         if pm.actor_id not in members:

@@ -1,20 +1,498 @@
-"""Event coding (issue: Event coding). Interface only for now."""
+"""Event coding over the dependency parse: who did what to whom, PLOVER 2.0 with CAMEO codes.
+
+For each verb (and a few nominal triggers) the coder looks up the patterns of
+``data/patterns.yaml`` (verb lemma, optional particle and required object), then reads the
+grammatical roles:
+
+* **source** = the subject (inherited through ``xcomp``/``conj``: "agreed to expand"); in the
+  passive, the ``by`` agent; "X and Y met" (coordination or a group mention such as "the two
+  leaders") gives **reciprocal** pairs for the patterns marked ``reciprocal``;
+* **target** = the places the pattern names: the direct object, a preposition ("talks *with* Y",
+  "sanctions *on* Y"), the object's possessor ("rejected X's proposal") or "between X and Y";
+* **what is asserted**: negation ("did not", "refused to"), modality (``will`` → planned, or
+  pledged when the actor commits itself — a leader's "we will expand cooperation" or "agreed to",
+  "vowed to"; could/might → hypothetical; "if" → conditional; "denied" → denied) and **reported
+  speech**: under "X said ..." the speaker is X; when the speaker is not the actor the event is
+  ``reported``; "we" inside a quote is the speaker.
+* Opposition verbs ("oppose", "reject") are REJECT events of their own: the opposed action
+  ("further sanctions") is never coded as if it had happened, since nouns are triggers only in
+  the few nominal patterns listed (visits, talks, attacks).
+
+An event needs a coded source actor (country, IGO, or person with an office); precision first.
+Confidence (0–1): 0.5 base, +0.15 when the pattern required a specific object, +0.15 when the
+target is coded, -0.15 when an actor came from a pronoun or role coreference, -0.1 for reported
+speech.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
-from spacy.tokens import Doc
+import yaml
+from spacy.tokens import Doc, Span, Token
 
-from ..models import Article, Event, Mention, TimeExpr
+from ..models import Article, Event, Mention, TimeExpr, record_id
+
+CATEGORIES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+              "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+SPEECH = {"say", "tell", "state", "announce", "add", "note", "stress", "claim", "declare", "report", "underline",
+          "emphasize", "emphasise", "write", "quote", "explain", "remark", "assert", "confirm", "reiterate", "believe",
+          "think", "argue", "indicate", "conclude", "observe", "mention"}
+COMMIT = {"pledge", "promise", "vow", "commit", "agree", "undertake", "resolve", "decide", "offer"}
+PLAN = {"plan", "intend", "expect", "schedule", "prepare", "aim", "seek", "hope", "want", "wish", "try", "set", "due"}
+NEGATORS = {"refuse", "decline", "fail", "reject"}
+HYPOTHETICAL = {"could", "might", "may", "can"}
+FIRST_PERSON = {"we", "us", "our", "i", "me", "my", "ours"}
+PLEDGEABLE = {"COOPERATE", "AID", "SUPPORT", "CONCEDE", "RETREAT", "AGREE"}
+
+
+@dataclass
+class Pattern:
+    category: str
+    verbs: tuple[str, ...]
+    objects: frozenset[str] | None
+    mode: str | None
+    target: tuple[str, ...]
+    reciprocal: bool
+    only_joint: bool = False
+
+
+def _fix_yaml_booleans(obj: Any) -> Any:
+    """YAML 1.1 reads a bare ``on``/``off`` as booleans; in pattern files they are prepositions."""
+    if obj is True:
+        return "on"
+    if obj is False:
+        return "off"
+    if isinstance(obj, list):
+        return [_fix_yaml_booleans(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: (_fix_yaml_booleans(v) if k not in ("reciprocal", "only_joint", "particle_for") else v)
+                for k, v in obj.items()}
+    return obj
 
 
 @dataclass(frozen=True)
 class Ontology:
+    categories: dict[str, dict[str, Any]]
+    by_verb: dict[str, list[Pattern]]
+    nouns: dict[str, dict[str, Any]]
+    contexts: dict[str, str]
+
     @classmethod
     def load(cls) -> "Ontology":
-        return cls()
+        data = resources.files("nestor.events").joinpath("data")
+        onto = yaml.safe_load(data.joinpath("ontology.yaml").read_text("utf-8"))["categories"]
+        pats = _fix_yaml_booleans(yaml.safe_load(data.joinpath("patterns.yaml").read_text("utf-8")))
+        by_verb: dict[str, list[Pattern]] = {}
+        for cat in CATEGORIES:
+            for p in pats.get(cat, []):
+                pat = Pattern(cat, tuple(p["verbs"]), frozenset(p["objects"]) if p.get("objects") else None,
+                              p.get("mode"), tuple(p.get("target", ["dobj"])), bool(p.get("reciprocal")),
+                              bool(p.get("only_joint")))
+                for v in pat.verbs:
+                    by_verb.setdefault(v, []).append(pat)
+        for lst in by_verb.values():  # patterns that require an object are more specific: try first
+            lst.sort(key=lambda p: p.objects is None)
+        nouns = {n: {"category": e["category"], "mode": e.get("mode"), "target": tuple(e.get("target", ()))}
+                 for e in pats.get("nouns", []) for n in e["nouns"]}
+        contexts = {w: ctx for ctx, words in pats.get("contexts", {}).items() for w in words}
+        return cls(onto, by_verb, nouns, contexts)
+
+    def cameo(self, category: str, mode: str | None) -> str:
+        c = self.categories[category]
+        return str(c["modes"].get(mode or "", c["cameo"])) if mode else str(c["cameo"])
+
+
+@dataclass
+class _Actor:
+    mention: Mention
+    via_coref: bool = False
+
+
+@dataclass
+class _Ctx:
+    doc: Doc
+    article: Article
+    by_token: dict[int, Mention]
+    by_id: dict[str, Mention]
+    onto: Ontology
+    events: list[Event] = field(default_factory=list)
+
+
+def _actor_mentions(ctx: _Ctx, tok: Token, depth: int = 0) -> list[Mention]:
+    """Mentions that a noun phrase headed by ``tok`` stands for (with its coordinated siblings)."""
+    out: list[Mention] = []
+    m = ctx.by_token.get(tok.i)
+    if m is not None:
+        out.append(m)
+        # "Hungarian and Romanian officials": modifiers resolved to other actors
+        for c in tok.children:
+            if c.dep_ in ("amod", "compound") and ctx.by_token.get(c.i) not in (None, m):
+                out.extend(_actor_mentions(ctx, c, depth + 1))
+    elif depth < 3:
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "poss", "nmod", "appos", "npadvmod"):
+                out.extend(_actor_mentions(ctx, c, depth + 1))
+            elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                for pc in c.children:
+                    if pc.dep_ == "pobj":
+                        out.extend(_actor_mentions(ctx, pc, depth + 1))
+            if out:
+                break
+    for c in tok.children:
+        if c.dep_ == "conj":
+            out.extend(_actor_mentions(ctx, c, depth))
+    seen, uniq = set(), []
+    for m in out:
+        if id(m) not in seen:
+            seen.add(id(m))
+            uniq.append(m)
+    return uniq
+
+
+def _expand(ctx: _Ctx, mentions: list[Mention]) -> list[Mention]:
+    """Group mentions ("the two leaders") become their members."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.members:
+            for a in m.members:
+                if a in ctx.by_id:
+                    out.append(ctx.by_id[a])
+                elif len(a) == 3 and a.isupper():   # a country code: the state itself
+                    out.append(Mention(m.article_id, m.sent_idx, m.start, m.end, m.text, actor_id=a, actor_name=a,
+                                       kind="state", country=a, code=a, how="group", confidence=m.confidence))
+        else:
+            out.append(m)
+    return out
+
+
+def _coded(m: Mention) -> bool:
+    return bool(m.actor_id) and bool(m.country)
+
+
+def _subject(tok: Token) -> tuple[list[Token], bool]:
+    """(subject tokens, passive?) of a verb, inherited from governing verbs when missing."""
+    cur = tok
+    for _ in range(4):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
+        if subj:
+            return subj, False
+        pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
+        if pas:
+            return pas, True
+        if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head is not cur:
+            if cur.dep_ == "xcomp":
+                # object control: "urged Iran to release" → Iran is the subject of "release"
+                objs = [c for c in cur.head.children if c.dep_ in ("dobj",) and c.i < cur.i]
+                if objs:
+                    return objs, False
+            cur = cur.head
+            continue
+        break
+    return [], False
+
+
+def _prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+            out.extend(pc for pc in c.children if pc.dep_ == "pobj")
+        if c.dep_ == "prt" and c.lower_ in preps:  # "call on X" parsed as particle + dobj
+            out.extend(pc for pc in tok.children if pc.dep_ == "dobj")
+    return out
+
+
+def _governors(tok: Token) -> list[Token]:
+    out, cur = [], tok
+    while cur.head is not cur and len(out) < 6:
+        if cur.dep_ in ("xcomp", "ccomp", "conj", "advcl", "parataxis", "acl", "relcl", "pcomp", "pobj", "prep"):
+            out.append(cur.head)
+            cur = cur.head
+        else:
+            break
+    return out
+
+
+def _speaker(ctx: _Ctx, tok: Token) -> tuple[list[Mention], Token | None]:
+    cur = tok
+    for _ in range(6):
+        if cur.head is cur:
+            break
+        if cur.dep_ in ("ccomp", "parataxis", "xcomp", "conj", "advcl") and cur.head.lemma_ in SPEECH:
+            sv = cur.head
+            subj = [c for c in sv.children if c.dep_ in ("nsubj", "nsubjpass")]
+            ms = [m for s in subj for m in _actor_mentions(ctx, s)]
+            return ms, sv
+        cur = cur.head
+    # "..., X said." parsed with the speech verb as the root and the event clause as its ccomp is
+    # handled above; the reverse (event verb as root, "X said" as a parataxis child) here:
+    for c in tok.children:
+        if c.dep_ in ("parataxis", "ccomp") and c.lemma_ in SPEECH:
+            subj = [s for s in c.children if s.dep_ == "nsubj"]
+            return [m for s in subj for m in _actor_mentions(ctx, s)], c
+    return [], None
+
+
+def _modality(tok: Token, category: str, self_speaker: bool) -> tuple[str, bool]:
+    negated = any(c.dep_ == "neg" for c in tok.children)
+    modality = "asserted"
+    aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    govs = _governors(tok)
+    for g in govs[:2]:
+        if any(c.dep_ == "neg" for c in g.children) and g.lemma_ in COMMIT | PLAN | {"be", "do"}:
+            negated = True
+        if g.lemma_ in NEGATORS:
+            negated = True
+        if g.lemma_ == "deny":
+            modality = "denied"
+        aux |= {c.lower_ for c in g.children if c.dep_ in ("aux",)} if g.dep_ == "xcomp" or tok.dep_ == "xcomp" else set()
+    gov_lemmas = {g.lemma_ for g in govs[:2] if tok.dep_ in ("xcomp", "ccomp") or g is tok.head}
+    if modality == "denied":
+        return modality, negated
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children) or \
+            any(g.dep_ == "advcl" and any(c.lower_ in ("if", "unless") for c in g.children) for g in [tok]):
+        return "conditional", negated
+    if aux & HYPOTHETICAL or ("would" in aux and not self_speaker):
+        return "hypothetical", negated
+    if tok.dep_ == "xcomp" and tok.head.lemma_ in COMMIT:
+        return "pledged", negated
+    if tok.dep_ == "xcomp" and tok.head.lemma_ in PLAN:
+        return "planned", negated
+    if aux & {"will", "shall", "'ll", "would"} or gov_lemmas & PLAN:
+        return ("pledged" if category in PLEDGEABLE and self_speaker else "planned"), negated
+    if tok.lemma_ in COMMIT and category == "AGREE" and any(c.dep_ == "xcomp" for c in tok.children):
+        return "pledged", negated
+    return modality, negated
+
+
+def _context(ctx: _Ctx, tok: Token, sent: Span) -> str | None:
+    words = [t.lemma_.lower() for t in tok.subtree] + [c.lemma_.lower() for c in tok.children]
+    for w in words:
+        if w in ctx.onto.contexts:
+            return ctx.onto.contexts[w]
+    return None
+
+
+def _location(ctx: _Ctx, tok: Token, mentions_in_sent: list[Mention]) -> str | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+            for pc in c.children:
+                if pc.dep_ == "pobj" and pc.ent_type_ in ("GPE", "LOC", "FAC"):
+                    return " ".join(t.text for t in pc.subtree)
+    return None
+
+
+def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: str, mode: str | None,
+          sources: list[_Actor], targets: list[_Actor], reciprocal: bool, speaker: list[Mention],
+          specific: bool, event_date: Any, timexes: list[TimeExpr]) -> None:
+    art = ctx.article
+    first_person_src = any(s.mention.text.lower() in FIRST_PERSON for s in sources)
+    self_speaker = bool(speaker) and (first_person_src or any(
+        sp.actor_id == s.mention.actor_id or (sp.country and sp.country == s.mention.country)
+        for sp in speaker for s in sources))
+    modality, negated = _modality(trig, category, self_speaker)
+    if speaker and not self_speaker and modality in ("asserted", "planned", "pledged"):
+        modality = "reported"
+    pairs: list[tuple[_Actor, _Actor | None]] = []
+    if reciprocal and not targets and len(sources) >= 2:
+        for a in sources:
+            for b in sources:
+                if a is not b and a.mention.actor_id != b.mention.actor_id:
+                    pairs.append((a, b))
+    else:
+        for a in sources:
+            if targets:
+                pairs.extend((a, b) for b in targets)
+            else:
+                pairs.append((a, None))
+    onto = ctx.onto.categories[category]
+    context = _context(ctx, trig, sent)
+    if category == "COOPERATE" and mode is None:
+        mode = {"military": "military", "economic": "economic", "natural_resource": "energy",
+                "technology": "technology", "legal": "judicial"}.get(context or "", None)
+    d, d_end, prec, dsrc = event_date(art, timexes, si, trig.idx, trig_end)
+    seen = set()
+    for a, b in pairs:
+        am, bm = a.mention, (b.mention if b else None)
+        if bm is not None and (bm.actor_id == am.actor_id or (bm.country == am.country and bm.sector == am.sector
+                                                                and bm.kind == am.kind and bm.kind == "state")):
+            continue
+        key = (am.actor_id, bm.actor_id if bm else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        conf = 0.5 + (0.15 if specific else 0) + (0.15 if bm is not None and _coded(bm) else 0)
+        conf -= 0.15 if (a.via_coref or (b and b.via_coref)) else 0
+        conf -= 0.1 if modality == "reported" else 0
+        src_sp = speaker[0] if speaker else None
+        ctx.events.append(Event(
+            id=record_id(art.id, si, trig.idx, category, am.actor_id, bm.actor_id if bm else None),
+            article_id=art.id, sent_idx=si, sent_start=sent.start_char, sent_end=sent.end_char,
+            trigger_start=trig.idx, trigger_end=trig_end, trigger=ctx.doc.text[trig.idx:trig_end],
+            event_type=category, mode=mode, context=context, cameo=ctx.onto.cameo(category, mode),
+            quad_class=int(onto["quad"]), intensity=float(onto["intensity"]),
+            source_id=am.actor_id, source_code=am.country, source_sector=am.sector, source_text=am.text,
+            target_id=bm.actor_id if bm else None, target_code=bm.country if bm else None,
+            target_sector=bm.sector if bm else None, target_text=bm.text if bm else None,
+            negated=negated, modality=modality, speaker_id=src_sp.actor_id if src_sp else None,
+            speaker_text=src_sp.text if src_sp else None, location=_location(ctx, trig, []),
+            date=d, date_end=d_end, date_precision=prec, date_source=dsrc,
+            confidence=round(max(0.05, min(conf, 0.95)), 2), evidence=sent.text,
+        ))
+
+
+def _resolve_actors(ctx: _Ctx, toks: list[Token], speaker: list[Mention]) -> list[_Actor]:
+    out: list[_Actor] = []
+    for t in toks:
+        if t.lower_ in FIRST_PERSON and speaker:
+            out.extend(_Actor(m, False) for m in _expand(ctx, speaker) if _coded(m))
+            continue
+        for m in _expand(ctx, _actor_mentions(ctx, t)):
+            if _coded(m):
+                out.append(_Actor(m, m.how in ("pronoun", "coref")))
+    return out
+
+
+def _default_date(article, timexes, sent_idx, s, e):
+    if article.published is None:
+        return None, None, None, "unknown"
+    src = "estimated_publication" if article.date_source == "estimated" else "publication"
+    return article.published, None, "day", src
 
 
 def code_events(doc: Doc, article: Article, mentions: list[Mention], timexes: list[TimeExpr], kb: Any) -> list[Event]:
-    return []
+    """All events the article asserts, reports or plans, each with its evidence sentence."""
+    onto: Ontology = kb.ontology
+    try:
+        from ..when import event_date
+    except ImportError:  # dates stage not installed: fall back to the publication date
+        event_date = _default_date
+    by_token: dict[int, Mention] = {}
+    for m in sorted(mentions, key=lambda m: (m.actor_id is None, -(m.end - m.start))):
+        if m.actor_id is None and not m.members:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for t in span:
+            by_token.setdefault(t.i, m)
+    by_id = {m.actor_id: m for m in mentions if m.actor_id and not m.members}
+    ctx = _Ctx(doc, article, by_token, by_id, onto)
+    limit = kb.settings.max_sentences if hasattr(kb, "settings") else 2000
+    for si, sent in enumerate(doc.sents):
+        if si >= limit:
+            break
+        for tok in sent:
+            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+                _code_verb(ctx, sent, si, tok, timexes, event_date)
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in onto.nouns:
+                _code_noun(ctx, sent, si, tok, timexes, event_date)
+    return ctx.events
+
+
+def _verb_keys(tok: Token) -> list[str]:
+    lemma = tok.lemma_.lower()
+    keys = []
+    for c in tok.children:
+        if c.dep_ == "prt":
+            keys.append(f"{lemma} {c.lower_}")
+        if c.dep_ == "prep" and c.lower_ in ("on", "upon", "for", "into", "against", "down", "out", "back", "off"):
+            keys.append(f"{lemma} {c.lower_}")
+        if c.dep_ == "advmod" and c.lower_ in ("together",):
+            keys.append(f"{lemma} {c.lower_}")
+    keys.append(lemma)
+    return keys
+
+
+def _embedded_in_other_event(ctx: _Ctx, tok: Token) -> bool:
+    """An action asked for, threatened, refused or criticised is not itself an event; under
+    commitment verbs ("agreed to expand", "vowed to") it is (as pledged)."""
+    if tok.dep_ not in ("xcomp", "ccomp") or tok.head is tok:
+        return False
+    g = tok.head
+    if g.lemma_ in COMMIT or g.lemma_ in PLAN or g.lemma_ in SPEECH:
+        return False
+    return any(g.lemma_.lower() == k.split()[0] for k in ctx.onto.by_verb) and any(
+        k in ctx.onto.by_verb for k in _verb_keys(g))
+
+
+def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) -> None:
+    onto = ctx.onto
+    if _embedded_in_other_event(ctx, tok):
+        return
+    dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+    subj, passive = _subject(tok)
+    obj_toks = dobj or (subj if passive else [])
+    obj_lemmas = set()
+    for o in obj_toks:
+        obj_lemmas.add(o.lemma_.lower())
+        obj_lemmas.add(o.lower_)
+        comp = " ".join(t.lower_ for t in o.subtree if t.dep_ == "compound" and t.head is o)
+        if comp:
+            obj_lemmas.add(f"{comp} {o.lower_}")
+        # "a set of 20 agreements", "a range of agreements"
+        for p in o.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
+    for key in _verb_keys(tok):
+        for pat in onto.by_verb.get(key, ()):
+            if pat.objects is not None and not (obj_lemmas & pat.objects):
+                continue
+            if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree):
+                continue
+            speaker, _sv = _speaker(ctx, tok)
+            src_toks = [s for s in subj if not passive]
+            if passive:
+                src_toks = [pc for c in tok.children if c.dep_ == "agent" for pc in c.children if pc.dep_ == "pobj"]
+            sources = _resolve_actors(ctx, src_toks, speaker)
+            targets: list[_Actor] = []
+            for where in pat.target:
+                if where == "dobj":
+                    cand = dobj if not passive else subj
+                    # an object that is itself the required document/noun is no actor
+                    t = _resolve_actors(ctx, [c for c in cand if pat.objects is None], speaker)
+                elif where == "iobj":
+                    t = _resolve_actors(ctx, [c for c in tok.children if c.dep_ in ("dative", "iobj")], speaker)
+                elif where == "poss":
+                    t = _resolve_actors(ctx, [c for o in obj_toks for c in o.children if c.dep_ == "poss"], speaker)
+                else:
+                    heads = [tok] + list(obj_toks)
+                    t = _resolve_actors(ctx, [p for h in heads for p in _prep_objects(h, (where,))], speaker)
+                if t:
+                    targets = t
+                    break
+            if not sources and pat.reciprocal:
+                # "An agreement between X and Y was signed"
+                btw = [p for o in obj_toks for p in _prep_objects(o, ("between",))]
+                sources = _resolve_actors(ctx, btw, speaker)
+            if not sources:
+                return
+            _emit(ctx, sent, si, tok, tok.idx + len(tok.text), pat.category, pat.mode, sources, targets,
+                  pat.reciprocal, speaker, pat.objects is not None, event_date, timexes)
+            return
+
+
+def _code_noun(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) -> None:
+    spec = ctx.onto.nouns[tok.lemma_.lower()]
+    poss = [c for c in tok.children if c.dep_ == "poss"]
+    if not poss:
+        return
+    speaker, _ = _speaker(ctx, tok)
+    sources = _resolve_actors(ctx, poss, speaker)
+    if not sources:
+        return
+    targets: list[_Actor] = []
+    for where in spec["target"]:
+        cand = _prep_objects(tok, (where,))
+        for c in cand:
+            for m in _expand(ctx, _actor_mentions(ctx, c)):
+                if m.country and (m.actor_id or m.kind == "place"):
+                    targets.append(_Actor(m))
+            # a visit to a place: the place's country
+            pm = [m for m in ctx.doc_mentions_places(c)] if hasattr(ctx, "doc_mentions_places") else []
+            targets.extend(_Actor(m) for m in pm)
+        if targets:
+            break
+    _emit(ctx, sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, targets,
+          False, speaker, True, event_date, timexes)
