@@ -7,6 +7,9 @@ by the record's ``date``.
 
 Scores (micro-averaged over sentences):
 
+Negated events ("did not sign") are not counted: they assert that nothing happened (a refusal
+is coded as its own REJECT event).
+
 * **category**: the set of categories coded in a sentence against the gold category — a gold
   category coded is a true positive, every other coded category a false positive, a gold
   category not coded a false negative;
@@ -96,6 +99,7 @@ class Report:
 
 
 def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any]) -> None:
+    events = [e for e in events if not e.negated]     # "did not sign" asserts no signing
     g_cat = OLD_TO_NEW.get(gold["event"], gold["event"])
     g_src, g_tgt = _codes(gold.get("source")), _codes(gold.get("target"))
     pred_cats = {e.event_type for e in events}

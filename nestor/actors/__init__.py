@@ -149,7 +149,7 @@ class _Resolver:
         self.ends = {t.idx + len(t.text): t.i for t in doc}
         self.person_ents = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
         self.out: list[Mention] = []
-        self.taken: set[int] = set()
+        self._current: list[Mention] = []
 
     # -- builders ---------------------------------------------------------------------------
     def _mention(self, span: Span, sent_idx: int, **kw) -> Mention:
@@ -191,6 +191,7 @@ class _Resolver:
                 break
             sent_mentions = self._sentence(sent, si, last_persons)
             self._groups(sent, si, last_persons, last_states, sent_mentions)
+            self._current = sent_mentions
             for m in sent_mentions:
                 if m.kind == "person" and m.actor_id:
                     last_persons.append((si, m))
@@ -347,6 +348,10 @@ class _Resolver:
             role = self.kb.roles[head.head.lower_]
             span = doc[m.start:m.end]
             return self.state(country, span, si, "role", sector=role.sector, conf=0.8), set(range(m.start, m.end))
+        if head.dep_ == "amod" and head.head.tag_ in ("NNS", "NNPS") and head.head.i >= j:
+            # a demonym on a plural noun of people: "Palestinian prisoners", "Iraqi Kurds"
+            span = doc[m.start:head.head.i + 1]
+            return self.state(country, span, si, "demonym", conf=0.6), set(range(m.start, head.head.i + 1))
         if j < sent.end and doc[j].lower_ in ("counterpart", "counterparts", "colleague", "host", "guest"):
             # the same office as the last person mentioned, in this country
             office = None
@@ -401,6 +406,18 @@ class _Resolver:
     def _pronouns(self, sent: Span, si: int, last_persons) -> None:
         for t in sent:
             low = t.lower_
+            if low in ("it", "its", "they", "them", "their") and t.pos_ == "PRON":
+                # the nearest coded non-person actor before it (this or the previous sentence);
+                # "they" prefers a group or a plural role ("rebels")
+                prior = [m for m in self.out if m.actor_id and m.kind != "person" and m.sent_idx >= si - 1
+                         and m.kind != "place"]
+                prior += [m for m in self._current if m.actor_id and m.kind != "person" and m.end <= t.idx]
+                if low in ("they", "them", "their"):
+                    plural = [m for m in prior if m.kind == "group" or m.text.endswith("s")]
+                    prior = plural or []
+                if prior:
+                    self.out.append(self._copy(prior[-1], self.doc[t.i:t.i + 1], si, "pronoun", 0.7))
+                continue
             if low in PRONOUNS_PERSON and t.pos_ == "PRON":
                 # the nearest person before the pronoun (same sentence first, then up to two back)
                 cand = None

@@ -134,7 +134,8 @@ def _actor_mentions(ctx: _Ctx, tok: Token, depth: int = 0) -> list[Mention]:
         for c in tok.children:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "appos", "npadvmod"):
                 out.extend(_actor_mentions(ctx, c, depth + 1))
-            elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
+            elif c.dep_ == "prep" and (c.lower_ in ("of", "from") or (
+                    c.lower_ in ("in", "throughout", "across") and tok.tag_ in ("NNS", "NNPS"))):
                 for pc in c.children:
                     if pc.dep_ == "pobj":
                         out.extend(_actor_mentions(ctx, pc, depth + 1))
@@ -285,13 +286,15 @@ def _location(ctx: _Ctx, tok: Token, mentions_in_sent: list[Mention]) -> str | N
 
 def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: str, mode: str | None,
           sources: list[_Actor], targets: list[_Actor], reciprocal: bool, speaker: list[Mention],
-          specific: bool, event_date: Any, timexes: list[TimeExpr]) -> None:
+          specific: bool, event_date: Any, timexes: list[TimeExpr], _refusal: bool = False) -> None:
     art = ctx.article
     first_person_src = any(s.mention.text.lower() in FIRST_PERSON for s in sources)
     self_speaker = bool(speaker) and (first_person_src or any(
         sp.actor_id == s.mention.actor_id or (sp.country and sp.country == s.mention.country)
         for sp in speaker for s in sources))
     modality, negated = _modality(trig, category, self_speaker)
+    if _refusal:
+        negated = False
     if speaker and not self_speaker and modality in ("asserted", "planned", "pledged"):
         modality = "reported"
     pairs: list[tuple[_Actor, _Actor | None]] = []
@@ -313,6 +316,10 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
                 "technology": "technology", "legal": "judicial"}.get(context or "", None)
     d, d_end, prec, dsrc = event_date(art, timexes, si, trig.idx, trig_end)
     seen = set()
+    if negated and category in COOPERATIVE and modality != "denied":
+        # "refused to sign", "will not accept": the refusal itself is a REJECT event
+        _emit(ctx, sent, si, trig, trig_end, "REJECT", "refuse", sources, targets, False, speaker, specific,
+              event_date, timexes, _refusal=True)
     for a, b in pairs:
         am, bm = a.mention, (b.mention if b else None)
         if bm is not None and (bm.actor_id == am.actor_id or (bm.country == am.country and bm.sector == am.sector
@@ -417,9 +424,43 @@ def _embedded_in_other_event(ctx: _Ctx, tok: Token) -> bool:
         k in ctx.onto.by_verb for k in _verb_keys(g))
 
 
+WILLING = {"willing", "ready", "committed", "prepared", "determined", "eager", "open"}
+UNWILLING = {"unwilling", "opposed", "reluctant"}
+COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+
+
+def _code_predicates(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) -> bool:
+    """Non-pattern predicates with general meanings: "X is willing/ready to ..." (AGREE),
+    "X is opposed to ..." (REJECT), "X said Y must ..." (REQUEST from X to Y)."""
+    speaker, _ = _speaker(ctx, tok)
+    if tok.lemma_ == "be":
+        for c in tok.children:
+            if c.dep_ == "acomp" and c.lower_ in WILLING | UNWILLING:
+                cat = "AGREE" if c.lower_ in WILLING else "REJECT"
+                subj, _ = _subject(tok)
+                sources = _resolve_actors(ctx, subj, speaker)
+                if sources:
+                    _emit(ctx, sent, si, c, c.idx + len(c.text), cat, "intent" if cat == "AGREE" else "reject",
+                          sources, [], False, speaker, False, event_date, timexes)
+                    return True
+    aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+    if aux & {"must", "should"} and tok.dep_ == "ccomp" and tok.head.lemma_ in SPEECH | {"conclude", "insist"}:
+        subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        sources = _resolve_actors(ctx, subj, [])
+        t_subj, _ = _subject(tok)
+        targets = _resolve_actors(ctx, t_subj, [])
+        if sources:
+            _emit(ctx, sent, si, tok, tok.idx + len(tok.text), "REQUEST", "demand", sources, targets, False, [],
+                  False, event_date, timexes)
+            return True
+    return False
+
+
 def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) -> None:
     onto = ctx.onto
     if _embedded_in_other_event(ctx, tok):
+        return
+    if _code_predicates(ctx, sent, si, tok, timexes, event_date):
         return
     dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
     subj, passive = _subject(tok)
