@@ -74,6 +74,56 @@ class Nestor:
                 con, "SELECT message FROM warnings WHERE article_id = ?", [aid])]
         return art
 
+    # ---- actors and events ---------------------------------------------------------------
+    def actors(self, country: str | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
+        """Coded actors with their mention counts (uncoded ones grouped by their text)."""
+        where, params = ["1=1"], []
+        if country:
+            where.append("country = ?"); params.append(country.upper())
+        return self._q(
+            f"""SELECT coalesce(actor_id, 'uncoded:' || text) AS actor_id, any_value(actor_name) AS name,
+                   any_value(kind) AS kind, any_value(country) AS country, any_value(sector) AS sector,
+                   any_value(code) AS code, count(*) AS mentions, count(DISTINCT article_id) AS articles
+                FROM mentions WHERE {' AND '.join(where)} AND kind <> 'place'
+                GROUP BY 1 ORDER BY mentions DESC, actor_id LIMIT {_limit(limit)}""", params)
+
+    def events(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
+               quad_class: int | None = None, since: date | None = None, until: date | None = None,
+               q: str | None = None, include_negated: bool = True, limit: int | None = 100,
+               offset: int = 0) -> list[dict[str, Any]]:
+        """Events with their evidence. ``dyad`` "RUS-CHN" matches either direction."""
+        from .events import CATEGORIES
+
+        where, params = ["1=1"], []
+        if dyad:
+            parts = [p.strip().upper() for p in dyad.replace("_", "-").split("-") if p.strip()]
+            if len(parts) != 2:
+                raise InputError(f"dyad must look like RUS-CHN, got {dyad!r}")
+            where.append("((source_code = ? AND target_code = ?) OR (source_code = ? AND target_code = ?))")
+            params += [parts[0], parts[1], parts[1], parts[0]]
+        if actor:
+            where.append("(source_code = ? OR target_code = ? OR source_id = ? OR target_id = ?)")
+            params += [actor.upper(), actor.upper(), actor, actor]
+        if type:
+            if type.upper() not in CATEGORIES:
+                raise InputError(f"unknown event type {type!r} (one of {', '.join(CATEGORIES)})")
+            where.append("event_type = ?"); params.append(type.upper())
+        if quad_class is not None:
+            if quad_class not in (1, 2, 3, 4):
+                raise InputError("quad_class must be 1, 2, 3 or 4")
+            where.append("quad_class = ?"); params.append(quad_class)
+        if since:
+            where.append("date >= ?"); params.append(since)
+        if until:
+            where.append("date <= ?"); params.append(until)
+        if q:
+            where.append("evidence ILIKE ?"); params.append(f"%{q}%")
+        if not include_negated:
+            where.append("NOT negated")
+        return self._q(f"SELECT * FROM events WHERE {' AND '.join(where)} "
+                       f"ORDER BY date NULLS LAST, article_id, sent_idx, trigger_start "
+                       f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)
+
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:
         return self._q(f"SELECT * FROM runs ORDER BY started DESC LIMIT {_limit(limit)}")
