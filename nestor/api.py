@@ -124,6 +124,34 @@ class Nestor:
                        f"ORDER BY date NULLS LAST, article_id, sent_idx, trigger_start "
                        f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)
 
+    # ---- claims and accords ----------------------------------------------------------------
+    def _dyad_filter(self, dyad: str | None, column: str) -> tuple[str, list[Any]]:
+        if not dyad:
+            return "1=1", []
+        parts = [p.strip().upper() for p in dyad.replace("_", "-").split("-") if p.strip()]
+        if len(parts) != 2:
+            raise InputError(f"dyad must look like RUS-CHN, got {dyad!r}")
+        return f"(list_contains({column}, ?) AND list_contains({column}, ?))", parts
+
+    def claims(self, measure: str | None = None, dyad: str | None = None, status: str | None = None,
+               limit: int | None = 1000) -> list[dict[str, Any]]:
+        """Claims in period order (then publication date), with their article's date and title."""
+        w, params = self._dyad_filter(dyad, "c.actors")
+        where = [w]
+        if measure:
+            where.append("c.measure ILIKE ?"); params.append(f"%{measure}%")
+        if status:
+            where.append("c.status = ?"); params.append(status)
+        return self._q(f"""SELECT c.*, a.published, a.date_source AS published_source, a.title AS article_title
+                           FROM claims c JOIN articles a ON a.id = c.article_id WHERE {' AND '.join(where)}
+                           ORDER BY coalesce(c.period_start, a.published) NULLS LAST, a.published, c.start
+                           LIMIT {_limit(limit)}""", params)
+
+    def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
+        w, params = self._dyad_filter(dyad, "parties")
+        return self._q(f"SELECT * FROM accords WHERE {w} ORDER BY date NULLS LAST, article_id, start "
+                       f"LIMIT {_limit(limit)}", params)
+
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:
         return self._q(f"SELECT * FROM runs ORDER BY started DESC LIMIT {_limit(limit)}")

@@ -68,6 +68,8 @@ class ActorKB:
         lower: dict[str, list[_Entry]] = defaultdict(list)
 
         def add(alias: str, kind: str, ref: str, case_insensitive: bool) -> None:
+            if "'" in alias:   # news text uses typographic apostrophes as often as straight ones
+                add(alias.replace("'", "\u2019"), kind, ref, case_insensitive)
             m = _KEY.search(alias)
             if not m:
                 return

@@ -1,0 +1,44 @@
+"""Commands: claims, accords."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import api
+from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit
+
+
+@app.command()
+def claims(
+    db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitOpt = 200,
+    measure: Annotated[str | None, typer.Option(help="e.g. trade, investment, agreements.")] = None,
+    dyad: Annotated[str | None, typer.Option(help="Both actors among the claim's actors: RUS-CHN.")] = None,
+    status: Annotated[str | None, typer.Option(help="achieved, target, pace, record.")] = None,
+    plot: Annotated[str | None, typer.Option(help="Write a plot of the series to this PNG/SVG file.")] = None,
+) -> None:
+    """Figures claimed over time: period, value, status and source article."""
+    rows = api.open(db).claims(measure=measure, dyad=dyad, status=status, limit=limit)
+    for r in rows:
+        ps, pe = r["period_start"], r["period_end"]
+        r["period"] = (str(ps.year) if ps and pe and ps.year == pe.year and (pe - ps).days > 300 else
+                       f"{ps}" if ps else "?")
+        r["figure"] = f"{r['text']}"
+        r["article"] = f"{r['article_id'][:8]} ({r['published'] or '?'}{'*' if r['published_source'] == 'estimated' else ''})"
+        r["said_by"] = r["speaker_text"] or ""
+    emit(rows, ["period", "figure", "measure", "status", "said_by", "article"], as_json, empty="no claims")
+    if plot:
+        from ..plots import claims_plot
+
+        claims_plot(rows, plot, title=f"{measure or 'claims'} over time" + (f" ({dyad})" if dyad else ""))
+        console.print(f"plot written to {plot}")
+
+
+@app.command()
+def accords(
+    db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitOpt = 200,
+    dyad: Annotated[str | None, typer.Option(help="Both parties: RUS-CHN.")] = None,
+) -> None:
+    """Named documents signed, adopted or concluded."""
+    rows = api.open(db).accords(dyad=dyad, limit=limit)
+    emit(rows, ["date", "title", "doc_type", "count", "domain", "parties"], as_json, empty="no accords")
