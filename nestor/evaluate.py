@@ -98,11 +98,19 @@ class Report:
         }
 
 
-def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any]) -> None:
+def _category(e: Any, view: str) -> str:
+    if view == "plover":
+        return str(e.event_type)
+    from .events import Ontology
+    return Ontology.cameo_category(e.event_type, e.cameo)
+
+
+def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any], view: str = "cameo") -> None:
+    """Add one gold sentence and the events coded from it to ``rep``."""
     events = [e for e in events if not e.negated]     # "did not sign" asserts no signing
     g_cat = OLD_TO_NEW.get(gold["event"], gold["event"])
     g_src, g_tgt = _codes(gold.get("source")), _codes(gold.get("target"))
-    pred_cats = {e.event_type for e in events}
+    pred_cats = {_category(e, view) for e in events}
     rep.n += 1
     for c in pred_cats | {g_cat}:
         hit_gold, hit_pred = c == g_cat, c in pred_cats
@@ -122,7 +130,7 @@ def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any]) -> None
         s, t = e.source_code, e.target_code
         if not g_tgt and len(g_src) > 1 and s in g_src and t in g_src:
             t = None
-        pred_triples.add((s, e.event_type, t))
+        pred_triples.add((s, _category(e, view), t))
     pct = rep.per_category_triple[g_cat]
     tp = len(gold_triples & pred_triples)
     rep.triple.tp += tp; pct.tp += tp
@@ -132,8 +140,15 @@ def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any]) -> None
                         "predicted": sorted(map(str, pred_triples))})
 
 
-def evaluate(path: str | Path, nlp: Any = None, knowledge: Any = None) -> Report:
-    """Code every gold sentence with the full per-article extraction and score it."""
+def evaluate(path: str | Path, nlp: Any = None, knowledge: Any = None, view: str = "cameo") -> Report:
+    """Code every gold sentence with the full per-article extraction and score it.
+
+    ``view`` "cameo" (default) scores each event in the reading of the CAMEO manual the gold was
+    coded from: an intention (planned, pledged, hypothetical, conditional) to cooperate counts as
+    AGREE and an intended material conflict as THREATEN (the event's CAMEO code, 03x or 13x).
+    "plover" scores the PLOVER 2.0 type as coded (COOPERATE with modality pledged stays COOPERATE)."""
+    if view not in ("cameo", "plover"):
+        raise InputError(f"view must be 'cameo' or 'plover', not {view!r}")
     from .config import Settings
     from .extract import extract
     from .knowledge import Knowledge
@@ -153,5 +168,5 @@ def evaluate(path: str | Path, nlp: Any = None, knowledge: Any = None) -> Report
         art = Article(id=content_id(g["text"]), text=g["text"], published=day,
                       date_source="metadata" if day else "unknown")
         res = extract(art, doc, knowledge)
-        score_sentence(rep, g, res.events)
+        score_sentence(rep, g, res.events, view)
     return rep
