@@ -39,8 +39,9 @@ CATEGORIES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RET
 SPEECH = {"say", "tell", "state", "announce", "add", "note", "stress", "claim", "declare", "report", "underline",
           "emphasize", "emphasise", "write", "quote", "explain", "remark", "assert", "confirm", "reiterate", "believe",
           "think", "argue", "indicate", "conclude", "observe", "mention"}
-COMMIT = {"pledge", "promise", "vow", "commit", "agree", "undertake", "resolve", "decide", "offer"}
-PLAN = {"plan", "intend", "expect", "schedule", "prepare", "aim", "seek", "hope", "want", "wish", "try", "set", "due"}
+COMMIT = {"pledge", "promise", "vow", "swear", "commit", "agree", "undertake", "resolve", "decide", "offer"}
+# "tried to hack" reports an attempt, which CAMEO codes as the act: "try"/"attempt" are not plans
+PLAN = {"plan", "intend", "expect", "schedule", "prepare", "aim", "seek", "hope", "want", "wish", "set", "due"}
 NEGATORS = {"refuse", "decline", "fail", "reject"}
 HYPOTHETICAL = {"could", "might", "may", "can"}
 THIRD_PERSON = {"he", "she", "it", "they"}
@@ -139,6 +140,8 @@ class _Ctx:
     by_id: dict[str, Mention]
     onto: Ontology
     events: list[Event] = field(default_factory=list)
+    places: dict[int, Mention] = field(default_factory=dict)     # token -> place mention (country only)
+    adjectives: dict[str, str] = field(default_factory=dict)     # demonym (lower) -> country code
 
 
 def _actor_mentions(ctx: _Ctx, tok: Token, depth: int = 0) -> list[Mention]:
@@ -280,7 +283,7 @@ def _modality(tok: Token, category: str, self_speaker: bool) -> tuple[str, bool]
         return "conditional", negated
     if aux & HYPOTHETICAL or ("would" in aux and not self_speaker):
         return "hypothetical", negated
-    if tok.dep_ == "xcomp" and tok.head.lemma_ in COMMIT:
+    if tok.dep_ in ("xcomp", "ccomp") and tok.head.lemma_ in COMMIT:
         return "pledged", negated
     if tok.dep_ == "xcomp" and tok.head.lemma_ in PLAN:
         return "planned", negated
@@ -335,6 +338,8 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
             else:
                 pairs.append((a, None))
     onto = ctx.onto.categories[category]
+    if not targets and sources and onto.get("default_target") == "authorities":
+        targets = _authorities(ctx, trig, sources[0].mention)
     context = _context(ctx, trig, sent)
     if category == "COOPERATE" and mode is None:
         mode = {"military": "military", "economic": "economic", "natural_resource": "energy",
@@ -394,6 +399,54 @@ def _resolve_actors(ctx: _Ctx, toks: list[Token], speaker: list[Mention]) -> lis
     return out
 
 
+def _state(m: Mention, country: str, how: str) -> Mention:
+    return Mention(m.article_id, m.sent_idx, m.start, m.end, m.text, actor_id=country, actor_name=country,
+                   kind="state", country=country, code=country, how=how, confidence=m.confidence)
+
+
+def _resolve_targets(ctx: _Ctx, toks: list[Token], speaker: list[Mention]) -> list[_Actor]:
+    """Actors for a target slot. Wider than for sources (precision first on who acted): a place
+    stands for its country ("a curfew in Algiers", "an embassy in Tehran") and a demonym used
+    attributively for its state ("an Indian proposal", "a Senegalese peace plan")."""
+    out = _resolve_actors(ctx, toks, speaker)
+    if out:
+        return out
+    for t in _with_conjuncts(toks):
+        for x in [t, *[c for c in t.children if c.dep_ in ("compound", "amod")]]:
+            pm = ctx.places.get(x.i)
+            if pm is not None:
+                out.append(_Actor(_state(pm, pm.country, "place")))
+            elif x.lower_ in ctx.adjectives and x.dep_ in ("amod", "compound", "nmod", "poss"):
+                code = ctx.adjectives[x.lower_]
+                art = ctx.article.id
+                out.append(_Actor(Mention(art, -1, x.idx, x.idx + len(x.text), x.text, actor_id=code,
+                                          actor_name=code, kind="state", country=code, code=code,
+                                          how="demonym", confidence=0.6)))
+    uniq: dict[str | None, _Actor] = {}
+    for a in out:
+        uniq.setdefault(a.mention.actor_id, a)
+    return list(uniq.values())
+
+
+def _authorities(ctx: _Ctx, trig: Token, src: Mention) -> list[_Actor]:
+    """The government a protest with no named target is aimed at: the one where it takes place
+    ("rioted at a jail in northern Israel"), else the protesters' own (CAMEO's convention for
+    domestic protest)."""
+    country = None
+    for t in trig.subtree:
+        pm = ctx.places.get(t.i)
+        if pm is not None and t.head.dep_ == "prep" or (pm is not None and t.dep_ == "pobj"):
+            country = pm.country
+            break
+    country = country or src.country
+    if not country:
+        return []
+    m = Mention(src.article_id, src.sent_idx, trig.idx, trig.idx + len(trig.text), trig.text,
+                actor_id=f"{country}:GOV", actor_name=f"{country} government", kind="state", country=country,
+                sector="GOV", code=f"{country}GOV", how="default", confidence=0.4)
+    return [_Actor(m, True)]
+
+
 def _default_date(article, timexes, sent_idx, s, e):
     if article.published is None:
         return None, None, None, "unknown"
@@ -418,7 +471,14 @@ def code_events(doc: Doc, article: Article, mentions: list[Mention], timexes: li
         for t in span:
             by_token.setdefault(t.i, m)
     by_id = {m.actor_id: m for m in mentions if m.actor_id and not m.members}
-    ctx = _Ctx(doc, article, by_token, by_id, onto)
+    places: dict[int, Mention] = {}
+    for m in mentions:
+        if m.actor_id is None and not m.members and m.country:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            for t in span or ():
+                places.setdefault(t.i, m)
+    ctx = _Ctx(doc, article, by_token, by_id, onto, places=places,
+               adjectives=getattr(getattr(kb, "actors", None), "adjectives", None) or {})
     limit = kb.settings.max_sentences if hasattr(kb, "settings") else 2000
     for si, sent in enumerate(doc.sents):
         if si >= limit:
@@ -514,7 +574,7 @@ def _code_predicates(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_
         subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
         sources = _resolve_actors(ctx, subj, [])
         t_subj, _ = _subject(tok)
-        targets = _resolve_actors(ctx, t_subj, [])
+        targets = _resolve_targets(ctx, t_subj, [])
         if sources:
             _emit(ctx, sent, si, tok, tok.idx + len(tok.text), "REQUEST", "demand", sources, targets, False, [],
                   False, event_date, timexes)
@@ -522,9 +582,20 @@ def _code_predicates(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_
     return False
 
 
+def _subsidiary(ctx: _Ctx, tok: Token) -> bool:
+    """Clauses that are not events of their own: the condition of another clause ("... unless
+    Baghdad accepted its conditions", "if he gave them a veto") and the purpose of an act already
+    coded ("staged demonstrations to demand reforms": the demonstration is the event)."""
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+        return True
+    if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return any(e.trigger_start == tok.head.idx for e in ctx.events)
+    return False
+
+
 def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) -> None:
     onto = ctx.onto
-    if _embedded_in_other_event(ctx, tok):
+    if _embedded_in_other_event(ctx, tok) or _subsidiary(ctx, tok):
         return
     if _code_predicates(ctx, sent, si, tok, timexes, event_date):
         return
@@ -558,14 +629,14 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
                 if where == "dobj":
                     cand = dobj if not passive else subj
                     # an object that is itself the required document/noun is no actor
-                    t = _resolve_actors(ctx, [c for c in cand if pat.objects is None], speaker)
+                    t = _resolve_targets(ctx, [c for c in cand if pat.objects is None], speaker)
                 elif where == "iobj":
-                    t = _resolve_actors(ctx, [c for c in tok.children if c.dep_ in ("dative", "iobj")], speaker)
+                    t = _resolve_targets(ctx, [c for c in tok.children if c.dep_ in ("dative", "iobj")], speaker)
                 elif where == "poss":
-                    t = _resolve_actors(ctx, [c for o in obj_toks for c in o.children if c.dep_ == "poss"], speaker)
+                    t = _resolve_targets(ctx, [c for o in obj_toks for c in o.children if c.dep_ == "poss"], speaker)
                 else:
                     heads = [tok] + list(obj_toks)
-                    t = _resolve_actors(ctx, [p for h in heads for p in _prep_objects(h, (where,))], speaker)
+                    t = _resolve_targets(ctx, [p for h in heads for p in _prep_objects(h, (where,))], speaker)
                 if t:
                     targets = t
                     break
@@ -598,14 +669,14 @@ def _object_actors(ctx: _Ctx, objs: list[Token], speaker: list[Mention]) -> list
     ("an Indian proposal", "Haiti's efforts", "two Russian diplomats") or a prepositional object
     of the phrase ("an admission by Moscow", "calls by Belarus's rulers", "aid to Macedonia")."""
     objs = _with_conjuncts(objs)
-    t = _resolve_actors(ctx, objs, speaker)
+    t = _resolve_targets(ctx, objs, speaker)
     if t:
         return t
-    t = _resolve_actors(ctx, [c for o in objs for c in o.children
+    t = _resolve_targets(ctx, [c for o in objs for c in o.children
                               if c.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod")], speaker)
     if t:
         return t
-    return _resolve_actors(ctx, [p for o in objs for p in _prep_objects(o, FALLBACK_PREPS)], speaker)
+    return _resolve_targets(ctx, [p for o in objs for p in _prep_objects(o, FALLBACK_PREPS)], speaker)
 
 
 def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: list[Mention],
@@ -621,7 +692,7 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
     t = _object_actors(ctx, obj_toks, speaker) if obj_toks else []
     if t:
         return t
-    t = _resolve_actors(ctx, [p for p in _prep_objects(tok, FALLBACK_PREPS)], speaker)
+    t = _resolve_targets(ctx, [p for p in _prep_objects(tok, FALLBACK_PREPS)], speaker)
     if t:
         return t
     if depth < 2:
@@ -629,7 +700,7 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
             if c.dep_ not in ("ccomp", "xcomp") or c.pos_ not in ("VERB", "AUX"):
                 continue
             if c.dep_ == "ccomp":
-                t = _resolve_actors(ctx, [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")], speaker)
+                t = _resolve_targets(ctx, [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")], speaker)
                 if t:
                     return t
             objs = [o for o in c.children if o.dep_ in ("dobj", "dative", "attr")]
@@ -637,7 +708,7 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
             if t:
                 return t
     # last: where it happened ("a curfew in the town of Cizre" → the place's country)
-    return _resolve_actors(ctx, [p for h in [tok, *obj_toks] for p in _prep_objects(h, ("in", "inside", "near"))],
+    return _resolve_targets(ctx, [p for h in [tok, *obj_toks] for p in _prep_objects(h, ("in", "inside", "near"))],
                            speaker)
 
 
@@ -679,7 +750,7 @@ def _code_noun(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
         if targets:
             break
     if not targets:
-        targets = _resolve_actors(ctx, [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+        targets = _resolve_targets(ctx, [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                                         for p in c.children if p.dep_ == "pobj"
                                         for p in [p, *[x for x in p.children if x.dep_ == "prep"
                                                       for x in x.children if x.dep_ == "pobj"]]], speaker)
