@@ -152,6 +152,86 @@ class Nestor:
         return self._q(f"SELECT * FROM accords WHERE {w} ORDER BY date NULLS LAST, article_id, start "
                        f"LIMIT {_limit(limit)}", params)
 
+    # ---- stories, timelines, dyads ---------------------------------------------------------
+    def stories(self, dyad: str | None = None, since: date | None = None, until: date | None = None,
+                limit: int | None = 200) -> list[dict[str, Any]]:
+        where, params = ["1=1"], []
+        if dyad:
+            parts = sorted(p.strip().upper() for p in dyad.replace("_", "-").split("-") if p.strip())
+            if len(parts) != 2:
+                raise InputError(f"dyad must look like RUS-CHN, got {dyad!r}")
+            where.append("dyad = ?"); params.append("-".join(parts))
+        if since:
+            where.append("date_end >= ?"); params.append(since)
+        if until:
+            where.append("date_start <= ?"); params.append(until)
+        with self.store.reader() as con:
+            if not self.store.has_table(con, "stories"):
+                return []
+            return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
+                             f"LIMIT {_limit(limit)}", params)
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """A story with its events (evidence), articles, accords and claims."""
+        with self.store.reader() as con:
+            if not self.store.has_table(con, "stories"):
+                return None
+            found = rows(con, "SELECT * FROM stories WHERE id LIKE ? || '%' LIMIT 2", [story_id])
+            if len(found) != 1:
+                return None
+            s = found[0]
+            s["events"] = rows(con, """SELECT e.*, a.title AS article_title, a.source AS article_source,
+                                       a.published FROM story_events se JOIN events e ON e.id = se.event_id
+                                       JOIN articles a ON a.id = e.article_id WHERE se.story_id = ?
+                                       ORDER BY a.published, e.article_id, e.sent_idx""", [s["id"]])
+            s["articles"] = rows(con, """SELECT DISTINCT a.id, a.title, a.source, a.published, a.date_source
+                                         FROM story_events se JOIN articles a ON a.id = se.article_id
+                                         WHERE se.story_id = ? ORDER BY a.published""", [s["id"]])
+            s["accords"] = rows(con, """SELECT ac.* FROM story_items si JOIN accords ac ON ac.id = si.record_id
+                                        WHERE si.story_id = ? AND si.kind = 'accord' ORDER BY ac.start""", [s["id"]])
+            s["claims"] = rows(con, """SELECT c.* FROM story_items si JOIN claims c ON c.id = si.record_id
+                                       WHERE si.story_id = ? AND si.kind = 'claim' ORDER BY c.start""", [s["id"]])
+        return s
+
+    def timeline(self, a: str, b: str, since: date | None = None, until: date | None = None,
+                 top: int | None = None) -> list[dict[str, Any]]:
+        """The dyad's stories in date order with key outcomes; ``top`` keeps the most important."""
+        from .stories import select
+
+        out = self.stories(dyad=f"{a}-{b}", since=since, until=until, limit=None)
+        for s in out:
+            full = self.story(s["id"]) or {}
+            s["accords"] = [x["title"] for x in full.get("accords", [])]
+            s["claims"] = [f"{x['text']} ({x['measure'] or '?'}, {x['status']})" for x in full.get("claims", [])
+                           if x["unit"] != "count" or x["measure"] in ("agreements_signed", "meetings")]
+        return select(out, top) if top else out
+
+    def series(self, a: str, b: str) -> list[dict[str, Any]]:
+        """Monthly event counts per quad class and mean intensity for a dyad."""
+        # events dated after their article (plans "by 2030") are not yet history: left out
+        return self._q("""SELECT date_trunc('month', e.date) AS month, e.quad_class, count(*) AS n,
+                                 avg(e.intensity) AS mean_intensity
+                          FROM events e JOIN articles a ON a.id = e.article_id
+                          WHERE e.date IS NOT NULL AND NOT e.negated
+                            AND (a.published IS NULL OR e.date <= a.published + INTERVAL 7 DAY)
+                            AND ((e.source_code = ? AND e.target_code = ?) OR (e.source_code = ? AND e.target_code = ?))
+                          GROUP BY 1, 2 ORDER BY 1, 2""", [a.upper(), b.upper(), b.upper(), a.upper()])
+
+    def dyads(self, limit: int | None = 50) -> list[dict[str, Any]]:
+        """Dyads ranked by activity (events, articles, stories)."""
+        with self.store.reader() as con:
+            has = self.store.has_table(con, "stories")
+            story_count = "(SELECT count(*) FROM stories s WHERE s.dyad = d.dyad)" if has else "0"
+            return rows(con, f"""WITH d AS (
+                    SELECT least(source_code, target_code) || '-' || greatest(source_code, target_code) AS dyad,
+                           count(*) AS events, count(DISTINCT article_id) AS articles,
+                           sum(CASE WHEN quad_class IN (1, 2) THEN 1 ELSE 0 END) AS cooperation,
+                           sum(CASE WHEN quad_class IN (3, 4) THEN 1 ELSE 0 END) AS conflict,
+                           min(date) AS first, max(date) AS last
+                    FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
+                      AND source_code <> target_code AND NOT negated GROUP BY 1)
+                SELECT d.*, {story_count} AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
+
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:
         return self._q(f"SELECT * FROM runs ORDER BY started DESC LIMIT {_limit(limit)}")

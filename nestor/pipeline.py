@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from . import stories
 from .config import Settings
 from .engine import Engine, Item, make_engine
 from .ingest import iter_documents
@@ -60,8 +61,14 @@ class Pipeline:
         try:
             stream = self._prepare(paths, report, dedup, bands, sigs)
             results = engine.process(stream)
+            new_ids: list[str] = []
             while batch := list(itertools.islice(results, self.settings.store_batch)):
                 self._write(batch, report, dedup, bands, sigs)
+                new_ids.extend(r.article.id for r in batch if isinstance(r, ArticleResult) and r.events)
+            t = time.perf_counter()
+            with self.store.writer() as con:
+                report.counts["stories"] = stories.update(con, new_ids)
+            report.durations["stories"] = time.perf_counter() - t
             report.status = "completed"
         except KeyboardInterrupt:
             report.status = "interrupted"

@@ -50,3 +50,52 @@ def claims_plot(rows: list[dict[str, Any]], out: str | Path, title: str = "Claim
 
 def _x(r: dict[str, Any]) -> date:
     return r.get("period_end") or r.get("period_start") or r.get("published") or date(1970, 1, 1)
+
+
+def timeline_plot(series: list[dict[str, Any]], stories: list[dict[str, Any]], out: str | Path,
+                  title: str) -> Any:
+    """Monthly events per quad class (stacked bars), mean intensity (line, right axis), stories
+    marked as labelled vertical lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    names = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+    colours = {1: "#6baed6", 2: "#2171b5", 3: "#fd8d3c", 4: "#d94801"}
+    months = sorted({r["month"] for r in series})
+    fig, ax = plt.subplots(figsize=(11, 5), dpi=110)
+    bottom = [0] * len(months)
+    width = 25
+    for q in (1, 2, 3, 4):
+        vals = [sum(r["n"] for r in series if r["month"] == m and r["quad_class"] == q) for m in months]
+        if any(vals):
+            ax.bar(months, vals, width=width, bottom=bottom, color=colours[q], label=names[q])
+            bottom = [b + v for b, v in zip(bottom, vals)]
+    ax.set_ylabel("events per month")
+    ax.set_xlabel("month")
+    ax2 = ax.twinx()
+    if months:
+        inten = []
+        for m in months:
+            rs = [r for r in series if r["month"] == m]
+            n = sum(r["n"] for r in rs)
+            inten.append(sum(r["mean_intensity"] * r["n"] for r in rs) / n if n else 0)
+        ax2.plot(months, inten, color="black", marker="o", linewidth=1, label="mean intensity")
+    ax2.set_ylabel("mean intensity (-10 conflict … +10 cooperation)")
+    ax2.set_ylim(-10, 10)
+    top = max(bottom) if bottom else 1
+    for s in stories:
+        ax.axvline(s["date"], color="grey", linestyle="--", linewidth=0.8)
+        ax.annotate(f"{s['date']}: {s['kind']}", (s["date"], top), rotation=90, fontsize=7, va="top", ha="right")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
+    ax.set_title(title)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return fig

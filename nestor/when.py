@@ -203,10 +203,21 @@ def estimate_publication(doc: Doc, article: Article, kb: Any) -> PubDateEstimate
             prev = doc[e.start - 1].lower_ if e.start > 0 else ""
             if prev in ("by", "until", "till", "before", "through") or _future(e):
                 continue
+            # only years governed by a past-tense verb ("hit a record in 2022", "has sent since 2023")
+            head, hops = e.root, 0
+            while head.pos_ not in ("VERB", "AUX") and head.head is not head and hops < 4:
+                head, hops = head.head, hops + 1
+            if head.tag_ not in ("VBD", "VBN"):
+                continue
             past_years.append(int(m.group("y")))
     if past_years and not an:
         y = max(past_years)
-        if y <= today.year:
+        # a text that says "this year" and names a past year by number is written after that
+        # year (writers do not name the current year by number when they also say "this year")
+        if re.search(r"\bthis year\b", text, re.I) and y < today.year:
+            lo = max(lo, date(y + 1, 1, 1))
+            evidence.append(f"mentions {y} as past and 'this year'")
+        elif y <= today.year:
             lo = max(lo, date(y, 1, 1))
             evidence.append(f"mentions {y}")
     # offices of people named with a title
