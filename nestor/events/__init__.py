@@ -206,7 +206,7 @@ def _subject(tok: Token) -> tuple[list[Token], bool]:
         pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
         if pas:
             return pas, True
-        if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head is not cur:
+        if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "urged Iran to release" → Iran is the subject of "release"
                 objs = [c for c in cur.head.children if c.dep_ in ("dobj",) and c.i < cur.i]
@@ -230,7 +230,7 @@ def _prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
 
 def _governors(tok: Token) -> list[Token]:
     out, cur = [], tok
-    while cur.head is not cur and len(out) < 6:
+    while cur.head.i != cur.i and len(out) < 6:
         if cur.dep_ in ("xcomp", "ccomp", "conj", "advcl", "parataxis", "acl", "relcl", "pcomp", "pobj", "prep"):
             out.append(cur.head)
             cur = cur.head
@@ -242,7 +242,7 @@ def _governors(tok: Token) -> list[Token]:
 def _speaker(ctx: _Ctx, tok: Token) -> tuple[list[Mention], Token | None]:
     cur = tok
     for _ in range(6):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         if cur.dep_ in ("ccomp", "parataxis", "xcomp", "conj", "advcl") and cur.head.lemma_ in SPEECH:
             sv = cur.head
@@ -272,7 +272,7 @@ def _modality(tok: Token, category: str, self_speaker: bool) -> tuple[str, bool]
         if g.lemma_ == "deny":
             modality = "denied"
         aux |= {c.lower_ for c in g.children if c.dep_ in ("aux",)} if g.dep_ == "xcomp" or tok.dep_ == "xcomp" else set()
-    gov_lemmas = {g.lemma_ for g in govs[:2] if tok.dep_ in ("xcomp", "ccomp") or g is tok.head}
+    gov_lemmas = {g.lemma_ for g in govs[:2] if tok.dep_ in ("xcomp", "ccomp") or g.i == tok.head.i}
     if modality == "denied":
         return modality, negated
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children) or any(
@@ -325,6 +325,8 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
     intent = modality in INTENT_MODALITIES and not negated
     if speaker and not self_speaker and modality in ("asserted", "planned", "pledged"):
         modality = "reported"
+    if not targets and sources and ctx.onto.categories[category].get("default_target") == "authorities":
+        targets = _authorities(ctx, trig, sources[0].mention)
     pairs: list[tuple[_Actor, _Actor | None]] = []
     if reciprocal and not targets and len(sources) >= 2:
         for a in sources:
@@ -338,8 +340,6 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
             else:
                 pairs.append((a, None))
     onto = ctx.onto.categories[category]
-    if not targets and sources and onto.get("default_target") == "authorities":
-        targets = _authorities(ctx, trig, sources[0].mention)
     context = _context(ctx, trig, sent)
     if category == "COOPERATE" and mode is None:
         mode = {"military": "military", "economic": "economic", "natural_resource": "energy",
@@ -536,7 +536,7 @@ def _verb_keys_for(tok: Token, lemma: str) -> list[str]:
 def _embedded_in_other_event(ctx: _Ctx, tok: Token) -> bool:
     """An action asked for, threatened, refused or criticised is not itself an event; under
     commitment verbs ("agreed to expand", "vowed to") it is (as pledged)."""
-    if tok.head is tok:
+    if tok.head.i == tok.i:
         return False
     g = tok.head
     if tok.dep_ in ("acl", "ccomp", "relcl") and g.pos_ in ("NOUN", "PROPN") and \
@@ -707,9 +707,33 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
             t = _fallback_targets(ctx, c, objs, speaker, depth + 1)
             if t:
                 return t
-    # last: where it happened ("a curfew in the town of Cizre" → the place's country)
-    return _resolve_targets(ctx, [p for h in [tok, *obj_toks] for p in _prep_objects(h, ("in", "inside", "near"))],
-                           speaker)
+    # then where it happened ("a curfew in the town of Cizre" → the place's country)
+    t = _resolve_targets(ctx, [p for h in [tok, *obj_toks] for p in _prep_objects(h, ("in", "inside", "near"))],
+                         speaker)
+    if t or depth:
+        return t
+    return _first_actor_after(ctx, tok, speaker)
+
+
+def _first_actor_after(ctx: _Ctx, tok: Token, speaker: list[Mention]) -> list[_Actor]:
+    """Last resort, as PETRARCH does: the first actor in the verb phrase after the trigger
+    ("fired shells at targets in Jericho", "kidnapped up to 16 Russian advisers"), not looking into
+    subjects of other clauses or a trailing attribution (", officials said")."""
+    for t in tok.subtree:
+        if t.i <= tok.i:
+            continue
+        cur, skip = t, False
+        while cur.i != tok.i:
+            if cur.dep_ in ("nsubj", "nsubjpass", "parataxis", "csubj") or cur.lemma_ in SPEECH:
+                skip = True
+                break
+            cur = cur.head
+        if skip:
+            continue
+        found = _resolve_targets(ctx, [t], speaker)
+        if found:
+            return found
+    return []
 
 
 def _code_noun(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) -> None:
