@@ -1,0 +1,106 @@
+"""Stories from articles written for the tests: merging, separation, incremental = from scratch."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+import nestor
+from nestor.config import Settings
+from nestor.pipeline import Pipeline
+
+A1 = ("Norway and Chile Sign Fisheries Pact\nMarch 3, 2021\n\n"
+      "Norwegian Prime Minister Erna Solberg met Chilean President Sebastian Pinera in Oslo on Wednesday. "
+      "Norway and Chile signed a fisheries agreement and agreed to expand scientific cooperation.")
+A2 = ("Oslo Talks End With Ocean Deal\nMarch 4, 2021\n\n"
+      "Chile and Norway concluded an accord on fishing quotas after talks in Oslo, officials said. "
+      "Chilean President Sebastian Pinera held talks with Norwegian Prime Minister Erna Solberg.")
+A3 = ("Norway and Chile Sign Second Fisheries Pact\nMarch 10, 2022\n\n"
+      "Norwegian Prime Minister Erna Solberg met Chilean President Sebastian Pinera in Oslo on Thursday. "
+      "Norway and Chile signed a fisheries agreement and agreed to expand scientific cooperation.")
+
+
+def write(folder: Path, texts: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, t in texts.items():
+        (folder / name).write_text(t, "utf-8")
+    return folder
+
+
+def story_sets(db: str) -> set[tuple]:
+    con = duckdb.connect(db, read_only=True)
+    try:
+        rows = con.execute("""SELECT s.dyad, s.date_start, s.date_end, list(DISTINCT se.article_id ORDER BY se.article_id)
+                              FROM stories s JOIN story_events se ON se.story_id = s.id
+                              GROUP BY s.id, s.dyad, s.date_start, s.date_end""").fetchall()
+    finally:
+        con.close()
+    return {(d, a, b, tuple(ids)) for d, a, b, ids in rows}
+
+
+def test_two_reports_merge_and_a_year_apart_stay_separate(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    Pipeline(Settings(db=db)).run([str(write(tmp_path / "in", {"a1.txt": A1, "a2.txt": A2, "a3.txt": A3}))])
+    st = nestor.open(db).stories(dyad="NOR-CHL")
+    assert len(st) == 2, st
+    first, second = st
+    assert first["n_articles"] == 2 and str(first["date_start"]).startswith("2021-03")
+    assert second["n_articles"] == 1 and str(second["date_start"]).startswith("2022-03")
+    assert first["kind"] == "summit" and first["place"] and "Oslo" in first["place"]
+    full = nestor.open(db).story(first["id"])
+    assert {a["title"] for a in full["articles"]} == {"Norway and Chile Sign Fisheries Pact", "Oslo Talks End With Ocean Deal"}
+    assert all(e["evidence"] for e in full["events"])
+    assert any("fisheries agreement" in a["title"] for a in full["accords"])
+
+
+def test_incremental_equals_from_scratch_in_both_orders(tmp_path):
+    texts = {"a1.txt": A1, "a2.txt": A2, "a3.txt": A3}
+    scratch = str(tmp_path / "scratch.duckdb")
+    Pipeline(Settings(db=scratch)).run([str(write(tmp_path / "all", texts))])
+    expected = story_sets(scratch)
+    for order in (["a1.txt", "a3.txt", "a2.txt"], ["a2.txt", "a1.txt", "a3.txt"]):
+        db = str(tmp_path / f"inc-{order[0]}.duckdb")
+        for i, name in enumerate(order):
+            Pipeline(Settings(db=db)).run([str(write(tmp_path / f"{order[0]}-{i}", {name: texts[name]}))])
+        assert story_sets(db) == expected
+
+
+def test_timeline_plot_and_selection(tmp_path):
+    from typer.testing import CliRunner
+
+    from nestor.cli import app
+
+    db = str(tmp_path / "s.duckdb")
+    Pipeline(Settings(db=db)).run([str(write(tmp_path / "in", {"a1.txt": A1, "a2.txt": A2, "a3.txt": A3}))])
+    png = tmp_path / "tl.png"
+    r = CliRunner().invoke(app, ["timeline", "NOR", "CHL", "--db", db, "--plot", str(png), "--top", "1"])
+    assert r.exit_code == 0, r.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    top = nestor.open(db).timeline("NOR", "CHL", top=1)
+    assert len(top) == 1 and top[0]["n_articles"] == 2 and "score" in top[0]["why"]
+    r = CliRunner().invoke(app, ["dyads", "--db", db, "--json"])
+    assert '"CHL-NOR"' in r.stdout
+
+
+def test_timeline_figure_has_labels_and_legend(tmp_path):
+    from datetime import date
+
+    from nestor.plots import timeline_plot
+
+    series = [{"month": date(2021, 3, 1), "quad_class": 1, "n": 3, "mean_intensity": 3.0},
+              {"month": date(2021, 4, 1), "quad_class": 4, "n": 1, "mean_intensity": -9.0}]
+    fig = timeline_plot(series, [{"date": date(2021, 3, 3), "kind": "summit"}], tmp_path / "t.svg", "X–Y")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+    assert (tmp_path / "t.svg").read_text("utf-8").startswith("<?xml")
+
+
+def test_seeds_make_four_summits(seeds, tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    Pipeline(Settings(db=db)).run([str(seeds)])
+    st = nestor.open(db).stories(dyad="RUS-CHN")
+    summits = [s for s in st if s["n_events"] >= 3]
+    assert len(summits) == 4, [(s["date"], s["n_articles"]) for s in st]
+    years = sorted(s["date"].year for s in summits)
+    assert years[0] == 2012 and years[1] == 2019 and years[-1] == 2024
+    assert summits[0]["n_articles"] == 2
