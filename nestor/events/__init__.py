@@ -193,7 +193,12 @@ def _expand(ctx: _Ctx, mentions: list[Mention]) -> list[Mention]:
 
 
 def _coded(m: Mention) -> bool:
-    return bool(m.actor_id) and bool(m.country)
+    """A state, an IGO, a person or body of a state, or an international NGO (code "NGO")."""
+    return bool(m.actor_id) and (bool(m.country) or m.sector == "NGO")
+
+
+def _code3(m: Mention) -> str | None:
+    return m.country or (m.sector if m.sector == "NGO" else None)
 
 
 def _subject(tok: Token) -> tuple[list[Token], bool]:
@@ -283,9 +288,11 @@ def _modality(tok: Token, category: str, self_speaker: bool) -> tuple[str, bool]
         return "conditional", negated
     if aux & HYPOTHETICAL or ("would" in aux and not self_speaker):
         return "hypothetical", negated
-    if tok.dep_ in ("xcomp", "ccomp") and tok.head.lemma_ in COMMIT:
+    # the parser often attaches "to"-infinitives as advcl ("have sworn to fight")
+    infinitive = tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    if (tok.dep_ in ("xcomp", "ccomp") or infinitive) and tok.head.lemma_ in COMMIT:
         return "pledged", negated
-    if tok.dep_ == "xcomp" and tok.head.lemma_ in PLAN:
+    if (tok.dep_ == "xcomp" or infinitive) and tok.head.lemma_ in PLAN:
         return "planned", negated
     if aux & {"will", "shall", "'ll", "would"} or gov_lemmas & PLAN:
         return ("pledged" if category in PLEDGEABLE and self_speaker else "planned"), negated
@@ -325,7 +332,10 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
     intent = modality in INTENT_MODALITIES and not negated
     if speaker and not self_speaker and modality in ("asserted", "planned", "pledged"):
         modality = "reported"
-    if not targets and sources and ctx.onto.categories[category].get("default_target") == "authorities":
+    if sources and ctx.onto.categories[category].get("default_target") == "authorities" and all(
+            t.mention.country == sources[0].mention.country and t.mention.sector == sources[0].mention.sector
+            for t in targets):
+        # no target, or only the protesters themselves ("their demands"): the authorities
         targets = _authorities(ctx, trig, sources[0].mention)
     pairs: list[tuple[_Actor, _Actor | None]] = []
     if reciprocal and not targets and len(sources) >= 2:
@@ -373,8 +383,8 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
             trigger_start=trig.idx, trigger_end=trig_end, trigger=ctx.doc.text[trig.idx:trig_end],
             event_type=category, mode=mode, context=context, cameo=ctx.onto.cameo(category, mode, intent),
             quad_class=int(onto["quad"]), intensity=float(onto["intensity"]),
-            source_id=am.actor_id, source_code=am.country, source_sector=am.sector, source_text=am.text,
-            target_id=bm.actor_id if bm else None, target_code=bm.country if bm else None,
+            source_id=am.actor_id, source_code=_code3(am), source_sector=am.sector, source_text=am.text,
+            target_id=bm.actor_id if bm else None, target_code=_code3(bm) if bm else None,
             target_sector=bm.sector if bm else None, target_text=bm.text if bm else None,
             negated=negated, modality=modality, speaker_id=src_sp.actor_id if src_sp else None,
             speaker_text=src_sp.text if src_sp else None, location=_location(ctx, trig, []),
@@ -617,7 +627,11 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
         for pat in onto.by_verb.get(key, ()):
             if pat.objects is not None and not (obj_lemmas & pat.objects):
                 continue
-            if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree):
+            if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
+                    and not any(c.dep_ == "conj" for s_ in subj for c in s_.subtree) \
+                    and not _prep_objects(tok, ("with",)):
+                # a drill is cooperation when joint: "joint exercises", "X and Y held drills",
+                # "drills with Y"
                 continue
             speaker, _sv = _speaker(ctx, tok)
             src_toks = [s for s in subj if not passive]
@@ -724,7 +738,10 @@ def _first_actor_after(ctx: _Ctx, tok: Token, speaker: list[Mention]) -> list[_A
             continue
         cur, skip = t, False
         while cur.i != tok.i:
-            if cur.dep_ in ("nsubj", "nsubjpass", "parataxis", "csubj") or cur.lemma_ in SPEECH:
+            if cur.dep_ in ("nsubj", "nsubjpass", "parataxis", "csubj") or cur.lemma_ in SPEECH or (
+                    cur.dep_ == "advcl" and any(c.dep_ == "mark" for c in cur.children)):
+                # other clauses' subjects, attributions, and adverbial clauses ("if war starts in
+                # Iraq", "as the opposition threatened ...") are about something else
                 skip = True
                 break
             cur = cur.head
