@@ -320,13 +320,16 @@ def _location(ctx: _Ctx, tok: Token, mentions_in_sent: list[Mention]) -> str | N
 
 def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: str, mode: str | None,
           sources: list[_Actor], targets: list[_Actor], reciprocal: bool, speaker: list[Mention],
-          specific: bool, event_date: Any, timexes: list[TimeExpr], _refusal: bool = False) -> None:
+          specific: bool, event_date: Any, timexes: list[TimeExpr], _refusal: bool = False,
+          mod_tok: Token | None = None) -> None:
+    """Record the events of one trigger; ``mod_tok`` is the verb whose auxiliaries and governors
+    carry the modality (the light verb of a nominal trigger: "threatened to launch an offensive")."""
     art = ctx.article
     first_person_src = any(s.mention.text.lower() in FIRST_PERSON for s in sources)
     self_speaker = bool(speaker) and (first_person_src or any(
         sp.actor_id == s.mention.actor_id or (sp.country and sp.country == s.mention.country)
         for sp in speaker for s in sources))
-    modality, negated = _modality(trig, category, self_speaker)
+    modality, negated = _modality(mod_tok if mod_tok is not None else trig, category, self_speaker)
     if _refusal:
         negated = False
     intent = modality in INTENT_MODALITIES and not negated
@@ -552,6 +555,12 @@ def _embedded_in_other_event(ctx: _Ctx, tok: Token) -> bool:
     if tok.dep_ in ("acl", "ccomp", "relcl") and g.pos_ in ("NOUN", "PROPN") and \
             g.lemma_.lower() in ctx.onto.embedding_nouns:
         return True      # "its demand that Israel ease restrictions", "a threat to attack"
+    cur = tok
+    while cur.dep_ == "conj" and cur.head.i != cur.i:
+        cur = cur.head
+    if cur.dep_ == "pcomp" and cur.head.head.pos_ in ("VERB", "AUX") and \
+            any(k in ctx.onto.by_verb for k in _verb_keys(cur.head.head, ctx.onto.by_verb)):
+        return True      # "accused the US of violating ... , ignoring ...": the content of the charge
     if tok.dep_ not in ("xcomp", "ccomp"):
         return False
     if g.lemma_ in COMMIT or g.lemma_ in PLAN or g.lemma_ in SPEECH:
@@ -633,6 +642,10 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
                 # a drill is cooperation when joint: "joint exercises", "X and Y held drills",
                 # "drills with Y"
                 continue
+            if tok.dep_ == "advcl" and tok.tag_ == "VBG" and onto.categories[pat.category]["quad"] in (1, 3) \
+                    and any(e.trigger_start == tok.head.idx and e.quad_class in (2, 4) for e in ctx.events):
+                # "demonstrated ..., calling for independence": the stated aim of a material act
+                return
             speaker, _sv = _speaker(ctx, tok)
             src_toks = [s for s in subj if not passive]
             if passive:
@@ -767,7 +780,9 @@ def _code_noun(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
         sources = _resolve_actors(ctx, [c for c in tok.children if c.dep_ in ("amod", "compound")], speaker)
     head = tok.head
     if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
-        if not _lemmas(head, ctx.onto.light_verbs)[-1] in ctx.onto.light_verbs:
+        if _lemmas(head, ctx.onto.light_verbs)[-1] not in ctx.onto.light_verbs:
+            return
+        if _embedded_in_other_event(ctx, head) or _subsidiary(ctx, head):
             return
         if not sources:
             subj, passive = _subject(head)
@@ -795,5 +810,6 @@ def _code_noun(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
                                         for p in c.children if p.dep_ == "pobj"
                                         for p in [p, *[x for x in p.children if x.dep_ == "prep"
                                                       for x in x.children if x.dep_ == "pobj"]]], speaker)
+    light = head if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") else None
     _emit(ctx, sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, targets,
-          False, speaker, True, event_date, timexes)
+          False, speaker, True, event_date, timexes, mod_tok=light)
