@@ -82,6 +82,7 @@ class Ontology:
     contexts: dict[str, str]
     light_verbs: frozenset[str] = frozenset()
     embedding_nouns: frozenset[str] = frozenset()
+    generic_heads: frozenset[str] = frozenset()
     intent_modes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
@@ -104,7 +105,8 @@ class Ontology:
                  for e in pats.get("nouns", []) for n in e["nouns"]}
         contexts = {w: ctx for ctx, words in pats.get("contexts", {}).items() for w in words}
         return cls(onto, by_verb, nouns, contexts, frozenset(pats.get("light_verbs", [])),
-                   frozenset(pats.get("embedding_nouns", [])), onto_doc.get("intent_modes") or {})
+                   frozenset(pats.get("embedding_nouns", [])), frozenset(pats.get("generic_heads", [])),
+                   onto_doc.get("intent_modes") or {})
 
     def cameo(self, category: str, mode: str | None, intent: bool = False) -> str:
         """CAMEO code of a PLOVER category and mode; ``intent`` (a planned, pledged, hypothetical or
@@ -625,9 +627,12 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
     for o in obj_toks:
         obj_lemmas.add(o.lemma_.lower())
         obj_lemmas.add(o.lower_)
-        comp = " ".join(t.lower_ for t in o.subtree if t.dep_ == "compound" and t.head is o)
-        if comp:
-            obj_lemmas.add(f"{comp} {o.lower_}")
+        comps = [t for t in o.children if t.dep_ == "compound"]
+        if comps:
+            obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lower_}")
+            if o.lemma_.lower() in onto.generic_heads:
+                # "mediation efforts", "aid deliveries": the compound names the thing
+                obj_lemmas.update(t.lemma_.lower() for t in comps)
         # "a set of 20 agreements", "a range of agreements"
         for p in o.children:
             if p.dep_ == "prep" and p.lower_ == "of":
