@@ -55,3 +55,99 @@ def export(db: str | Path, fmt: str, out: str | Path, tables: tuple[str, ...] | 
                             fh.write(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False) + "\n")
             written.append(path)
     return written
+
+
+# ---- the field's formats -----------------------------------------------------------------------
+GDELT_COLUMNS = [
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode",
+    "Actor1Religion1Code", "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode",
+    "Actor2Religion1Code", "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code",
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode", "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code",
+    "Actor1Geo_Lat", "Actor1Geo_Long", "Actor1Geo_FeatureID",
+    "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode", "Actor2Geo_ADM1Code", "Actor2Geo_ADM2Code",
+    "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID",
+    "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_ADM2Code",
+    "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID",
+    "DATEADDED", "SOURCEURL",
+]
+assert len(GDELT_COLUMNS) == 61
+
+
+def _events_with_articles(con) -> list[dict]:
+    from .store import rows
+
+    return rows(con, """SELECT e.*, a.url, a.source AS article_source, a.path, a.title, a.published,
+                               a.date_source AS published_source FROM events e JOIN articles a ON a.id = e.article_id
+                        ORDER BY e.date NULLS LAST, e.article_id, e.sent_idx, e.trigger_start""")
+
+
+def export_polecat(db: str | Path, out: str | Path) -> Path:
+    """PLOVER/POLECAT-style JSON lines, one event per line (fields in docs/exports.md)."""
+    out = Path(out)
+    if out.suffix != ".jsonl":
+        out.mkdir(parents=True, exist_ok=True)
+        out = out / "events.polecat.jsonl"
+    with Store(db).reader() as con, open(out, "w", encoding="utf-8") as fh:
+        for e in _events_with_articles(con):
+            rec = {
+                "id": e["id"], "date": e["date"].isoformat() if e["date"] else None,
+                "date_precision": e["date_precision"], "date_source": e["date_source"],
+                "actor": {"code": e["source_code"], "sector": e["source_sector"], "id": e["source_id"],
+                          "text": e["source_text"]},
+                "recipient": {"code": e["target_code"], "sector": e["target_sector"], "id": e["target_id"],
+                              "text": e["target_text"]} if e["target_code"] else None,
+                "event": e["event_type"], "mode": e["mode"], "context": e["context"], "cameo": e["cameo"],
+                "quad_class": e["quad_class"], "intensity": e["intensity"], "negated": e["negated"],
+                "modality": e["modality"], "speaker": e["speaker_text"], "location": e["location"],
+                "event_text": e["trigger"], "evidence": e["evidence"],
+                "offsets": {"trigger": [e["trigger_start"], e["trigger_end"]],
+                            "sentence": [e["sent_start"], e["sent_end"]], "sentence_index": e["sent_idx"]},
+                "source_info": {"article_id": e["article_id"], "url": e["url"], "source": e["article_source"],
+                                "title": e["title"], "published": e["published"].isoformat() if e["published"] else None,
+                                "published_source": e["published_source"]},
+                "confidence": e["confidence"], "coder": "nestor 0.1.0",
+            }
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return out
+
+
+def export_gdelt(db: str | Path, out: str | Path) -> Path:
+    """GDELT 2.0 event table layout: 61 tab-separated columns, no header (as GDELT ships it)."""
+    out = Path(out)
+    if out.suffix not in (".csv", ".tsv", ".txt"):
+        out.mkdir(parents=True, exist_ok=True)
+        out = out / "events.gdelt.tsv"
+    with Store(db).reader() as con, open(out, "w", encoding="utf-8") as fh:
+        evs = _events_with_articles(con)
+        mentions: dict[tuple, set] = {}
+        for e in evs:   # same event reported by several articles: NumArticles/NumSources per (dyad, type, date)
+            key = (e["source_code"], e["target_code"], e["cameo"], e["date"])
+            mentions.setdefault(key, set()).add((e["article_id"], e["article_source"]))
+        for i, e in enumerate(evs, start=1):
+            d = e["date"]
+            key = (e["source_code"], e["target_code"], e["cameo"], d)
+            arts = mentions[key]
+            cameo = e["cameo"] or ""
+
+            def actor(code, sector, text):
+                c = (code or "") + (sector or "") if code else ""
+                return [c, (text or "").replace("\t", " ").replace("\n", " ")[:100], code or "", "", "", "", "",
+                        sector or "", "", ""]
+            row = [str(i), d.strftime("%Y%m%d") if d else "", d.strftime("%Y%m") if d else "",
+                   str(d.year) if d else "", f"{d.year + (d.timetuple().tm_yday - 1) / 365:.4f}" if d else ""]
+            row += actor(e["source_code"], e["source_sector"], e["source_text"])
+            row += actor(e["target_code"], e["target_sector"], e["target_text"])
+            row += ["1" if e["sent_idx"] == 0 else "0", cameo, cameo[:3], cameo[:2], str(e["quad_class"] or ""),
+                    f"{e['intensity']:.1f}" if e["intensity"] is not None else "",
+                    str(len(arts)), str(len({s for _, s in arts})), str(len({a for a, _ in arts})), ""]
+            row += [""] * 8 + [""] * 8
+            row += ["4" if e["location"] else "", (e["location"] or "").replace("\t", " "), "", "", "", "", "", ""]
+            row += [(e["published"] or d).strftime("%Y%m%d%H%M%S") if (e["published"] or d) else "",
+                    e["url"] or e["path"] or ""]
+            assert len(row) == 61
+            fh.write("\t".join(row) + "\n")
+    return out

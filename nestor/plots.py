@@ -14,7 +14,7 @@ STATUS_STYLE = {
 }
 
 
-def claims_plot(rows: list[dict[str, Any]], out: str | Path, title: str = "Claims over time") -> Any:
+def claims_plot(rows: list[dict[str, Any]], out: Any, title: str = "Claims over time", fmt: str | None = None) -> Any:
     """One series per unit; x = the period the figure refers to (else the article's date)."""
     import matplotlib
 
@@ -43,7 +43,7 @@ def claims_plot(rows: list[dict[str, Any]], out: str | Path, title: str = "Claim
         ax.legend(loc="upper left")
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, format=fmt)
     plt.close(fig)
     return fig
 
@@ -52,8 +52,8 @@ def _x(r: dict[str, Any]) -> date:
     return r.get("period_end") or r.get("period_start") or r.get("published") or date(1970, 1, 1)
 
 
-def timeline_plot(series: list[dict[str, Any]], stories: list[dict[str, Any]], out: str | Path,
-                  title: str) -> Any:
+def timeline_plot(series: list[dict[str, Any]], stories: list[dict[str, Any]], out: Any,
+                  title: str, fmt: str | None = None) -> Any:
     """Monthly events per quad class (stacked bars), mean intensity (line, right axis), stories
     marked as labelled vertical lines."""
     import matplotlib
@@ -96,6 +96,6 @@ def timeline_plot(series: list[dict[str, Any]], stories: list[dict[str, Any]], o
     ax.set_title(title)
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, format=fmt)
     plt.close(fig)
     return fig

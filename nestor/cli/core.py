@@ -130,13 +130,20 @@ def mark_text(art: dict) -> str:
 @app.command()
 def export(
     out: Annotated[str, typer.Argument(help="Output folder (or file, for polecat/gdelt).")],
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet (one file per table).")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, parquet (one file per table), "
+                                                     "polecat (JSON lines) or gdelt (61-column TSV).")] = "jsonl",
     db: DbOpt = "nestor.duckdb",
 ) -> None:
-    """Export the store's tables."""
-    from ..export import export as do_export
+    """Export the store: every table, or the events in PLOVER/POLECAT or GDELT 2.0 layout."""
+    from .. import export as ex
 
-    for p in do_export(db, fmt, out):
+    if fmt == "polecat":
+        console.print(str(ex.export_polecat(db, out)))
+        return
+    if fmt == "gdelt":
+        console.print(str(ex.export_gdelt(db, out)))
+        return
+    for p in ex.export(db, fmt, out):
         console.print(str(p))
 
 

@@ -1,0 +1,213 @@
+"""Web pages, JSON twins, API validation, hostile text, exports read back; a browser test."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from nestor.models import Accord, Article, ArticleResult, Claim, Event, Mention, Sentence, content_id
+from nestor.store import Store
+
+HOSTILE = ('Norway and Chile Sign Pact <script>alert("x")</script>\n\n'
+           'Norway signed an agreement with Chile. <img src=x onerror=alert(1)> The deal covers fish.')
+
+
+def build_store(db: str) -> dict:
+    text = HOSTILE
+    aid = content_id(text)
+    s0 = text.index("Norway signed")
+    s1 = text.index(". <img") + 1
+    art = Article(id=aid, text=text, title='Norway and Chile Sign Pact <script>alert("x")</script>',
+                  published=date(2021, 3, 3), date_source="metadata", source="example", n_chars=len(text))
+    ev = Event(id="ev1", article_id=aid, sent_idx=1, sent_start=s0, sent_end=s1, trigger_start=s0 + 7,
+               trigger_end=s0 + 13, trigger="signed", event_type="AGREE", mode="sign", cameo="057", quad_class=1,
+               intensity=5.0, source_id="NOR", source_code="NOR", source_text="Norway", target_id="CHL",
+               target_code="CHL", target_text="Chile", date=date(2021, 3, 3), date_precision="day",
+               date_source="publication", confidence=0.8, evidence=text[s0:s1])
+    ev2 = Event(**{**ev.__dict__, "id": "ev2", "source_id": "CHL", "source_code": "CHL", "target_id": "NOR",
+                   "target_code": "NOR"})
+    res = ArticleResult(
+        article=art, sentences=[Sentence(aid, 0, 0, s0 - 2), Sentence(aid, 1, s0, s1)],
+        mentions=[Mention(aid, 1, s0, s0 + 6, "Norway", "NOR", "Norway", "state", "NOR", None, "NOR", "kb")],
+        events=[ev, ev2],
+        claims=[Claim(id="c1", article_id=aid, sent_idx=1, sent_start=s0, sent_end=s1, start=s0, end=s0 + 6,
+                      text="$5 billion", value=5e9, unit="USD", measure="bilateral_trade", actors=["CHL", "NOR"],
+                      period_start=date(2020, 1, 1), period_end=date(2020, 12, 31), status="achieved",
+                      evidence=text[s0:s1])],
+        accords=[Accord(id="a1", article_id=aid, sent_idx=1, sent_start=s0, sent_end=s1, start=s0 + 14,
+                        end=s0 + 26, title="agreement", doc_type="agreement", parties=["CHL", "NOR"],
+                        event_id="ev1", evidence=text[s0:s1])],
+    )
+    store = Store(db)
+    with store.writer() as con:
+        Store.write_results(con, [res], "test-run")
+        from nestor import stories
+
+        stories.update(con, None)
+    return {"article": aid}
+
+
+@pytest.fixture(scope="module")
+def store_db(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("web") / "w.duckdb")
+    info = build_store(db)
+    return db, info
+
+
+@pytest.fixture(scope="module")
+def client(store_db):
+    from fastapi.testclient import TestClient
+
+    from nestor.web import create_app
+
+    return TestClient(create_app(store_db[0]))
+
+
+def test_pages_and_json_twins(client, store_db):
+    aid = store_db[1]["article"]
+    for url in ("/", "/dyad/NOR-CHL", "/events", "/articles", f"/article/{aid}"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert "text/html" in r.headers["content-type"]
+        twin = r.headers["link"].split(";")[0].strip("<>")
+        j = client.get(twin)
+        assert j.status_code == 200 and j.headers["content-type"].startswith("application/json"), twin
+    d = client.get("/dyad/NOR-CHL.json").json()
+    assert d["dyad"] == "CHL-NOR" and len(d["timeline"]) == 1 and d["claims"][0]["text"] == "$5 billion"
+    sid = d["timeline"][0]["id"]
+    r = client.get(f"/story/{sid}")
+    assert r.status_code == 200 and '<mark class="evidence">' in r.text
+    assert client.get(f"/story/{sid}", headers={"accept": "application/json"}).json()["id"] == sid
+    assert client.get("/dyad/NOR-CHL/chart.svg").text.lstrip().startswith("<?xml")
+
+
+def test_hostile_text_is_escaped_and_scripts_forbidden(client, store_db):
+    aid = store_db[1]["article"]
+    r = client.get(f"/article/{aid}")
+    assert "<script>alert" not in r.text and "&lt;script&gt;alert" in r.text
+    assert "<img src=x" not in r.text and "&lt;img src=x onerror=alert(1)&gt;" in r.text
+    assert "script-src" not in r.headers["content-security-policy"]
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    api = client.get(f"/api/articles/{aid}").json()
+    assert "<script>" in api["text"]   # JSON carries the text as data, for the client to escape
+
+
+@pytest.mark.parametrize("url,status", [
+    ("/api/events?limit=100000", 422), ("/api/events?since=yesterday", 422), ("/api/events?type=DANCE", 400),
+    ("/api/events?quad_class=9", 422), ("/api/events?dyad=RUS", 400), ("/events?type=DANCE", 400),
+    ("/dyad/NOT-A-DYAD-AT-ALL", 400), ("/story/nope", 404), ("/article/ffff", 404),
+    ("/api/claims?status=dreamt", 422), ("/api/timeline/R%20U/CHN", 400), ("/static/../../etc/passwd", 404),
+])
+def test_bad_parameters_are_4xx(client, url, status):
+    r = client.get(url)
+    assert r.status_code == status, (url, r.status_code, r.text[:200])
+    if url.startswith("/api"):
+        assert r.json()["detail"]
+
+
+def test_no_endpoint_writes(client):
+    for path in ("/api/events", "/api/articles", "/"):
+        assert client.post(path).status_code == 405
+        assert client.delete(path).status_code == 405
+
+
+def test_openapi_lists_the_api(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for p in ("/api/events", "/api/stories", "/api/claims", "/api/accords", "/api/timeline/{a}/{b}", "/api/actors"):
+        assert p in paths
+
+
+def test_exports_read_back(tmp_path, store_db):
+    from nestor.export import GDELT_COLUMNS, export, export_gdelt, export_polecat
+
+    db = store_db[0]
+    pq = export(db, "parquet", tmp_path / "pq")
+    got = duckdb.sql(f"SELECT count(*), any_value(event_type) FROM read_parquet('{tmp_path}/pq/events.parquet')").fetchall()
+    assert got == [(2, "AGREE")] and any(p.name == "claims.parquet" for p in pq)
+    import pyarrow.parquet as papq
+
+    assert papq.read_table(tmp_path / "pq" / "accords.parquet").column("parties").to_pylist() == [["CHL", "NOR"]]
+    export(db, "csv", tmp_path / "csv")
+    with open(tmp_path / "csv" / "accords.csv", newline="") as fh:
+        assert next(csv.DictReader(fh))["parties"] == "CHL|NOR"
+    pol = export_polecat(db, tmp_path / "p")
+    recs = [json.loads(x) for x in pol.read_text("utf-8").splitlines()]
+    assert {r["actor"]["code"] for r in recs} == {"NOR", "CHL"} and recs[0]["event"] == "AGREE"
+    assert recs[0]["offsets"]["sentence"][1] > recs[0]["offsets"]["sentence"][0]
+    g = export_gdelt(db, tmp_path / "g")
+    with open(g, newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t"))
+    assert len(GDELT_COLUMNS) == 61 and all(len(r) == 61 for r in rows) and len(rows) == 2
+    row = dict(zip(GDELT_COLUMNS, rows[0]))
+    assert row["EventCode"] == "057" and row["EventRootCode"] == "05" and row["SQLDATE"] == "20210303"
+    assert row["QuadClass"] == "1" and row["NumArticles"] == "1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.browser
+def test_browser_click_through_and_no_script_runs(store_db, tmp_path):
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    if not (os.path.exists(chromium) and os.path.exists(driver_bin)):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+    from selenium import webdriver
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "nestor", "serve", "--db", store_db[0], "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = chromium
+        for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
+            opts.add_argument(a)
+        drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            drv.get(base + "/")
+            drv.find_element(By.LINK_TEXT, "CHL-NOR").click()
+            assert "CHL-NOR" in drv.find_element(By.TAG_NAME, "h1").text
+            art = Path(__file__).resolve().parents[1] / "artifacts"
+            art.mkdir(exist_ok=True)
+            drv.save_screenshot(str(art / "dyad.png"))
+            drv.find_element(By.CSS_SELECTOR, ".story a").click()
+            assert "signed" in drv.find_element(By.CSS_SELECTOR, "mark.evidence").text
+            drv.find_element(By.PARTIAL_LINK_TEXT, "Norway and Chile Sign Pact").click()
+            body = drv.find_element(By.ID, "article-text").text
+            assert '<script>alert("x")</script>' in body and "<img src=x onerror=alert(1)>" in body
+            try:
+                drv.switch_to.alert
+                pytest.fail("a script from the article text ran")
+            except NoAlertPresentException:
+                pass
+            assert drv.execute_script("return document.querySelectorAll('#article-text script, #article-text img').length") == 0
+        finally:
+            drv.quit()
+    finally:
+        server.terminate()
+        server.wait(10)
