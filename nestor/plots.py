@@ -89,7 +89,13 @@ def timeline_plot(series: list[dict[str, Any]], stories: list[dict[str, Any]], o
     for s in stories:
         ax.axvline(s["date"], color="grey", linestyle="--", linewidth=0.8)
         ax.annotate(f"{s['date']}: {s['kind']}", (s["date"], top), rotation=90, fontsize=7, va="top", ha="right")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    if months:
+        from datetime import timedelta
+
+        ax.set_xlim(min(months) - timedelta(days=45), max(months) + timedelta(days=45))
+    loc = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
