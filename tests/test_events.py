@@ -154,3 +154,107 @@ def test_seed_summits(seeds, tmp_path):
     allev = n.events(limit=5000)
     assert not any(e["event_type"] == "SANCTION" and "oppose" in e["evidence"] for e in allev)
     assert any(e["event_type"] == "REJECT" and "oppose" in e["trigger"] for e in allev)
+
+
+# ---- ontology as data ----------------------------------------------------------------------------
+def test_ontology_covers_plover_2_and_every_pattern_mode(knowledge):
+    from nestor.events import CATEGORIES
+
+    onto = knowledge.ontology
+    assert set(onto.categories) == set(CATEGORIES) and len(CATEGORIES) == 16
+    for cat, spec in onto.categories.items():
+        assert spec["quad"] in (1, 2, 3, 4) and -10 <= spec["intensity"] <= 10
+        assert all(code.isdigit() and 3 <= len(code) <= 4 for code in spec["modes"].values()), cat
+    for pats in onto.by_verb.values():
+        for p in pats:
+            assert p.mode is None or p.mode in onto.categories[p.category]["modes"], (p.category, p.mode)
+    for noun, spec in onto.nouns.items():
+        assert spec["mode"] in onto.categories[spec["category"]]["modes"], noun
+    assert onto.cameo("CONSULT", "visit") == "042"
+    assert onto.cameo("COOPERATE", "military", intent=True) == "0312"
+    assert onto.cameo("SANCTION", "sanction", intent=True).startswith("13")
+    assert onto.cameo_category("COOPERATE", "0312") == "AGREE"
+    assert onto.cameo_category("ASSAULT", "138") == "THREATEN"
+    assert onto.cameo_category("ASSAULT", "190") == "ASSAULT"
+
+
+# ---- more grammar ----------------------------------------------------------------------------------
+def test_coordinated_subjects_give_one_event_each(extract_text):
+    evs = events(extract_text, "France and Germany condemned the attack on Mali.")
+    srcs = {e.source_code for e in evs if e.event_type == "ACCUSE"}
+    assert {"FRA", "DEU"} <= srcs
+
+
+def test_reciprocal_meeting(extract_text):
+    evs = events(extract_text, "Argentina and Uruguay met in Montevideo to discuss the river dispute.")
+    assert {("ARG", "CONSULT", "URY"), ("URY", "CONSULT", "ARG")} <= triples(evs)
+
+
+def test_passive_sanction_with_agent(extract_text):
+    evs = events(extract_text, "New sanctions were imposed on Belarus by Canada.")
+    assert ("CAN", "SANCTION", "BLR") in triples(evs)
+
+
+def test_refusal_is_reject_and_the_refused_act_is_not_asserted(extract_text):
+    evs = events(extract_text, "Hungary refused to sign the migration pact with Austria.")
+    assert any(e.event_type == "REJECT" and e.source_code == "HUN" and not e.negated for e in evs)
+    assert not any(e.event_type == "AGREE" and not e.negated for e in evs)
+
+
+def test_intentions_carry_cameo_intent_codes(extract_text):
+    coop = events(extract_text, "Chile pledged to expand military cooperation with Peru.")
+    c = [e for e in coop if e.event_type == "COOPERATE"]
+    assert c and c[0].modality == "pledged" and c[0].cameo.startswith("03")
+    threat = events(extract_text, "Turkey could impose sanctions on Cyprus.")
+    s = [e for e in threat if e.event_type == "SANCTION"]
+    assert s and s[0].modality == "hypothetical" and s[0].cameo.startswith("13")
+    done = events(extract_text, "Turkey imposed sanctions on Cyprus.")
+    assert any(e.event_type == "SANCTION" and e.modality == "asserted" and e.cameo.startswith("16") for e in done)
+
+
+def test_conditions_are_not_events(extract_text):
+    evs = events(extract_text, "Ghana will recall its ambassador if Togo closes the border.")
+    assert not any(e.source_code == "TGO" for e in evs)
+
+
+def test_purpose_of_a_protest_is_not_a_separate_demand(extract_text):
+    evs = events(extract_text, "Thousands of Chilean students marched in Santiago to demand free education.")
+    assert any(e.event_type == "PROTEST" and e.source_code == "CHL" for e in evs)
+    assert not any(e.event_type == "REQUEST" for e in evs)
+
+
+def test_protest_without_named_target_targets_the_authorities(extract_text):
+    evs = events(extract_text, "Farmers from Poland protested on Monday.")
+    p = [e for e in evs if e.event_type == "PROTEST"]
+    assert p and p[0].target_code == "POL" and p[0].target_sector == "GOV"
+
+
+def test_attributive_demonym_is_the_target(extract_text):
+    evs = events(extract_text, "Estonia rejected a Russian proposal on the border.")
+    assert ("EST", "REJECT", "RUS") in triples(evs)
+
+
+def test_nominal_trigger_with_a_light_verb(extract_text):
+    evs = events(extract_text, "Sweden announced a suspension of arms exports to Turkey.")
+    assert any(e.event_type == "SANCTION" and e.source_code == "SWE" for e in evs)
+
+
+def test_demand_clause_is_not_asserted(extract_text):
+    evs = events(extract_text, "Ireland repeated its demand that Britain lift the blockade.")
+    assert not any(e.source_code == "GBR" and e.event_type in ("RETREAT", "CONCEDE") for e in evs)
+
+
+def test_opposition_phrases_are_reject_not_the_opposed_act(extract_text):
+    evs = events(extract_text, "Brazil and India are opposed to new sanctions against Venezuela.")
+    assert not any(e.event_type == "SANCTION" for e in evs)
+
+
+def test_speaker_of_a_trailing_quote_and_third_party_report(extract_text):
+    evs = events(extract_text, '"Kenya attacked our positions," Somalia said.')
+    a = [e for e in evs if e.event_type == "ASSAULT"]
+    assert a and a[0].source_code == "KEN" and a[0].modality == "reported" and a[0].speaker_text == "Somalia"
+
+
+def test_denial_is_not_the_denied_act(extract_text):
+    evs = events(extract_text, "Rwanda denied that it had attacked Burundi.")
+    assert not any(e.event_type == "ASSAULT" and e.modality == "asserted" for e in evs)
