@@ -144,6 +144,7 @@ class _Ctx:
     events: list[Event] = field(default_factory=list)
     places: dict[int, Mention] = field(default_factory=dict)     # token -> place mention (country only)
     adjectives: dict[str, str] = field(default_factory=dict)     # demonym (lower) -> country code
+    text: str = ""                  # doc.text, built once (spaCy rebuilds it on every access)
 
 
 def _actor_mentions(ctx: _Ctx, tok: Token, depth: int = 0) -> list[Mention]:
@@ -385,7 +386,7 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
         ctx.events.append(Event(
             id=record_id(art.id, si, trig.idx, category, am.actor_id, bm.actor_id if bm else None),
             article_id=art.id, sent_idx=si, sent_start=sent.start_char, sent_end=sent.end_char,
-            trigger_start=trig.idx, trigger_end=trig_end, trigger=ctx.doc.text[trig.idx:trig_end],
+            trigger_start=trig.idx, trigger_end=trig_end, trigger=ctx.text[trig.idx:trig_end],
             event_type=category, mode=mode, context=context, cameo=ctx.onto.cameo(category, mode, intent),
             quad_class=int(onto["quad"]), intensity=float(onto["intensity"]),
             source_id=am.actor_id, source_code=_code3(am), source_sector=am.sector, source_text=am.text,
@@ -493,7 +494,7 @@ def code_events(doc: Doc, article: Article, mentions: list[Mention], timexes: li
             for t in span or ():
                 places.setdefault(t.i, m)
     ctx = _Ctx(doc, article, by_token, by_id, onto, places=places,
-               adjectives=getattr(getattr(kb, "actors", None), "adjectives", None) or {})
+               adjectives=getattr(getattr(kb, "actors", None), "adjectives", None) or {}, text=doc.text)
     limit = kb.settings.max_sentences if hasattr(kb, "settings") else 2000
     for si, sent in enumerate(doc.sents):
         if si >= limit:
@@ -616,6 +617,10 @@ def _subsidiary(ctx: _Ctx, tok: Token) -> bool:
 
 def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) -> None:
     onto = ctx.onto
+    keys = _verb_keys(tok, onto.by_verb)
+    if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
+            c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
+        return          # the common case, cheaply: no pattern and no general predicate
     if _embedded_in_other_event(ctx, tok) or _subsidiary(ctx, tok):
         return
     if _code_predicates(ctx, sent, si, tok, timexes, event_date):
@@ -637,7 +642,7 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
         for p in o.children:
             if p.dep_ == "prep" and p.lower_ == "of":
                 obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
-    for key in _verb_keys(tok, onto.by_verb):
+    for key in keys:
         for pat in onto.by_verb.get(key, ()):
             if pat.objects is not None and not (obj_lemmas & pat.objects):
                 continue
