@@ -21,11 +21,25 @@ def run(
     model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
     kb: Annotated[str | None, typer.Option("--kb", help="Folder with extra knowledge-base files.")] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip files larger than this (MB).")] = 50.0,
+    engine: Annotated[str, typer.Option(help="local (process pool) or spark.")] = "local",
+    master: Annotated[str, typer.Option(help="Spark master: local[2], spark://host:7077, yarn.")] = "local[2]",
+    parquet: Annotated[str | None, typer.Option(help="Spark output folder (default: DB name + .parquet).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest, extract and store articles; print a summary. Exit 1 if any document was skipped."""
-    settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb,
-                                       max_file_bytes=int(max_file_mb * 1_000_000))
+    settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb, engine=engine,
+                                       spark_master=master, max_file_bytes=int(max_file_mb * 1_000_000))
+    if engine == "spark":
+        from ..engine.spark import load as spark_load, run_spark
+
+        out = parquet or (db + ".parquet")
+        counts = run_spark(paths, settings, out)
+        loaded = spark_load(out, db, settings)
+        summary = {"engine": "spark", "parquet": out, "written": counts, "loaded": loaded}
+        print_json(summary) if as_json else console.print(f"spark: {counts}\nloaded into {db}: {loaded}")
+        raise typer.Exit(1 if counts.get("skips") else 0)
+    if engine != "local":
+        raise typer.BadParameter("engine must be local or spark", param_hint="--engine")
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console_err, transient=True, disable=as_json) as progress:
         task = progress.add_task("nestor run", total=None)
