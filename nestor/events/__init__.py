@@ -58,6 +58,9 @@ class Pattern:
     target: tuple[str, ...]
     reciprocal: bool
     only_joint: bool = False
+    not_objects: frozenset[str] = frozenset()   # objects that give the verb another sense ("hit a record")
+    no_object: bool = False                     # intransitive sense only ("demonstrated" vs "demonstrated resolve")
+    object_actor: bool = False                  # the object must be an actor ("hosted the Japanese premier")
 
 
 def _fix_yaml_booleans(obj: Any) -> Any:
@@ -96,7 +99,8 @@ class Ontology:
             for p in pats.get(cat, []):
                 pat = Pattern(cat, tuple(p["verbs"]), frozenset(p["objects"]) if p.get("objects") else None,
                               p.get("mode"), tuple(p.get("target", ["dobj"])), bool(p.get("reciprocal")),
-                              bool(p.get("only_joint")))
+                              bool(p.get("only_joint")), frozenset(p.get("not_objects") or ()),
+                              bool(p.get("no_object")), bool(p.get("object_actor")))
                 for v in pat.verbs:
                     by_verb.setdefault(v, []).append(pat)
         for lst in by_verb.values():  # patterns that require an object are more specific: try first
@@ -267,8 +271,16 @@ def _speaker(ctx: _Ctx, tok: Token) -> tuple[list[Mention], Token | None]:
     return [], None
 
 
+NEGATIVE_SUBJECTS = {"neither", "nobody", "none", "nor", "no"}
+
+
 def _modality(tok: Token, category: str, self_speaker: bool) -> tuple[str, bool]:
     negated = any(c.dep_ == "neg" for c in tok.children)
+    # "neither Ukraine nor its backers are prepared to ...", "no country has signed"
+    subj, _ = _subject(tok)
+    if any(c.lower_ in NEGATIVE_SUBJECTS and c.dep_ in ("preconj", "det", "cc") for s in subj for c in s.children) \
+            or any(s.lower_ in ("nobody", "none") for s in subj):
+        negated = True
     modality = "asserted"
     aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
     govs = _governors(tok)
@@ -596,6 +608,8 @@ def _code_predicates(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_
         subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
         sources = _resolve_actors(ctx, subj, [])
         t_subj, _ = _subject(tok)
+        if any(t.lower_ in FIRST_PERSON for t in t_subj):
+            return False     # "we must cooperate": the speaker's own resolve, not a demand
         targets = _resolve_targets(ctx, t_subj, [])
         if sources:
             _emit(ctx, sent, si, tok, tok.idx + len(tok.text), "REQUEST", "demand", sources, targets, False, [],
@@ -646,6 +660,10 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
         for pat in onto.by_verb.get(key, ()):
             if pat.objects is not None and not (obj_lemmas & pat.objects):
                 continue
+            if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
+                continue
+            if pat.object_actor and not _resolve_targets(ctx, dobj if not passive else subj, []):
+                continue
             if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
                     and not any(c.dep_ == "conj" for s_ in subj for c in s_.subtree) \
                     and not _prep_objects(tok, ("with",)):
@@ -677,8 +695,13 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
                 if t:
                     targets = t
                     break
+            src_starts = {x.mention.start for x in sources}
+            targets = [x for x in targets if x.mention.start not in src_starts]
             if not targets and not (pat.reciprocal and len(sources) > 1):
                 targets = _fallback_targets(ctx, tok, [o for o in obj_toks if not passive or pat.objects], speaker)
+                # a co-agent is no target ("recognized by both Russia and Ukraine")
+                targets = [x for x in targets if x.mention.start not in src_starts
+                           and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
             if not sources and pat.reciprocal:
                 # "An agreement between X and Y was signed"
                 btw = [p for o in obj_toks for p in _prep_objects(o, ("between",))]
