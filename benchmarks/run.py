@@ -1,0 +1,112 @@
+"""Benchmark: nestor's end-to-end run against the bare spaCy pass, on the same texts, in one run.
+
+    python benchmarks/run.py [--source DIR] [--sizes 100,400] [--workers 2]
+
+Builds corpora of N articles by recombining the paragraphs of the texts in ``--source`` (default
+``../shared/corpus/seeds``): each article takes a random sample of paragraphs from all sources
+and a title of its own, so that near-duplicate detection does not collapse them. For each size it
+measures, each in a fresh subprocess (so peak RSS is that of the measured work alone):
+
+* ``bare``: ``nlp.pipe(texts, batch_size=8)`` over the articles' cleaned texts — the floor;
+* ``run-1``: ``nestor run`` with one worker (ingest, clean, dedup, parse, extract, store, stories);
+* ``run-N``: ``nestor run`` with N workers (default: all cores).
+
+It prints articles/s, words/s, peak RSS (the largest single process) and the ratio of end-to-end
+time to the bare pass (target ≤ 1.33), plus how time and memory change between the sizes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SOURCE = HERE.parent.parent / "shared" / "corpus" / "seeds"
+
+
+def build_corpus(source: Path, n: int, out: Path, seed: int = 0) -> int:
+    paras = []
+    for f in sorted(source.glob("*")):
+        if f.is_file():
+            paras += [p.strip() for p in f.read_text("utf-8", errors="replace").split("\n") if len(p.split()) >= 12]
+    if not paras:
+        raise SystemExit(f"no usable paragraphs in {source}")
+    rnd = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    words = 0
+    for i in range(n):
+        body = rnd.sample(paras, min(len(paras), rnd.randint(6, 10)))
+        text = f"Benchmark report number {i}\n\n" + "\n\n".join(body)
+        (out / f"a{i:06d}.txt").write_text(text, "utf-8")
+        words += len(text.split())
+    return words
+
+
+def measure(kind: str, corpus: Path, workers: int) -> dict:
+    t0 = time.perf_counter()
+    if kind == "bare":
+        sys.path.insert(0, str(HERE.parent))
+        from nestor.nlp import load_model
+
+        nlp = load_model("auto")
+        texts = [p.read_text("utf-8") for p in sorted(corpus.glob("*.txt"))]
+        t0 = time.perf_counter()
+        n = sum(1 for _ in nlp.pipe(texts, batch_size=8))
+    else:
+        from nestor.config import Settings
+        from nestor.pipeline import Pipeline
+
+        db = Path(tempfile.mkdtemp()) / "bench.duckdb"
+        rep = Pipeline(Settings(db=str(db), workers=workers)).run([str(corpus)])
+        n = rep.counts["stored"]
+    secs = time.perf_counter() - t0
+    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"kind": kind, "articles": n, "seconds": secs, "peak_rss_mb": max(self_rss, child_rss)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    ap.add_argument("--sizes", default="100,400")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--measure", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.measure:
+        print(json.dumps(measure(a.measure, a.corpus, a.workers)))
+        return
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    results = {}
+    for n in [int(x) for x in a.sizes.split(",")]:
+        corpus = Path(tempfile.mkdtemp()) / f"corpus{n}"
+        words = build_corpus(a.source, n, corpus)
+        rows = {}
+        for kind, w in (("bare", 1), ("run", 1), ("run", a.workers)):
+            out = subprocess.run([sys.executable, __file__, "--measure", kind, "--corpus", str(corpus),
+                                  "--workers", str(w)], capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            label = kind if kind == "bare" else f"run-{w}"
+            rows[label] = r
+            print(f"N={n:6d} {label:6s} {r['seconds']:8.1f} s  {n / r['seconds']:7.1f} articles/s  "
+                  f"{words / r['seconds']:8.0f} words/s  peak RSS {r['peak_rss_mb']:6.0f} MB"
+                  + ("" if kind == "bare" else f"  ratio to bare {r['seconds'] / rows['bare']['seconds']:.2f}"))
+        results[n] = rows
+    sizes = sorted(results)
+    if len(sizes) > 1:
+        lo, hi = results[sizes[0]], results[sizes[-1]]
+        for label in lo:
+            print(f"{label}: time per article x{(hi[label]['seconds'] / sizes[-1]) / (lo[label]['seconds'] / sizes[0]):.2f}, "
+                  f"peak RSS x{hi[label]['peak_rss_mb'] / lo[label]['peak_rss_mb']:.2f} from N={sizes[0]} to N={sizes[-1]}")
+
+
+if __name__ == "__main__":
+    main()
