@@ -258,3 +258,22 @@ def test_speaker_of_a_trailing_quote_and_third_party_report(extract_text):
 def test_denial_is_not_the_denied_act(extract_text):
     evs = events(extract_text, "Rwanda denied that it had attacked Burundi.")
     assert not any(e.event_type == "ASSAULT" and e.modality == "asserted" for e in evs)
+
+
+def test_pattern_flags_keep_other_senses_out(extract_text):
+    evs = events(extract_text, "Trade between Chile and Peru hit a record high last year.")
+    assert not any(e.event_type == "ASSAULT" for e in evs)
+    evs = events(extract_text, "Japan demonstrated its resolve to Korea.")
+    assert not any(e.event_type == "PROTEST" for e in evs)
+    evs = events(extract_text, "Vietnam welcomed Korean investment.")
+    assert not any(e.event_type == "CONSULT" for e in evs)
+
+
+def test_co_agents_of_a_passive_are_not_targets(extract_text):
+    evs = events(extract_text, "The border was recognized by both Eritrea and Djibouti.")
+    assert not any(e.source_code == "ERI" and e.target_code == "DJI" for e in evs)
+
+
+def test_neither_nor_subject_negates(extract_text):
+    evs = events(extract_text, "Neither Serbia nor Kosovo signed the agreement.")
+    assert not any(e.event_type == "AGREE" and not e.negated for e in evs)
