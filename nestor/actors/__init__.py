@@ -112,13 +112,13 @@ class _Match:
     entry: _Entry
 
 
-def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int]) -> _Match | None:
+def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | None = None) -> _Match | None:
     tok = doc[i]
     m = _KEY.search(tok.text)
     if not m:
         return None
     key = m.group(0)
-    text = doc.text
+    text = text if text is not None else doc.text   # pass it in: Doc.text rebuilds the string
     best: _Match | None = None
     for table, lowered in ((akb.by_key, False), (akb.by_key_lower, True)):
         for e in table.get(key.lower() if lowered else key, ()):
@@ -148,6 +148,7 @@ class _Resolver:
     def __init__(self, doc: Doc, article: Article, akb: ActorKB) -> None:
         self.doc, self.article, self.akb, self.kb = doc, article, akb, akb.kb
         self.day: date | None = article.published
+        self.text = doc.text
         self.ends = {t.idx + len(t.text): t.i for t in doc}
         self.person_ents = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
         self.out: list[Mention] = []
@@ -214,7 +215,7 @@ class _Resolver:
         matches: list[_Match] = []
         i = sent.start
         while i < sent.end:
-            m = _match_at(doc, i, akb, self.ends)
+            m = _match_at(doc, i, akb, self.ends, self.text)
             if m and m.end <= sent.end:
                 matches.append(m)
                 i = m.end
@@ -320,7 +321,7 @@ class _Resolver:
         doc = self.doc
         j = span.end
         if j < len(doc) and doc[j].tag_ == "POS":
-            m = _match_at(doc, j + 1, self.akb, self.ends) if j + 1 < len(doc) else None
+            m = _match_at(doc, j + 1, self.akb, self.ends, self.text) if j + 1 < len(doc) else None
             if m and m.entry.kind == "role":
                 return doc[m.start:m.end], self.kb.roles[m.entry.ref]
         return None
@@ -338,7 +339,7 @@ class _Resolver:
         country = m.entry.ref
         j = m.end
         # skip further adjectives/compounds: "Russian state media", "Chinese Foreign Ministry"
-        nxt = _match_at(doc, j, self.akb, self.ends) if j < sent.end else None
+        nxt = _match_at(doc, j, self.akb, self.ends, self.text) if j < sent.end else None
         if nxt and nxt.entry.kind == "role":
             role = self.kb.roles[nxt.entry.ref]
             span = doc[m.start:nxt.end]
