@@ -600,8 +600,10 @@ def _code_predicates(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_
                 subj, _ = _subject(tok)
                 sources = _resolve_actors(ctx, subj, speaker)
                 if sources:
+                    # the target of what they are willing to do: "willing to withdraw from Lebanon"
+                    targets = [x for x in _fallback_targets(ctx, c, [], speaker, depth=0, exclude=sources)]
                     _emit(ctx, sent, si, c, c.idx + len(c.text), cat, "intent" if cat == "AGREE" else "reject",
-                          sources, [], False, speaker, False, event_date, timexes)
+                          sources, targets, False, speaker, False, event_date, timexes)
                     return True
     aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
     if aux & {"must", "should"} and tok.dep_ == "ccomp" and tok.head.lemma_ in SPEECH | {"conclude", "insist"}:
@@ -698,11 +700,12 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
             src_starts = {x.mention.start for x in sources}
             targets = [x for x in targets if x.mention.start not in src_starts]
             if not targets and not (pat.reciprocal and len(sources) > 1):
-                targets = _fallback_targets(ctx, tok, [o for o in obj_toks if not passive or pat.objects], speaker)
+                targets = _fallback_targets(ctx, tok, [o for o in obj_toks if not passive or pat.objects], speaker,
+                                            exclude=sources)
                 # a co-agent is no target ("recognized by both Russia and Ukraine")
                 targets = [x for x in targets if x.mention.start not in src_starts
                            and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
-            if not sources and pat.reciprocal:
+            if not sources and pat.reciprocal and passive:
                 # "An agreement between X and Y was signed"
                 btw = [p for o in obj_toks for p in _prep_objects(o, ("between",))]
                 sources = _resolve_actors(ctx, btw, speaker)
@@ -740,7 +743,7 @@ def _object_actors(ctx: _Ctx, objs: list[Token], speaker: list[Mention]) -> list
 
 
 def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: list[Mention],
-                      depth: int = 0) -> list[_Actor]:
+                      depth: int = 0, exclude: list[_Actor] | None = None) -> list[_Actor]:
     """The target when the pattern's own slots are empty, tried in order of how directly the
     phrase names the party acted upon: actors in or on the object phrase; prepositional objects of
     the verb ("aid to X", "a war against X"); the complement clause — its subject for "demanded
@@ -772,13 +775,14 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
                          speaker)
     if t or depth:
         return t
-    return _first_actor_after(ctx, tok, speaker)
+    return _first_actor_after(ctx, tok, speaker, exclude or [])
 
 
-def _first_actor_after(ctx: _Ctx, tok: Token, speaker: list[Mention]) -> list[_Actor]:
+def _first_actor_after(ctx: _Ctx, tok: Token, speaker: list[Mention], exclude: list[_Actor]) -> list[_Actor]:
     """Last resort, as PETRARCH does: the first actor in the verb phrase after the trigger
     ("fired shells at targets in Jericho", "kidnapped up to 16 Russian advisers"), not looking into
     subjects of other clauses or a trailing attribution (", officials said")."""
+    skip_ids = {x.mention.actor_id for x in exclude} | {x.mention.country for x in exclude}
     for t in tok.subtree:
         if t.i <= tok.i:
             continue
@@ -793,7 +797,8 @@ def _first_actor_after(ctx: _Ctx, tok: Token, speaker: list[Mention]) -> list[_A
             cur = cur.head
         if skip:
             continue
-        found = _resolve_targets(ctx, [t], speaker)
+        found = [x for x in _resolve_targets(ctx, [t], speaker)
+                 if x.mention.actor_id not in skip_ids and x.mention.country not in skip_ids]
         if found:
             return found
     return []
@@ -843,6 +848,8 @@ def _code_noun(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
                                         for p in c.children if p.dep_ == "pobj"
                                         for p in [p, *[x for x in p.children if x.dep_ == "prep"
                                                       for x in x.children if x.dep_ == "pobj"]]], speaker)
+    if not targets:
+        targets = _first_actor_after(ctx, tok, speaker, sources)
     light = head if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") else None
     _emit(ctx, sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, targets,
           False, speaker, True, event_date, timexes, mod_tok=light)
