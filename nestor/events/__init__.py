@@ -576,6 +576,9 @@ def _embedded_in_other_event(ctx: _Ctx, tok: Token) -> bool:
     if cur.dep_ == "pcomp" and cur.head.head.pos_ in ("VERB", "AUX") and \
             any(k in ctx.onto.by_verb for k in _verb_keys(cur.head.head, ctx.onto.by_verb)):
         return True      # "accused the US of violating ... , ignoring ...": the content of the charge
+    if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
+                                             ctx.onto.embedding_nouns for o in g.children):
+        return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
     if tok.dep_ not in ("xcomp", "ccomp"):
         return False
     if g.lemma_ in COMMIT or g.lemma_ in PLAN or g.lemma_ in SPEECH:
