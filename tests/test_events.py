@@ -277,3 +277,10 @@ def test_co_agents_of_a_passive_are_not_targets(extract_text):
 def test_neither_nor_subject_negates(extract_text):
     evs = events(extract_text, "Neither Serbia nor Kosovo signed the agreement.")
     assert not any(e.event_type == "AGREE" and not e.negated for e in evs)
+
+
+def test_a_threat_targets_whoever_must_meet_the_condition(extract_text):
+    evs = events(extract_text, "Egypt threatened to cut off gas supplies unless Jordan paid its debts.")
+    t = [e for e in evs if e.event_type == "THREATEN" or e.cameo.startswith("13")]
+    assert t and any(e.source_code == "EGY" and e.target_code == "JOR" for e in t)
+    assert not any(e.source_code == "JOR" for e in evs)        # the condition is no event

@@ -761,6 +761,16 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
     t = _resolve_targets(ctx, [p for p in _prep_objects(tok, FALLBACK_PREPS)], speaker)
     if t:
         return t
+    # a threat or conditional offer is aimed at whoever must meet the condition: "threatened to
+    # launch an offensive unless Baghdad accepted its conditions" → Iraq
+    for v in [tok, *[c for c in tok.children if c.dep_ == "xcomp"]]:
+        for c in v.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                t = [x for x in _resolve_targets(ctx, [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")],
+                                                 speaker)
+                     if not exclude or x.mention.actor_id not in {e.mention.actor_id for e in exclude}]
+                if t:
+                    return t
     if depth < 2:
         for c in tok.children:
             if c.dep_ not in ("ccomp", "xcomp") or c.pos_ not in ("VERB", "AUX"):
