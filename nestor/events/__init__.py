@@ -309,7 +309,8 @@ def _modality(tok: Token, category: str, self_speaker: bool) -> tuple[str, bool]
         return "pledged", negated
     if (tok.dep_ == "xcomp" or infinitive) and tok.head.lemma_ in PLAN:
         return "planned", negated
-    if aux & {"will", "shall", "'ll", "would"} or gov_lemmas & PLAN:
+    if aux & {"will", "shall", "'ll", "would", "should", "must", "ought"} or gov_lemmas & PLAN:
+        # obligation ("should push forward cooperation") states an intention, not an act
         return ("pledged" if category in PLEDGEABLE and self_speaker else "planned"), negated
     if tok.lemma_ in COMMIT and category == "AGREE" and any(c.dep_ == "xcomp" for c in tok.children):
         return "pledged", negated
@@ -579,8 +580,10 @@ def _embedded_in_other_event(ctx: _Ctx, tok: Token) -> bool:
     if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
                                              ctx.onto.embedding_nouns for o in g.children):
         return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
-    if tok.dep_ not in ("xcomp", "ccomp"):
+    # through coordination: "discussed increasing trade and expanding ..." embeds both
+    if cur.dep_ not in ("xcomp", "ccomp"):
         return False
+    g = cur.head
     if g.lemma_ in COMMIT or g.lemma_ in PLAN or g.lemma_ in SPEECH:
         return False
     return any(k in ctx.onto.by_verb for k in _verb_keys(g, ctx.onto.by_verb))
@@ -667,7 +670,7 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
                 continue
             if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
                 continue
-            if pat.object_actor and not _resolve_targets(ctx, dobj if not passive else subj, []):
+            if pat.object_actor and not _resolve_actors(ctx, dobj if not passive else subj, []):
                 continue
             if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
                     and not any(c.dep_ == "conj" for s_ in subj for c in s_.subtree) \
