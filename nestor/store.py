@@ -257,11 +257,18 @@ class Store:
                 now = datetime.now()
                 con.executemany("INSERT INTO skips VALUES (?, ?, ?, ?, ?)",
                                 [(run_id, s.path, s.reason, s.detail, now) for s in skips])
+            # executemany is slow in DuckDB (a statement per row): insert through Arrow instead
             if bands:
-                con.executemany("INSERT INTO lsh_bands VALUES (?, ?, ?)", list(bands))
+                con.register("_bands", pa.table({"band": pa.array([b[0] for b in bands], pa.int32()),
+                                                  "hash": pa.array([b[1] for b in bands], pa.uint64()),
+                                                  "article_id": [b[2] for b in bands]}))
+                con.execute("INSERT INTO lsh_bands SELECT * FROM _bands")
+                con.unregister("_bands")
             if signatures:
-                con.executemany("INSERT INTO signatures VALUES (?, ?) ON CONFLICT DO NOTHING",
-                                [(a, s) for a, s in signatures])
+                con.register("_sigs", pa.table({"article_id": [a for a, _ in signatures],
+                                                 "sig": pa.array([s for _, s in signatures], pa.list_(pa.uint64()))}))
+                con.execute("INSERT INTO signatures SELECT * FROM _sigs ON CONFLICT DO NOTHING")
+                con.unregister("_sigs")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
