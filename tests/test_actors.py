@@ -103,3 +103,18 @@ def test_seeds_actor_resolution(seeds, tmp_path):
     for expected in ("person:hu-jintao", "person:xi-jinping", "person:vladimir-putin", "org:SCO", "org:BRICS",
                      "org:HUAWEI", "org:MTS", "org:TASS", "org:XINHUA", "person:andrei-belousov", "RUS:GOV"):
         assert expected in ids, expected
+
+
+def test_actor_measurement_on_a_written_gold_file(tmp_path, nlp, knowledge):
+    import json
+
+    from nestor.actors.evaluate import measure
+
+    gold = [{"text": "Norway praised Chile for its reforms.", "event": "SUPPORT", "date": "2001-01-01",
+             "source": [{"code": "NOR"}], "target": [{"code": "CHL"}]},
+            {"text": "Peru accused its neighbour of spying.", "event": "ACCUSE", "date": "2001-01-01",
+             "source": [{"code": "PER"}], "target": [{"code": "ECU"}]}]
+    f = tmp_path / "g.json"
+    f.write_text(json.dumps(gold), "utf-8")
+    r = measure(f, nlp, knowledge)
+    assert r["recall"] == 0.75 and r["precision"] == 1.0 and r["target_recall"] == 0.5
