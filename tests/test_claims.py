@@ -108,3 +108,27 @@ def test_claims_cli_and_plot(tmp_path, seeds):
     titles = [a["title"] for a in json.loads(r.stdout)]
     assert any("Strengthening Global Strategic Stability" in t for t in titles)
     assert any("Xudabao NPP" in t for t in titles)
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_parse_quantity_never_raises(s):
+    v, unit, q = parse_quantity(s)
+    assert unit in ("percent", "count") or len(unit) == 3
+    assert v is None or v >= 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["Trade reached $5 billion in 2020.", "Over 30% of it was in yuan.",
+                                 "They signed 12 agreements.", "Call 555 1234 567.", "Prices rose",
+                                 "the two leaders met", "£3.5bn", "by 2030", "ein paar 7 Worte", "%%$$ 99"]),
+                min_size=1, max_size=6))
+def test_claims_offsets_stay_inside_text(extract_text, parts):
+    text = " ".join(parts)
+    res = extract_text(text, published=D)
+    for c in res.claims:
+        assert 0 <= c.start < c.end <= len(text) and text[c.start:c.end] == c.text
+        assert 0 <= c.sent_start <= c.start and c.end <= c.sent_end <= len(text)
