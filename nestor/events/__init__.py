@@ -620,8 +620,9 @@ def _code_predicates(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_
             return False     # "we must cooperate": the speaker's own resolve, not a demand
         targets = _resolve_targets(ctx, t_subj, [])
         if sources:
+            # the demand is made by the saying: its modality is the speech verb's ("said", "will insist")
             _emit(ctx, sent, si, tok, tok.idx + len(tok.text), "REQUEST", "demand", sources, targets, False, [],
-                  False, event_date, timexes)
+                  False, event_date, timexes, mod_tok=tok.head)
             return True
     return False
 
