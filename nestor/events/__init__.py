@@ -707,8 +707,8 @@ def _code_verb(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
             src_starts = {x.mention.start for x in sources}
             targets = [x for x in targets if x.mention.start not in src_starts]
             if not targets and not (pat.reciprocal and len(sources) > 1):
-                targets = _fallback_targets(ctx, tok, [o for o in obj_toks if not passive or pat.objects], speaker,
-                                            exclude=sources)
+                # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
+                targets = _fallback_targets(ctx, tok, obj_toks, speaker, exclude=sources)
                 # a co-agent is no target ("recognized by both Russia and Ukraine")
                 targets = [x for x in targets if x.mention.start not in src_starts
                            and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
@@ -759,10 +759,16 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
     guessed target costs a triple nothing when the gold has a target and the guess is wrong
     (missing and wrong both count one false positive and one false negative), so the fallback
     trades only on sentences whose gold has no target."""
-    t = _object_actors(ctx, obj_toks, speaker) if obj_toks else []
+    skip = {e.mention.actor_id for e in exclude or []}
+
+    def keep(found: list[_Actor]) -> list[_Actor]:
+        # the acting party is never its own fallback target ("willing to withdraw its troops")
+        return [x for x in found if x.mention.actor_id not in skip]
+
+    t = keep(_object_actors(ctx, obj_toks, speaker)) if obj_toks else []
     if t:
         return t
-    t = _resolve_targets(ctx, [p for p in _prep_objects(tok, FALLBACK_PREPS)], speaker)
+    t = keep(_resolve_targets(ctx, [p for p in _prep_objects(tok, FALLBACK_PREPS)], speaker))
     if t:
         return t
     # a threat or conditional offer is aimed at whoever must meet the condition: "threatened to
@@ -770,9 +776,8 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
     for v in [tok, *[c for c in tok.children if c.dep_ == "xcomp"]]:
         for c in v.children:
             if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
-                t = [x for x in _resolve_targets(ctx, [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")],
-                                                 speaker)
-                     if not exclude or x.mention.actor_id not in {e.mention.actor_id for e in exclude}]
+                t = keep(_resolve_targets(ctx, [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")],
+                                          speaker))
                 if t:
                     return t
     if depth < 2:
@@ -780,16 +785,16 @@ def _fallback_targets(ctx: _Ctx, tok: Token, obj_toks: list[Token], speaker: lis
             if c.dep_ not in ("ccomp", "xcomp") or c.pos_ not in ("VERB", "AUX"):
                 continue
             if c.dep_ == "ccomp":
-                t = _resolve_targets(ctx, [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")], speaker)
+                t = keep(_resolve_targets(ctx, [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")], speaker))
                 if t:
                     return t
             objs = [o for o in c.children if o.dep_ in ("dobj", "dative", "attr")]
-            t = _fallback_targets(ctx, c, objs, speaker, depth + 1)
+            t = _fallback_targets(ctx, c, objs, speaker, depth + 1, exclude)
             if t:
                 return t
     # then where it happened ("a curfew in the town of Cizre" → the place's country)
-    t = _resolve_targets(ctx, [p for h in [tok, *obj_toks] for p in _prep_objects(h, ("in", "inside", "near"))],
-                         speaker)
+    t = keep(_resolve_targets(ctx, [p for h in [tok, *obj_toks] for p in _prep_objects(h, ("in", "inside", "near"))],
+                              speaker))
     if t or depth:
         return t
     return _first_actor_after(ctx, tok, speaker, exclude or [])
