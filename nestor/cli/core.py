@@ -17,7 +17,7 @@ from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, p
 def run(
     paths: Annotated[list[str], typer.Argument(help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]).")],
     db: DbOpt = "nestor.duckdb",
-    workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores).")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = 0,
     model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
     kb: Annotated[str | None, typer.Option("--kb", help="Folder with extra knowledge-base files.")] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip files larger than this (MB).")] = 50.0,
