@@ -111,6 +111,7 @@ class TimeExpr:
     precision: str = "day"           # day | month | year | range | unknown
     kind: str = "absolute"           # absolute | relative | weekday | duration | range
     anchor: dt.date | None = None       # the reference date it was resolved against
+    target: bool = False                # a deadline ("by 2030"): never an event's date
 
 
 @dataclass

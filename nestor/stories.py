@@ -70,6 +70,7 @@ class Report:
     text: str = ""
     people: frozenset[str] = frozenset()
     places: tuple[str, ...] = ()
+    weekdays: tuple[int, ...] = ()       # weekday expressions of the report's event sentences
 
 
 def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
@@ -108,6 +109,11 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
                                          AND article_id IN (SELECT unnest(?)) GROUP BY 1""", [aids]).fetchall():
             people[aid] = frozenset(ids)
         # places named in the sentences of the events ("in Beijing", "the Kremlin, Moscow")
+        sent_weekdays: dict[tuple[str, int], list[int]] = defaultdict(list)
+        names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        for aid, si, t in con.execute("""SELECT article_id, sent_idx, lower(text) FROM timexes WHERE kind = 'weekday'
+                                          AND article_id IN (SELECT unnest(?))""", [aids]).fetchall():
+            sent_weekdays[(aid, si)] += [i for i, n in enumerate(names) if n in t]
         sent_places: dict[tuple[str, int], list[str]] = defaultdict(list)
         for aid, si, name in con.execute("""SELECT article_id, sent_idx, text FROM mentions
                                             WHERE kind = 'place' AND article_id IN (SELECT unnest(?))
@@ -131,7 +137,9 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
         text = " ".join(sorted({e["evidence"] for e in es}))
         places = tuple(p for e in es for p in ([e["location"]] if e["location"] else
                                                sent_places.get((aid, e["sent_idx"]), [])))
-        out[d].append(Report(aid, d, day, tol, first["src"] or "", es, text, people.get(aid, frozenset()), places))
+        wds = tuple(sorted({w for e in es for w in sent_weekdays.get((aid, e["sent_idx"]), [])}))
+        out[d].append(Report(aid, d, day, tol, first["src"] or "", es, text, people.get(aid, frozenset()), places,
+                             wds))
     return out
 
 
@@ -185,9 +193,20 @@ def cluster(reports: list[Report]) -> list[list[Report]]:
     return sorted(groups.values(), key=lambda g: (min(r.day for r in g), min(r.article_id for r in g)))
 
 
+# Story dates: the dated reports' days, plus the weekdays of undated reports read against the
+# earliest dated day (nearest such weekday on or before it): two reports of a visit, one dated
+# Wednesday and one undated saying "on Tuesday", give the span Tuesday–Wednesday.
+
+
 def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
     evs = [e for r in group for e in r.events]
     reliable = [r.day for r in group if r.tolerance <= 3] or [r.day for r in group]
+    if any(r.tolerance <= 3 for r in group):
+        # an undated report of the same happening says "on Tuesday": read it against the dated one
+        anchor = min(reliable)
+        for r in group:
+            if r.tolerance > 3:
+                reliable += [anchor - timedelta(days=(anchor.weekday() - w) % 7) for w in r.weekdays]
     types = Counter(e["event_type"] for e in evs)
     main = types.most_common(1)[0][0]
     consult = [e for e in evs if e["event_type"] == "CONSULT"]

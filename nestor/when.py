@@ -173,8 +173,11 @@ def find_timexes(doc: Doc, article: Article, anchor: date | None) -> list[TimeEx
     for span in _date_spans(doc):
         value, end, prec, kind = normalise(span.text, anchor, _future(span))
         si = max(0, bisect.bisect_right(sent_starts, span.start) - 1)
-        out.append(TimeExpr(article.id, si, span.start_char, span.end_char, span.text, value, end,
-                            prec if value else "unknown", kind, anchor))
+        tx = TimeExpr(article.id, si, span.start_char, span.end_char, span.text, value, end,
+                      prec if value else "unknown", kind, anchor)
+        prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+        tx.target = prev in ("by", "until", "till", "through")   # a deadline, not when something happened
+        out.append(tx)
     return out
 
 
@@ -293,9 +296,13 @@ def resolve_dates(doc: Doc, article: Article, kb: Any) -> tuple[list[TimeExpr], 
 def event_date(article: Article, timexes: list[TimeExpr], sent_idx: int, trigger_start: int,
                trigger_end: int) -> tuple[date | None, date | None, str | None, str]:
     """(date, date_end, precision, source) of an event whose trigger is at these offsets."""
-    same = [t for t in timexes if t.sent_idx == sent_idx and t.value is not None]
+    same = [t for t in timexes if t.sent_idx == sent_idx and t.value is not None and not t.target]
     if same:
-        best = min(same, key=lambda t: min(abs(t.start - trigger_end), abs(trigger_start - t.end)))
+        # the most precise expression of the sentence, the nearest one among equals: "on Tuesday"
+        # beats "in 2008" in "on Tuesday, his first visit since stepping down in 2008"
+        rank = {"day": 0, "range": 1, "month": 2, "year": 3}
+        best = min(same, key=lambda t: (rank.get(t.precision, 4),
+                                        min(abs(t.start - trigger_end), abs(trigger_start - t.end))))
         return best.value, best.end_value, best.precision, "text"
     if article.published is None:
         return None, None, None, "unknown"

@@ -195,7 +195,20 @@ def test_sigkill_mid_run_then_rerun_loses_nothing(tmp_path):
     rnd = random.Random(7)
     for attempt in range(3):
         p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(2.5 + rnd.random() * 2.0)      # model load is ~1.5 s; then batches are written
+        # wait until the run is writing (its row exists), then kill at a random moment
+        deadline = time.time() + 60
+        while time.time() < deadline and p.poll() is None:
+            time.sleep(0.3)
+            if Path(db).exists():
+                try:
+                    con = duckdb.connect(db, read_only=True)
+                    n_runs = con.execute("SELECT count(*) FROM runs").fetchall()[0][0]
+                    con.close()
+                except duckdb.Error:
+                    continue                       # locked by a batch being written
+                if n_runs > attempt:
+                    break
+        time.sleep(rnd.random() * 2.0)
         p.send_signal(signal.SIGKILL)
         p.wait()
         if Path(db).exists():

@@ -90,7 +90,9 @@ class ActorKB:
                 self.adjectives[a.lower()] = c.code
         for o in kb.orgs.values():
             for a in [o.name, *o.aliases]:
-                add(a, "org", o.code, " " in a and not a.isupper())
+                # organisation names are matched as written: "Russia Today" the channel is not
+                # "Russia today"
+                add(a, "org", o.code, False)
         for p in kb.people.values():
             for a in p.aliases:
                 add(a, "person", p.id, False)
