@@ -18,7 +18,7 @@ from ..errors import KnowledgeBaseError
 SECTORS = {"GOV", "MIL", "LEG", "JUD", "COP", "BUS", "MED", "REB", "OPP", "CVL", "REF", "NGO", "EDU", "SPY",
            "UAF", "CRM", "IGO", "ELI", "HLH", "LAB", "AGR", "REL"}
 OFFICES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister", "igo_leader"}
-ORG_KINDS = {"IGO", "BUS", "MED", "NGO", "GOVORG"}
+ORG_KINDS = {"IGO", "BUS", "MED", "NGO", "GOVORG", "REB", "PARTY"}   # REB: armed non-state groups
 COLUMNS = {
     "countries.csv": ["code", "name", "aliases", "adjectives", "capitals"],
     "people.csv": ["person_id", "name", "aliases", "country", "office", "sector", "start", "end"],
