@@ -122,7 +122,9 @@ def mark_text(art: dict) -> str:
     text = art["text"]
     spans: list[tuple[int, int, str, str]] = []
     for m in art.get("mentions", []):
-        spans.append((m["start"], m["end"], "mention", m.get("code") or m.get("actor_id") or "?"))
+        label = m.get("code") or m.get("actor_id") or (
+            f"place {m['country']}" if m.get("kind") == "place" and m.get("country") else "uncoded")
+        spans.append((m["start"], m["end"], "mention", label))
     for t in art.get("timexes", []):
         spans.append((t["start"], t["end"], "timex", str(t.get("value") or "")))
     for e in art.get("entities", []):
