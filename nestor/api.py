@@ -5,7 +5,6 @@ web API and Python users see the same records.
 """
 from __future__ import annotations
 
-import builtins
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -260,5 +259,3 @@ def open(db: str | Path = DEFAULT_DB) -> Nestor:  # noqa: A001  (mirrors sqlite3
     """Open a nestor store for reading."""
     return Nestor(db)
 
-
-_ = builtins  # the builtin open stays reachable as builtins.open inside this module

@@ -286,7 +286,6 @@ def _items(con: Any, s: dict[str, Any], members: list[Report]) -> None:
     """Accords and claims of the story's articles that concern its dyad or its events."""
     aids = [r.article_id for r in members]
     evids = [e["id"] for r in members for e in r.events]
-    lo, hi = s["date_start"] - timedelta(days=45), s["date_end"] + timedelta(days=45)
     acc = con.execute("""SELECT id FROM accords WHERE article_id IN (SELECT unnest(?)) AND
                          (event_id IN (SELECT unnest(?)) OR list_contains(parties, ?) OR len(parties) = 0)""",
                       [aids, evids, s["actor_a"]]).fetchall()
@@ -294,7 +293,6 @@ def _items(con: Any, s: dict[str, Any], members: list[Report]) -> None:
                         (c.event_id IN (SELECT unnest(?)) OR (list_contains(c.actors, ?) AND list_contains(c.actors, ?))
                          OR c.measure IN ('bilateral_trade', 'agreements_signed', 'investment'))""",
                      [aids, evids, s["actor_a"], s["actor_b"]]).fetchall()
-    _ = (lo, hi)
     items = [(s["id"], "accord", r[0]) for r in acc] + [(s["id"], "claim", r[0]) for r in cl]
     if items:
         con.executemany("INSERT INTO story_items VALUES (?, ?, ?)", items)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-import typing
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -60,7 +59,7 @@ def _spark_schema(cls: type) -> Any:
 
 
 def _rows(res: ArticleResult | Skip) -> Iterator[tuple[str, str]]:
-    from ..store import RECORD_TABLES, RESULT_FIELDS
+    from ..store import RESULT_FIELDS
 
     if isinstance(res, Skip):
         yield "skips", json.dumps(dataclasses.asdict(res))
@@ -71,7 +70,6 @@ def _rows(res: ArticleResult | Skip) -> Iterator[tuple[str, str]]:
             yield table, json.dumps(dataclasses.asdict(rec), default=str)
     for w in res.warnings:
         yield "warnings", json.dumps({"article_id": res.article.id, "message": w})
-    _ = RECORD_TABLES
 
 
 def _partition(settings: Settings) -> Any:
@@ -161,8 +159,6 @@ def load(parquet_dir: str | Path, db: str | Path, settings: Settings | None = No
                     continue
                 cols = ", ".join(f'"{f.name}"' for f in dataclasses.fields(cls))
                 pattern = str(src / table / "**" / "*.parquet")
-                new = (f" WHERE article_id NOT IN (SELECT id FROM articles)" if table != "articles"
-                       else "")
                 if table == "articles":
                     con.execute(f"CREATE TEMP TABLE _new AS SELECT {cols} FROM read_parquet('{pattern}', "
                                 f"hive_partitioning = true) WHERE id NOT IN (SELECT id FROM articles)")
@@ -171,7 +167,6 @@ def load(parquet_dir: str | Path, db: str | Path, settings: Settings | None = No
                     continue
                 q = (f"INSERT INTO {table} SELECT {cols} FROM read_parquet('{pattern}', hive_partitioning = true)"
                      f" WHERE article_id IN (SELECT id FROM _new)" + (" ON CONFLICT DO NOTHING" if key else ""))
-                _ = new
                 con.execute(q)
                 counts[table] = con.execute(f"SELECT count(*) FROM {table} WHERE article_id IN (SELECT id FROM _new)"
                                             ).fetchall()[0][0]
@@ -199,8 +194,6 @@ def load(parquet_dir: str | Path, db: str | Path, settings: Settings | None = No
             con.execute("ROLLBACK")
             raise
         counts["stories"] = stories.update(con, new_ids)
-        counts["already_stored"] = before and 0
+        counts["articles_in_store_before"] = before
     return counts
 
-
-_ = typing
