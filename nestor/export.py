@@ -11,7 +11,7 @@ from .errors import InputError
 from .store import RECORD_TABLES, Store
 
 FORMATS = ("jsonl", "csv", "parquet")
-DEFAULT_TABLES = tuple(t for t in RECORD_TABLES if t not in ("sentences",)) + ("sentences",)
+DEFAULT_TABLES = tuple(RECORD_TABLES) + ("stories", "story_events", "story_items", "runs", "skips", "warnings")
 
 
 def export(db: str | Path, fmt: str, out: str | Path, tables: tuple[str, ...] | None = None) -> list[Path]:
