@@ -160,6 +160,15 @@ class KnowledgeBase:
 
     def _add(self, path: Path, name: str) -> None:
         sp = str(path)
+
+        def one_of(r: dict[str, str], line: int, field: str, allowed: set[str], optional: bool = False) -> str | None:
+            value = (r.get(field) or "").strip()
+            if optional and not value:
+                return None
+            if value not in allowed:
+                raise KnowledgeBaseError(sp, line, field, f"{value!r} not one of {sorted(allowed)}")
+            return value
+
         for line, r in _rows(path, name):
             if name == "countries.csv":
                 code = r["code"].strip()
@@ -168,12 +177,8 @@ class KnowledgeBase:
                 self.countries[code] = Country(code, r["name"].strip(), _split(r["aliases"]),
                                                _split(r["adjectives"]), _split(r["capitals"]))
             elif name == "orgs.csv":
-                kind = r["kind"].strip()
-                if kind not in ORG_KINDS:
-                    raise KnowledgeBaseError(sp, line, "kind", f"{kind!r} not one of {sorted(ORG_KINDS)}")
-                sector = r["sector"].strip()
-                if sector not in SECTORS:
-                    raise KnowledgeBaseError(sp, line, "sector", f"{sector!r} not one of {sorted(SECTORS)}")
+                kind = one_of(r, line, "kind", ORG_KINDS)
+                sector = one_of(r, line, "sector", SECTORS)
                 code = r["code"].strip()
                 if not code:
                     raise KnowledgeBaseError(sp, line, "code", "empty")
@@ -183,12 +188,8 @@ class KnowledgeBase:
                 pid = r["person_id"].strip()
                 if not pid:
                     raise KnowledgeBaseError(sp, line, "person_id", "empty")
-                office = r["office"].strip()
-                if office not in OFFICES:
-                    raise KnowledgeBaseError(sp, line, "office", f"{office!r} not one of {sorted(OFFICES)}")
-                sector = r["sector"].strip()
-                if sector not in SECTORS:
-                    raise KnowledgeBaseError(sp, line, "sector", f"{sector!r} not one of {sorted(SECTORS)}")
+                office = one_of(r, line, "office", OFFICES)
+                sector = one_of(r, line, "sector", SECTORS)
                 start, end = _date(sp, line, "start", r["start"]), _date(sp, line, "end", r["end"])
                 if start and end and end < start:
                     raise KnowledgeBaseError(sp, line, "end", f"end {end} is before start {start}")
@@ -202,12 +203,8 @@ class KnowledgeBase:
                 if o not in person.offices:
                     person.offices.append(o)
             elif name == "roles.csv":
-                sector = r["sector"].strip()
-                if sector not in SECTORS:
-                    raise KnowledgeBaseError(sp, line, "sector", f"{sector!r} not one of {sorted(SECTORS)}")
-                office = (r.get("office") or "").strip() or None
-                if office and office not in OFFICES:
-                    raise KnowledgeBaseError(sp, line, "office", f"{office!r} not one of {sorted(OFFICES)}")
+                sector = one_of(r, line, "sector", SECTORS)
+                office = one_of(r, line, "office", OFFICES, optional=True)
                 phrase = r["phrase"].strip().lower()
                 self.roles[phrase] = Role(phrase, sector, r["kind"].strip() or "role", office)
 
