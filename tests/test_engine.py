@@ -1,0 +1,107 @@
+"""Engines: results come back in input order, Skips and non-ok articles pass through, one article's
+failure is recorded instead of stopping the run, and the process pool codes exactly what the
+in-process engine codes."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from nestor.config import Settings
+from nestor.engine import InProcessEngine, PoolEngine, Worker, _safe_extract, make_engine
+from nestor.models import Article, ArticleResult, Skip
+
+TEXTS = [
+    "Kenya signed a border agreement with Tanzania on Tuesday.",
+    "Peru recalled its ambassador from Chile and accused Chilean officials of spying.",
+    "Norway praised Fiji for its climate policy.",
+    "Brazil and Argentina agreed to expand trade in grain.",
+    "Japan condemned the missile launch by North Korea.",
+]
+
+
+def items() -> list:
+    out: list = []
+    for i, t in enumerate(TEXTS):
+        out.append(Article(id=f"a{i}", text=t, n_chars=len(t), n_words=len(t.split())))
+        if i == 1:
+            out.append(Skip(path="broken.jsonl:2", reason="bad_json", detail="unterminated string"))
+        if i == 2:
+            out.append(Article(id="dup", text=t, status="duplicate", duplicate_of="a2"))
+    return out
+
+
+def summary(results: list) -> list[tuple]:
+    rows = []
+    for r in results:
+        if isinstance(r, Skip):
+            rows.append(("skip", r.path, r.reason))
+        else:
+            rows.append((
+                r.article.id, r.article.status,
+                sorted((e.event_type, e.source_code, e.target_code, e.trigger_start) for e in r.events),
+                sorted((m.start, m.end, m.actor_id) for m in r.mentions),
+            ))
+    return rows
+
+
+def test_make_engine_picks_by_worker_count():
+    assert isinstance(make_engine(Settings(workers=1)), InProcessEngine)
+    assert isinstance(make_engine(Settings(workers=2)), PoolEngine)
+    assert Settings(workers=0).worker_count >= 1
+
+
+def test_in_process_keeps_order_and_passes_through(monkeypatch):
+    """Chunks of 2 over 7 items: order survives chunk borders, Skips and duplicates are not parsed."""
+    seen: list[str] = []
+
+    def fake_extract(article, doc, kb):
+        seen.append(article.id)
+        assert doc.text == article.text
+        return ArticleResult(article=article)
+
+    monkeypatch.setattr("nestor.extract.extract", fake_extract)
+    eng = InProcessEngine(Settings(workers=1), chunk=2)
+    inp = items()
+    out = list(eng.process(inp))
+    assert len(out) == len(inp)
+    for i, o in zip(inp, out):
+        if isinstance(i, Skip):
+            assert o is i
+        else:
+            assert o.article.id == i.id
+    assert seen == [f"a{i}" for i in range(len(TEXTS))]     # the duplicate was not extracted
+
+
+def test_one_failing_article_is_recorded_not_raised(monkeypatch):
+    def boom(article, doc, kb):
+        raise ValueError("bad offsets")
+
+    monkeypatch.setattr("nestor.extract.extract", boom)
+    art = Article(id="x", text="Chile protested.")
+    res = _safe_extract(art, None, None)
+    assert res.article.status == "error"
+    assert any("ValueError" in w and "bad offsets" in w for w in res.warnings)
+
+
+@pytest.mark.slow
+def test_pool_equals_in_process():
+    """Two spawned workers, chunks of 1, so results arrive from both processes out of order."""
+    s = Settings(workers=2)
+    local = list(InProcessEngine(s).process(items()))
+    pooled = list(PoolEngine(s, chunk=1).process(items()))
+    assert summary(pooled) == summary(local)
+    assert any(isinstance(r, ArticleResult) and r.events for r in local), "the texts should code events"
+    assert [dataclasses.asdict(r.article) for r in pooled if isinstance(r, ArticleResult)] == \
+           [dataclasses.asdict(r.article) for r in local if isinstance(r, ArticleResult)]
+
+
+def test_worker_parses_only_ok_articles(nlp, knowledge, monkeypatch):
+    """The Worker uses the session model; a non-ok article keeps its status and gets no records."""
+    w = Worker.__new__(Worker)
+    w.settings, w.nlp, w.kb = Settings(), nlp, knowledge
+    out = w.run(items())
+    dup = next(r for r in out if isinstance(r, ArticleResult) and r.article.id == "dup")
+    assert dup.article.status == "duplicate" and not dup.events and not dup.mentions
+    ok = [r for r in out if isinstance(r, ArticleResult) and r.article.status == "ok"]
+    assert len(ok) == len(TEXTS) and any(r.mentions for r in ok)
