@@ -42,6 +42,7 @@ from .store import register_schema, rows
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
 PEOPLE = 0.5        # Jaccard of the named office holders of two reports: the same participants
+_QUOTE = re.compile(r"[“\"][^”\"\n]{1,600}[”\"]")
 _TOKEN = re.compile(r"[a-z][a-z'-]+")
 _STOP = frozenset("the a an and of to in on for with at by from as is was were be been has have had that this "
                   "it its their his her they he she said says will would also which who after over into than "
@@ -114,11 +115,22 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
         for aid, si, t in con.execute("""SELECT article_id, sent_idx, lower(text) FROM timexes WHERE kind = 'weekday'
                                           AND article_id IN (SELECT unnest(?))""", [aids]).fetchall():
             sent_weekdays[(aid, si)] += [i for i, n in enumerate(names) if n in t]
+        # a place inside a quotation is what someone spoke of ("... in the West and in Kiev"), not
+        # where the happening took place; when the events' sentences name no place, the sentences
+        # that date the happening by weekday ("arrived in Moscow on Monday") give it
+        quoted: dict[str, list[tuple[int, int]]] = {
+            aid: [(m.start(), m.end()) for m in _QUOTE.finditer(text or "")]
+            for aid, text in con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))",
+                                         [aids]).fetchall()}
         sent_places: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for aid, si, name in con.execute("""SELECT article_id, sent_idx, text FROM mentions
+        for aid, si, name, start in con.execute("""SELECT article_id, sent_idx, text, start FROM mentions
                                             WHERE kind = 'place' AND article_id IN (SELECT unnest(?))
                                             ORDER BY article_id, start""", [aids]).fetchall():
-            sent_places[(aid, si)].append(name)
+            if not any(a <= start < b for a, b in quoted.get(aid, ())):
+                sent_places[(aid, si)].append(name)
+        dated_places: dict[str, list[str]] = defaultdict(list)
+        for aid, si in sorted({k for k in sent_weekdays}):
+            dated_places[aid] += sent_places.get((aid, si), [])
     out: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for (aid, d), es in units.items():
         first = es[0]
@@ -137,6 +149,7 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
         text = " ".join(sorted({e["evidence"] for e in es}))
         places = tuple(p for e in es for p in ([e["location"]] if e["location"] else
                                                sent_places.get((aid, e["sent_idx"]), [])))
+        places = places or tuple(dated_places.get(aid, ()))    # only when the events' sentences name none
         wds = tuple(sorted({w for e in es for w in sent_weekdays.get((aid, e["sent_idx"]), [])}))
         out[d].append(Report(aid, d, day, tol, first["src"] or "", es, text, people.get(aid, frozenset()), places,
                              wds))

@@ -105,7 +105,19 @@ def test_seeds_make_four_summits(seeds, tmp_path):
     dates = [s["date"] for s in sorted(summits, key=lambda s: s["date"])]
     assert dates[0] == date(2012, 6, 5) and dates[1] == date(2019, 6, 5) and dates[3] == date(2024, 5, 16)
     assert dates[2].year == 2023                     # the 2023 report gives no month or day to go by
+    places = [s["place"] for s in sorted(summits, key=lambda s: s["date"])]
+    assert places[0] == "Beijing" and places[2] == "Moscow" and places[3] == "Beijing", places
     assert summits[0]["n_articles"] == 2 and all(s["kind"] in ("summit", "agree") for s in summits)
     full = nestor.open(db).story(next(s["id"] for s in summits if s["date"].year == 2019))
     assert any("Strategic Stability" in a["title"] for a in full["accords"])
     assert any(c["text"] == "$108 billion" for c in full["claims"])
+
+
+def test_place_in_a_quotation_is_not_the_story_place(tmp_path):
+    text = ("Kenya and Ghana Agree on Trade\nApril 6, 2021\n\n"
+            "Kenyan President Uhuru Kenyatta arrived in Accra on Monday for a two-day visit. "
+            "Kenya and Ghana agreed to expand trade, saying the deal \u201ccould be copied one day in Lagos and in Cairo.\u201d")
+    db = str(tmp_path / "q.duckdb")
+    Pipeline(Settings(db=db)).run([str(write(tmp_path / "q", {"q.txt": text}))])
+    st = nestor.open(db).stories(dyad="KEN-GHA")
+    assert [s["place"] for s in st] == ["Accra"], st     # not Lagos or Cairo: they are only quoted
