@@ -52,8 +52,10 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
             break
         if t.lower_ == "and" and end + 1 < sent.end and doc[end + 1].lower_ in ("a", "an"):
             break
-        if t.pos_ in ("VERB", "AUX") and not (t.tag_ == "VBG" and (doc[end - 1].lower_ in _FUNCTION or
-                                                                     t.text[:1].isupper())):
+        # participles modifying a noun of the title stay in ("on liquefied natural gas", "for building")
+        if t.pos_ in ("VERB", "AUX") and not (t.tag_ in ("VBG", "VBN") and (doc[end - 1].lower_ in _FUNCTION or
+                                                                              t.dep_ == "amod" or
+                                                                              t.text[:1].isupper())):
             if not (capital and t.text[:1].isupper()):
                 break
         if capital and not (t.text[:1].isupper() or t.lower_ in _FUNCTION or t.like_num or t.text in "-–’'"):
