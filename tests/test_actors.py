@@ -62,6 +62,15 @@ def test_demonyms_roles_pronouns_groups(extract_text):
     assert m["He"].how == "pronoun" and m["He"].actor_id == "person:hu-jintao"
     grp = m["the two leaders"]
     assert grp.kind == "group" and sorted(grp.members) == ["person:hu-jintao", "person:vladimir-putin"]
+    assert grp.actor_name == "Vladimir Putin and Hu Jintao" or grp.actor_name == "Hu Jintao and Vladimir Putin"
+
+
+def test_seat_of_government_speaking_through_a_statement(extract_text):
+    r = extract_text("Trade grew last year, according to a Kremlin statement. The envoy later flew to Moscow.",
+                     published=date(2020, 1, 1))
+    m = by_text(r)
+    assert m["Kremlin"].code == "RUSGOV" and m["Kremlin"].how == "metonym"
+    assert m["Moscow"].actor_id is None and m["Moscow"].kind == "place"
 
 
 def test_unknown_actor_is_kept_uncoded(extract_text):

@@ -37,6 +37,10 @@ _KEY = re.compile(r"\w+", re.UNICODE)
 HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "madam", "comrade", "ayatollah", "sheikh",
               "counterpart", "colleague", "guest", "host", "newly", "minted", "elected", "former"}
 ACTING_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "csubj"}
+# Nouns through which a seat of government speaks ("a Kremlin statement", "the Beijing spokesman"):
+# a capital modifying one of them is the government, not the place.
+VOICE_NOUNS = {"statement", "spokesman", "spokeswoman", "spokesperson", "readout", "aide", "official",
+               "source", "website", "communique", "communiqué", "announcement", "declaration"}
 GROUP_PEOPLE = re.compile(r"\b(?:the two|both|the)\s+(?:leaders|presidents|heads of state|premiers|prime ministers|"
                           r"foreign ministers|ministers|men)\b", re.I)
 GROUP_STATES = re.compile(r"\b(?:the two|both)\s+(?:sides|countries|nations|governments|states|parties|neighbou?rs|"
@@ -314,6 +318,9 @@ class _Resolver:
                 root.head.head.pos_ in ("VERB", "NOUN"):
             # "talks with Beijing", "pressure from Moscow" (not "arrived from Moscow")
             return root.head.lower_ != "from" or root.head.head.pos_ == "NOUN"
+        if root.dep_ in ("compound", "amod", "nmod") and root.head.lemma_ in VOICE_NOUNS:
+            # "a Kremlin statement", "the Beijing spokesman": the seat speaks through its statement
+            return True
         if root.dep_ == "dobj" and root.head.lemma_ in ("urge", "accuse", "criticize", "criticise", "warn", "call",
                                                         "meet", "thank", "support", "join", "sanction", "invite"):
             return True
@@ -404,9 +411,18 @@ class _Resolver:
                             break
                 if len(members) == 2:
                     members.sort()
+                    names = [self._display(mid) for mid in members]
                     self.out.append(self._mention(span, si, actor_id="group:" + "+".join(members),
-                                                  actor_name=" and ".join(members), kind="group", how="group",
+                                                  actor_name=" and ".join(names), kind="group", how="group",
                                                   members=members, confidence=0.7))
+
+    def _display(self, actor_id: str) -> str:
+        """A member's readable name for a group's label: the person's or the country's name."""
+        if actor_id.startswith("person:"):
+            p = self.kb.people.get(actor_id.removeprefix("person:"))
+            return getattr(p, "name", None) or actor_id
+        c = self.kb.countries.get(actor_id)
+        return getattr(c, "name", None) or actor_id
 
     def _pronouns(self, sent: Span, si: int, last_persons) -> None:
         for t in sent:
