@@ -84,7 +84,7 @@ def find_accords(doc: Doc, article: Article, mentions: list[Mention], events: li
         if not any(v.lemma_.lower() in verbs and v.pos_ in ("VERB", "AUX") for v in sent):
             continue
         heads = [t for t in sent if t.dep_ in ("dobj", "nsubjpass", "conj", "appos") and t.pos_ in ("NOUN", "PROPN")
-                 and (_doc_type(t, c) or t.lower_ in ("set", "range", "package", "series", "raft", "slew"))]
+                 and (_doc_type(t, c) or t.lower_ in c["set_nouns"])]
         taken: list[tuple[int, int]] = []
         for h in heads:
             if any(a <= h.i < b for a, b in taken):
@@ -92,7 +92,7 @@ def find_accords(doc: Doc, article: Article, mentions: list[Mention], events: li
             # "a set/range/package of 20 agreements"
             count = None
             head_doc = h
-            if h.lower_ in ("set", "range", "package", "series", "number", "total", "dozen", "raft", "slew"):
+            if h.lower_ in c["set_nouns"]:
                 inner = [pc for p in h.children if p.dep_ == "prep" and p.lower_ == "of" for pc in p.children
                          if pc.dep_ == "pobj"]
                 if not inner:

@@ -65,3 +65,11 @@ def test_claims_plot_png_and_svg(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     body = svg.read_text()
     assert "<svg" in body and "target" in body.lower()
+
+
+def test_summit_produced_a_total_of_listed_documents(extract_text):
+    res = extract_text("By the evening the summit in Lima had produced a total of 11 statements, protocols and "
+                       "agreements between Peru and Japan.", published=D)
+    s = next(a for a in res.accords if a.doc_type == "set")
+    assert s.count == 11
+    assert any(c.measure == "agreements_signed" and c.value == 11 for c in res.claims)
