@@ -111,8 +111,13 @@ def find_accords(doc: Doc, article: Article, mentions: list[Mention], events: li
                 v, _, _ = parse_quantity(pre)
                 count = int(v) if v else None
             title_span = _title(doc, h, sent)
-            taken.append((title_span.start, title_span.end))
             kind = "set" if plural and count else dt
+            # a counted list "14 statements, protocols, memoranda and agreements" is one set: its
+            # coordinated nouns are members of the set, not accords of their own
+            conjs = [t for t in head_doc.conjuncts if t.i > head_doc.i and _doc_type(t, c)]
+            if kind == "set" and conjs:
+                title_span = doc[title_span.start:max(title_span.end, max(t.i for t in conjs) + 1)]
+            taken.append((title_span.start, title_span.end))
             ev = [e for e in events if e.sent_idx == si and e.event_type == "AGREE"]
             title_mentions = [m for m in mentions if m.sent_idx == si and m.country and m.actor_id and
                               title_span.start_char <= m.start < title_span.end_char]

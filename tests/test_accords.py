@@ -19,7 +19,7 @@ def test_listed_documents_are_one_counted_set_and_a_claim(extract_text):
     res = extract_text("After the talks, Peru and Japan signed 9 statements, protocols, memoranda and agreements "
                        "on energy and space.", published=D)
     sets = [a for a in res.accords if a.doc_type == "set"]
-    assert sets and sets[0].count == 9
+    assert len(sets) == 1 and sets[0].count == 9 and len(res.accords) == 1
     counts = [c for c in res.claims if c.measure == "agreements_signed"]
     assert counts and counts[0].value == 9 and counts[0].unit == "count"
 
@@ -71,5 +71,6 @@ def test_summit_produced_a_total_of_listed_documents(extract_text):
     res = extract_text("By the evening the summit in Lima had produced a total of 11 statements, protocols and "
                        "agreements between Peru and Japan.", published=D)
     s = next(a for a in res.accords if a.doc_type == "set")
-    assert s.count == 11
+    assert s.count == 11 and s.title.endswith("statements, protocols and agreements")
+    assert [a.doc_type for a in res.accords] == ["set"]      # the listed nouns are members, not accords
     assert any(c.measure == "agreements_signed" and c.value == 11 for c in res.claims)
