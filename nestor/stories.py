@@ -82,8 +82,12 @@ def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
 
 
 def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[Report]]:
-    evs = rows(con, """SELECT e.*, a.published, a.date_source AS pub_source, a.date_confidence, a.source AS src,
-                              a.title FROM events e JOIN articles a ON a.id = e.article_id
+    evs = rows(con, """SELECT e.id, e.article_id, e.sent_idx, e.trigger_start, e.source_code, e.target_code,
+                              e.event_type, e.mode, e.confidence, e.intensity, e.quad_class, e.location, e.date,
+                              e.date_source, e.date_precision, e.evidence,
+                              a.published, a.date_source AS pub_source, a.date_confidence, a.source AS src
+                       -- only the columns the step uses: it holds the touched dyads' events in memory
+                       FROM events e JOIN articles a ON a.id = e.article_id
                        WHERE NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied')
                          AND e.source_code IS NOT NULL ORDER BY e.article_id, e.sent_idx, e.trigger_start""")
     units: dict[tuple[str, tuple[str, str]], list[dict[str, Any]]] = defaultdict(list)
