@@ -16,6 +16,14 @@ from .store import Store, rows
 MAX_LIMIT = 10_000
 
 
+def parse_dyad(value: str) -> tuple[str, str]:
+    """ "RUS-CHN" (or "rus_chn") → ("RUS", "CHN"); anything else is an InputError."""
+    parts = [p.strip().upper() for p in value.replace("_", "-").split("-") if p.strip()]
+    if len(parts) != 2 or not all(p.isalnum() and len(p) <= 8 for p in parts):
+        raise InputError(f"dyad must look like RUS-CHN, got {value!r}")
+    return parts[0], parts[1]
+
+
 def _limit(limit: int | None) -> int:
     if limit is None:
         return MAX_LIMIT
@@ -95,11 +103,9 @@ class Nestor:
 
         where, params = ["1=1"], []
         if dyad:
-            parts = [p.strip().upper() for p in dyad.replace("_", "-").split("-") if p.strip()]
-            if len(parts) != 2:
-                raise InputError(f"dyad must look like RUS-CHN, got {dyad!r}")
+            a, b = parse_dyad(dyad)
             where.append("((source_code = ? AND target_code = ?) OR (source_code = ? AND target_code = ?))")
-            params += [parts[0], parts[1], parts[1], parts[0]]
+            params += [a, b, b, a]
         if actor:
             where.append("(source_code = ? OR target_code = ? OR source_id = ? OR target_id = ?)")
             params += [actor.upper(), actor.upper(), actor, actor]
@@ -127,10 +133,7 @@ class Nestor:
     def _dyad_filter(self, dyad: str | None, column: str) -> tuple[str, list[Any]]:
         if not dyad:
             return "1=1", []
-        parts = [p.strip().upper() for p in dyad.replace("_", "-").split("-") if p.strip()]
-        if len(parts) != 2:
-            raise InputError(f"dyad must look like RUS-CHN, got {dyad!r}")
-        return f"(list_contains({column}, ?) AND list_contains({column}, ?))", parts
+        return f"(list_contains({column}, ?) AND list_contains({column}, ?))", list(parse_dyad(dyad))
 
     def claims(self, measure: str | None = None, dyad: str | None = None, status: str | None = None,
                limit: int | None = 1000) -> list[dict[str, Any]]:
@@ -156,10 +159,7 @@ class Nestor:
                 limit: int | None = 200) -> list[dict[str, Any]]:
         where, params = ["1=1"], []
         if dyad:
-            parts = sorted(p.strip().upper() for p in dyad.replace("_", "-").split("-") if p.strip())
-            if len(parts) != 2:
-                raise InputError(f"dyad must look like RUS-CHN, got {dyad!r}")
-            where.append("dyad = ?"); params.append("-".join(parts))
+            where.append("dyad = ?"); params.append("-".join(sorted(parse_dyad(dyad))))
         if since:
             where.append("date_end >= ?"); params.append(since)
         if until:

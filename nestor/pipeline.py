@@ -7,6 +7,7 @@ corpus. See :mod:`nestor.store` for what a crash leaves behind (the last committ
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 import uuid
 from collections import Counter
@@ -82,7 +83,9 @@ class Pipeline:
                 with self.store.writer() as con:
                     self.store.finish_run(con, report.run_id, report.status, dict(report.counts), report.durations)
             except Exception:
-                pass  # never mask the original error; the run row then stays 'running'
+                # never mask the original error; the row stays 'running' and the next run marks it
+                # 'aborted'
+                logging.getLogger("nestor").exception("could not record the end of run %s", report.run_id)
         return report
 
     # ---- stages -----------------------------------------------------------------------------

@@ -40,11 +40,7 @@ def _wants_json(request: Request, name: str) -> tuple[str, bool]:
     return name, "application/json" in request.headers.get("accept", "")
 
 
-def _dyad(value: str) -> tuple[str, str]:
-    parts = [p.strip().upper() for p in value.replace("_", "-").split("-") if p.strip()]
-    if len(parts) != 2 or not all(p.isalnum() and len(p) <= 8 for p in parts):
-        raise InputError(f"dyad must look like RUS-CHN, got {value!r}")
-    return parts[0], parts[1]
+_dyad = api.parse_dyad
 
 
 def mark_article(art: dict[str, Any]) -> Markup:
