@@ -12,6 +12,7 @@ from typing import Any
 from .config import DEFAULT_DB
 from .errors import InputError
 from .store import Store, rows
+from .vocab import CATEGORIES
 
 MAX_LIMIT = 10_000
 
@@ -99,7 +100,6 @@ class Nestor:
                q: str | None = None, include_negated: bool = True, limit: int | None = 100,
                offset: int = 0) -> list[dict[str, Any]]:
         """Events with their evidence. ``dyad`` "RUS-CHN" matches either direction."""
-        from .events import CATEGORIES
 
         where, params = ["1=1"], []
         if dyad:

@@ -31,7 +31,7 @@ from .errors import InputError
 OLD_TO_NEW = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
 
 
-def _codes(v: Any) -> list[str]:
+def codes(v: Any) -> list[str]:
     if not isinstance(v, list):
         return []
     return [str(a.get("code"))[:3] for a in v if isinstance(a, dict) and a.get("code")]
@@ -101,7 +101,7 @@ class Report:
 def _category(e: Any, view: str) -> str:
     if view == "plover":
         return str(e.event_type)
-    from .events import Ontology
+    from .extract.events import Ontology
     return Ontology.cameo_category(e.event_type, e.cameo)
 
 
@@ -109,7 +109,7 @@ def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any], view: s
     """Add one gold sentence and the events coded from it to ``rep``."""
     events = [e for e in events if not e.negated]     # "did not sign" asserts no signing
     g_cat = OLD_TO_NEW.get(gold["event"], gold["event"])
-    g_src, g_tgt = _codes(gold.get("source")), _codes(gold.get("target"))
+    g_src, g_tgt = codes(gold.get("source")), codes(gold.get("target"))
     pred_cats = {_category(e, view) for e in events}
     rep.n += 1
     for c in pred_cats | {g_cat}:

@@ -13,13 +13,13 @@ from .config import Settings
 
 @dataclass(frozen=True)
 class Knowledge:
-    actors: Any            # nestor.actors.ActorKB
-    ontology: Any          # nestor.events.Ontology
+    actors: Any            # nestor.extract.actors.ActorKB
+    ontology: Any          # nestor.extract.events.Ontology
     settings: Settings
 
     @classmethod
     def load(cls, settings: Settings) -> "Knowledge":
-        from .actors import ActorKB
-        from .events import Ontology
+        from .extract.actors import ActorKB
+        from .extract.events import Ontology
 
         return cls(actors=ActorKB.load(settings.kb_extra), ontology=Ontology.load(), settings=settings)

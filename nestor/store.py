@@ -75,7 +75,7 @@ def _base_type(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def _fields(cls: type) -> list[tuple[str, Any, bool]]:
+def fields_of(cls: type) -> list[tuple[str, Any, bool]]:
     hints = typing.get_type_hints(cls, vars(m))  # models use dt.date
     out = []
     for f in dataclasses.fields(cls):
@@ -86,7 +86,7 @@ def _fields(cls: type) -> list[tuple[str, Any, bool]]:
 
 def ddl_for(table: str, cls: type, key: tuple[str, ...] | None) -> str:
     cols = []
-    for name, base, is_list in _fields(cls):
+    for name, base, is_list in fields_of(cls):
         sql = _SQL_TYPES[base] + ("[]" if is_list else "")
         cols.append(f'"{name}" {sql}')
     if key:
@@ -96,7 +96,7 @@ def ddl_for(table: str, cls: type, key: tuple[str, ...] | None) -> str:
 
 def arrow_schema(cls: type) -> pa.Schema:
     return pa.schema(
-        [(n, pa.list_(_ARROW_TYPES[b]) if lst else _ARROW_TYPES[b]) for n, b, lst in _fields(cls)]
+        [(n, pa.list_(_ARROW_TYPES[b]) if lst else _ARROW_TYPES[b]) for n, b, lst in fields_of(cls)]
     )
 
 

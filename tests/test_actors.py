@@ -90,7 +90,7 @@ def test_malformed_user_kb_names_file_line_field(tmp_path):
 
 
 def test_user_kb_adds_a_person(tmp_path, nlp, make_article):
-    from nestor.actors import ActorKB, resolve
+    from nestor.extract.actors import ActorKB, resolve
 
     (tmp_path / "people.csv").write_text(
         "person_id,name,aliases,country,office,sector,start,end\n"
@@ -117,7 +117,7 @@ def test_seeds_actor_resolution(seeds, tmp_path):
 def test_actor_measurement_on_a_written_gold_file(tmp_path, nlp, knowledge):
     import json
 
-    from nestor.actors.evaluate import measure
+    from nestor.extract.actors.evaluate import measure
 
     gold = [{"text": "Norway praised Chile for its reforms.", "event": "SUPPORT", "date": "2001-01-01",
              "source": [{"code": "NOR"}], "target": [{"code": "CHL"}]},

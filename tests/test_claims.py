@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from nestor.claims import parse_quantity
+from nestor.extract.quantities import parse_quantity
 
 D = date(2019, 6, 5)
 

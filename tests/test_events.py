@@ -158,7 +158,7 @@ def test_seed_summits(seeds, tmp_path):
 
 # ---- ontology as data ----------------------------------------------------------------------------
 def test_ontology_covers_plover_2_and_every_pattern_mode(knowledge):
-    from nestor.events import CATEGORIES
+    from nestor.vocab import CATEGORIES
 
     onto = knowledge.ontology
     assert set(onto.categories) == set(CATEGORIES) and len(CATEGORIES) == 16

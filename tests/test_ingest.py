@@ -11,7 +11,8 @@ import pytest
 
 from nestor.config import Settings
 from nestor.ingest import iter_documents
-from nestor.ingest.clean import clean_text, find_date
+from nestor.dates import find_date
+from nestor.ingest.clean import clean_text
 from nestor.ingest.decode import DecodeError, decode
 from nestor.ingest.dedup import Deduper, signature, similarity
 from nestor.models import Article, Skip

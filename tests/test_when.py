@@ -5,7 +5,7 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from nestor.when import normalise
+from nestor.extract.when import normalise
 
 A = date(2019, 6, 6)   # a Thursday
 

@@ -52,10 +52,10 @@ def _spark_session(master: str, app: str = "nestor") -> Any:
 def _spark_schema(cls: type) -> Any:
     from pyspark.sql import types as T
 
-    from ..store import _fields
+    from ..store import fields_of
 
     m = {str: T.StringType(), int: T.LongType(), float: T.DoubleType(), bool: T.BooleanType(), date: T.DateType()}
-    return T.StructType([T.StructField(n, T.ArrayType(m[b]) if lst else m[b], True) for n, b, lst in _fields(cls)])
+    return T.StructType([T.StructField(n, T.ArrayType(m[b]) if lst else m[b], True) for n, b, lst in fields_of(cls)])
 
 
 def _rows(res: ArticleResult | Skip) -> Iterator[tuple[str, str]]:

@@ -27,29 +27,14 @@ from importlib import resources
 
 import yaml
 
+from ..dates import TIME_WORDS, find_date
+
 SHORT_WORDS = 12
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙*\-–—]|\d{1,2}[.)])\s+")
 _BYLINE = re.compile(r"^(?:by|written by|author:|reporting by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
                      r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$", re.I)
 _WIRE = re.compile(r"^(?:[A-Z][A-Z .'-]{1,30},?\s*)?(?:\(?(AP|AFP|Reuters|Xinhua|TASS|Tass|RIA|Bloomberg|UPI|dpa)\)?)\s*[-–—:]\s+")
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE_PATTERNS = [
-    re.compile(rf"\b(?P<m>{_MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)(?!\d)"),
-]
-_TIME_WORDS = re.compile(
-    rf"\b(?:{_MONTHS}|\d{{1,2}}(?:st|nd|rd|th)?|(?:19|20)\d\d|\d{{1,2}}[:.]\d\d(?:\s*[ap]\.?m\.?)?|[ap]m|"
-    r"gmt|utc|est|edt|msk|cst|bst|cet|updated|published|posted|last|on|at|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b|[•|,/:\-–—.]", re.I)
-_MONTH_NUM = {name: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-     ("nov", "november"), ("dec", "december")], start=1) for name in names}
-
-
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, list[re.Pattern[str]]]:
     data = yaml.safe_load(resources.files("nestor.ingest").joinpath("boilerplate.yaml").read_text("utf-8"))
@@ -73,26 +58,11 @@ def normalize_line(line: str) -> str:
     return _WS.sub(" ", line).strip()
 
 
-def find_date(text: str) -> tuple[date, str] | None:
-    """First explicit calendar date (month name or ISO) in ``text``: (date, matched text)."""
-    for pat in _DATE_PATTERNS:
-        mt = pat.search(text)
-        if not mt:
-            continue
-        g = mt.groupdict()
-        month = int(g["mn"]) if g.get("mn") else _MONTH_NUM.get(g["m"].lower().rstrip("."))
-        try:
-            return date(int(g["y"]), int(month or 0), int(g["d"])), mt.group(0)
-        except ValueError:
-            continue
-    return None
-
-
 def _is_timestamp_line(line: str) -> tuple[date, str] | None:
     found = find_date(line)
     if not found:
         return None
-    rest = _TIME_WORDS.sub(" ", line)
+    rest = TIME_WORDS.sub(" ", line)
     return found if len(rest.split()) <= 1 else None
 
 

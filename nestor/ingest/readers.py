@@ -51,7 +51,7 @@ def _parse_date(value: Any) -> date | None:
         return datetime.strptime(s[:10], "%Y-%m-%d").date()
     except ValueError:
         pass
-    from .clean import find_date
+    from ..dates import find_date
     found = find_date(s)
     return found[0] if found else None
 

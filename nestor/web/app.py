@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from .. import api
 from ..errors import InputError, StoreError
-from ..events import CATEGORIES
+from ..vocab import CATEGORIES
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
 MAX_LIMIT = 1000

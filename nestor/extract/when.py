@@ -40,8 +40,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .ingest.clean import find_date
-from .models import Article, TimeExpr
+from ..dates import find_date
+from ..models import Article, ArticleResult, TimeExpr
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -308,3 +308,14 @@ def event_date(article: Article, timexes: list[TimeExpr], sent_idx: int, trigger
         return None, None, None, "unknown"
     src = "estimated_publication" if article.date_source == "estimated" else "publication"
     return article.published, None, "day", src
+
+
+def stage(doc: Doc, res: ArticleResult, kb: Any) -> None:
+    """Dates stage: the article's time expressions, and an estimate of a missing publication date."""
+    art = res.article
+    res.timexes, estimate = resolve_dates(doc, art, kb)
+    if estimate is not None and art.published is None:
+        art.published = estimate.date
+        art.date_source = "estimated"
+        art.date_confidence = estimate.confidence
+        art.date_evidence = estimate.evidence

@@ -1,23 +1,39 @@
 """Per-article extraction: a pure function of (article, parsed doc, knowledge).
 
 This is what both engines call (the local pool and Spark's ``mapPartitions``); it knows nothing
-about them. Stages run in data-flow order: dates (which may estimate a missing publication date),
-actors, events, claims, accords.
+about them. Every stage has one signature, ``stage(doc, result, kb)``: it reads what earlier stages
+put on the :class:`ArticleResult` and adds its own records. ``extract`` is a loop over ``STAGES``,
+in data-flow order: dates (which may estimate a missing publication date), actors, events, claims,
+accords.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from ..knowledge import Knowledge
+from ..models import Article, ArticleResult, Entity, Sentence
 from . import accords, actors, claims, events, when
-from .knowledge import Knowledge
-from .models import Article, ArticleResult, Entity, Sentence
+
+Stage = Callable[[Doc, ArticleResult, Knowledge], None]
+
+STAGES: tuple[Stage, ...] = (when.stage, actors.stage, events.stage, claims.stage, accords.stage)
 
 
 def extract(article: Article, doc: Doc, kb: Knowledge) -> ArticleResult:
-    art = replace(article)
-    res = ArticleResult(article=art)
+    """Every record of one article. ``article`` is not changed: the result holds a copy."""
+    res = ArticleResult(article=replace(article))
+    _sentences(doc, res, kb)
+    for stage in STAGES:
+        stage(doc, res, kb)
+    return res
+
+
+def _sentences(doc: Doc, res: ArticleResult, kb: Knowledge) -> None:
+    """Sentences and named entities as records, with the warnings about limits."""
+    art = res.article
     sents = list(doc.sents)
     limit = kb.settings.max_sentences
     if len(sents) > limit:
@@ -31,14 +47,3 @@ def extract(article: Article, doc: Doc, kb: Knowledge) -> ArticleResult:
             sent_of[t] = i
     res.entities = [Entity(art.id, sent_of.get(e.start, 0), e.start_char, e.end_char, e.label_, e.text)
                     for e in doc.ents]
-    res.timexes, estimate = when.resolve_dates(doc, art, kb)
-    if estimate is not None and art.published is None:
-        art.published = estimate.date
-        art.date_source = "estimated"
-        art.date_confidence = estimate.confidence
-        art.date_evidence = estimate.evidence
-    res.mentions = actors.resolve(doc, art, kb.actors)
-    res.events = events.code_events(doc, art, res.mentions, res.timexes, kb)
-    res.claims = claims.find_claims(doc, art, res.mentions, res.timexes, res.events, kb)
-    res.accords = accords.find_accords(doc, art, res.mentions, res.events, kb)
-    return res

@@ -32,10 +32,10 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from ..models import Article, Event, Mention, TimeExpr, record_id
+from ...models import Article, ArticleResult, Event, Mention, TimeExpr, record_id
+from ...vocab import CATEGORIES
+from ..when import event_date
 
-CATEGORIES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-              "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 SPEECH = {"say", "tell", "state", "announce", "add", "note", "stress", "claim", "declare", "report", "underline",
           "emphasize", "emphasise", "write", "quote", "explain", "remark", "assert", "confirm", "reiterate", "believe",
           "think", "argue", "indicate", "conclude", "observe", "mention"}
@@ -90,7 +90,7 @@ class Ontology:
 
     @classmethod
     def load(cls) -> "Ontology":
-        data = resources.files("nestor.events").joinpath("data")
+        data = resources.files("nestor.extract.events").joinpath("data")
         onto_doc = yaml.safe_load(data.joinpath("ontology.yaml").read_text("utf-8"))
         onto = onto_doc["categories"]
         pats = _fix_yaml_booleans(yaml.safe_load(data.joinpath("patterns.yaml").read_text("utf-8")))
@@ -476,20 +476,9 @@ def _authorities(ctx: _Ctx, trig: Token, src: Mention) -> list[_Actor]:
     return [_Actor(m, True)]
 
 
-def _default_date(article, timexes, sent_idx, s, e):
-    if article.published is None:
-        return None, None, None, "unknown"
-    src = "estimated_publication" if article.date_source == "estimated" else "publication"
-    return article.published, None, "day", src
-
-
 def code_events(doc: Doc, article: Article, mentions: list[Mention], timexes: list[TimeExpr], kb: Any) -> list[Event]:
     """All events the article asserts, reports or plans, each with its evidence sentence."""
     onto: Ontology = kb.ontology
-    try:
-        from ..when import event_date
-    except ImportError:  # dates stage not installed: fall back to the publication date
-        event_date = _default_date
     by_token: dict[int, Mention] = {}
     for m in sorted(mentions, key=lambda m: (m.actor_id is None, -(m.end - m.start))):
         if m.actor_id is None and not m.members:
@@ -875,3 +864,8 @@ def _code_noun(ctx: _Ctx, sent: Span, si: int, tok: Token, timexes, event_date) 
     light = head if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") else None
     _emit(ctx, sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, targets,
           False, speaker, True, event_date, timexes, mod_tok=light)
+
+
+def stage(doc: Doc, res: ArticleResult, kb: Any) -> None:
+    """Events stage: coded events from the article's mentions and time expressions."""
+    res.events = code_events(doc, res.article, res.mentions, res.timexes, kb)

@@ -16,8 +16,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from .claims import _find_cue, cues, parse_quantity
-from .models import Accord, Article, Event, Mention, record_id
+from ..models import Accord, Article, ArticleResult, Event, Mention, record_id
+from .quantities import cues, find_cue, parse_quantity
 
 
 def _doc_type(tok: Token, c: dict) -> str | None:
@@ -123,9 +123,9 @@ def find_accords(doc: Doc, article: Article, mentions: list[Mention], events: li
                               title_span.start_char <= m.start < title_span.end_char]
             parties = sorted({m.country for m in title_mentions}) or sorted(
                 {x for e in ev for x in (e.source_code, e.target_code) if x})
-            domain = _find_cue(title_span.text.lower(), c["domains"])
+            domain = find_cue(title_span.text.lower(), c["domains"])
             if domain is None and kind == "set":
-                domain = _find_cue(sent.text.lower(), c["domains"])
+                domain = find_cue(sent.text.lower(), c["domains"])
             out.append(Accord(
                 id=record_id(article.id, title_span.start_char, title_span.end_char),
                 article_id=article.id, sent_idx=si, sent_start=sent.start_char, sent_end=sent.end_char,
@@ -134,3 +134,8 @@ def find_accords(doc: Doc, article: Article, mentions: list[Mention], events: li
                 event_id=ev[0].id if ev else None, confidence=0.8 if ev else 0.6, evidence=sent.text,
             ))
     return out
+
+
+def stage(doc: Doc, res: ArticleResult, kb: Any) -> None:
+    """Accords stage: named documents signed or adopted, tied to their events."""
+    res.accords = find_accords(doc, res.article, res.mentions, res.events, kb)

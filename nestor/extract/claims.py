@@ -9,7 +9,7 @@ status and qualifiers come from cue words in ``nestor/data/claims.yaml`` (data, 
 * **status** = target ("target", "goal", "by 2015"), pace/forecast ("on pace", "expected"),
   record; otherwise achieved;
 * **period** = the time expression of the sentence nearest the number (resolved by
-  :mod:`nestor.when`: "last year" in a 2019 article → 2018; "by 2015" → 2015);
+  :mod:`nestor.extract.when`: "last year" in a 2019 article → 2018; "by 2015" → 2015);
 * "exceeded this mark" / "surpassed the target" → achieved, ``refers_to`` the latest earlier
   target of the same measure in the article.
 
@@ -26,61 +26,12 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from .models import Article, Claim, Event, Mention, TimeExpr, record_id
+from ..models import Article, ArticleResult, Claim, Event, Mention, TimeExpr, record_id
+from .quantities import cues, find_cue, parse_quantity
 
-_NUM = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "a dozen": 12, "fifteen": 15, "twenty": 20,
-            "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "two dozen": 24, "nearly two dozen": 24}
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
 _REFER = re.compile(r"\b(exceed|exceeded|surpass|surpassed|beat|beaten|topped|overshot|met|reached|hit)\b.{0,20}"
                     r"\b(this|that|the)\s+(mark|target|goal|figure|level|threshold)\b", re.I)
-
-
-@lru_cache(maxsize=1)
-def cues() -> dict[str, Any]:
-    """The cue data (a pure, read-only file: cached per process)."""
-    return yaml.safe_load(resources.files("nestor").joinpath("data/claims.yaml").read_text("utf-8"))
-
-
-def _find_cue(words: str, table: dict[str, list[str]]) -> str | None:
-    for key, cue_list in table.items():
-        for c in cue_list:
-            if re.search(rf"(?<![\w$]){re.escape(c)}(?!\w)", words):
-                return key
-    return None
-
-
-def parse_quantity(text: str) -> tuple[float | None, str, str | None]:
-    """("$108 billion") → (1.08e11, "USD", None); ("29.9 percent") → (29.9, "percent", None)."""
-    c = cues()
-    low = text.lower().replace("\u00a0", " ")
-    qual = None
-    for q, words in c["qualifiers"].items():
-        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low) for w in words):
-            qual = q
-            break
-    m = _NUM.search(low)
-    if m:
-        value = float(m.group("num").replace(",", ""))
-    else:
-        value = None
-        for w, v in sorted(_WORDNUM.items(), key=lambda kv: -len(kv[0])):
-            if re.search(rf"\b{w}\b", low):
-                value = float(v)
-                break
-    if value is not None:
-        for s, mult in c["scales"].items():
-            if re.search(rf"(?<=[\d\s]){re.escape(s)}\b", low):
-                value *= float(mult)
-                break
-    if "%" in low or "percent" in low or "per cent" in low:
-        return value, "percent", qual
-    for code, words in c["currencies"].items():
-        for w in words:
-            if (w in ("$", "€", "£", "¥") and w in low) or re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low):
-                return value, code, qual
-    return value, "count", qual
 
 
 def _in_title(tok: Token) -> bool:
@@ -130,13 +81,13 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         if head.lower_ in c["not_counts"] or head.lemma_.lower() in c["not_counts"] or _in_title(span.root):
             return None
         noun_words = " ".join([t.lower_ for t in head.lefts if t.dep_ == "compound"] + [head.lower_])
-        measure = _find_cue(noun_words, c["measures"]) or head.lemma_.lower()
+        measure = find_cue(noun_words, c["measures"]) or head.lemma_.lower()
     else:
         # the nearest cue in the sentence, searching outward from the number
         words = [(abs(t.i - span.start), t) for t in sent if t.i < span.start or t.i >= span.end]
         for _, t in sorted(words, key=lambda x: x[0]):
             phrase = doc[t.i:min(sent.end, t.i + 3)].text.lower()
-            m = _find_cue(phrase, c["measures"])
+            m = find_cue(phrase, c["measures"])
             if m and m not in ("agreements_signed", "meetings", "casualties"):
                 measure = m
                 break
@@ -145,7 +96,7 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
     window = doc[max(sent.start, span.start - 8):min(sent.end, span.end + 4)].text.lower()
     status = "achieved"
     for st in ("target", "pace", "record"):
-        if _find_cue(window, {st: c["status"][st]}):
+        if find_cue(window, {st: c["status"][st]}):
             status = st
             break
     if span.start > sent.start and doc[span.start - 1].lower_ in ("from", "of") and status == "target" and \
@@ -191,3 +142,8 @@ def _link_references(doc: Doc, claims: list[Claim]) -> None:
                 if cl.period_start is None:   # "exceeded this mark": the same period as the mark
                     cl.period_start, cl.period_end, cl.period_text = prev.period_start, prev.period_end, prev.period_text
                 break
+
+
+def stage(doc: Doc, res: ArticleResult, kb: Any) -> None:
+    """Claims stage: quantities with measure, period, status and speaker."""
+    res.claims = find_claims(doc, res.article, res.mentions, res.timexes, res.events, kb)

@@ -27,11 +27,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from ..kb import KnowledgeBase, Person
-from ..models import Article, Mention
+from ...kb import KnowledgeBase, Person
+from ...models import Article, ArticleResult, Mention
 
 _KEY = re.compile(r"\w+", re.UNICODE)
 HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "madam", "comrade", "ayatollah", "sheikh",
@@ -479,3 +480,8 @@ class _Resolver:
 def resolve(doc: Doc, article: Article, kb: ActorKB) -> list[Mention]:
     """Every actor mention of the article (coded, grouped, or kept uncoded), in text order."""
     return _Resolver(doc, article, kb).run()
+
+
+def stage(doc: Doc, res: ArticleResult, kb: Any) -> None:
+    """Actors stage: every mention of the article resolved against the knowledge base."""
+    res.mentions = resolve(doc, res.article, kb.actors)

@@ -1,4 +1,4 @@
-"""Actor resolution measured against gold event records (``python -m nestor.actors.evaluate FILE``).
+"""Actor resolution measured against gold event records (``python -m nestor.extract.actors.evaluate FILE``).
 
 For every gold sentence, the country codes (first three letters of ``code``) of its gold source
 and target actors are compared with the countries of the coded mentions nestor resolves in the
@@ -15,11 +15,11 @@ from typing import Any
 
 
 def measure(path: str | Path, nlp: Any = None, knowledge: Any = None) -> dict[str, float | int]:
-    from ..config import Settings
-    from ..evaluate import _codes, load_gold
-    from ..knowledge import Knowledge
-    from ..models import Article, content_id
-    from ..nlp import load_model
+    from ...config import Settings
+    from ...evaluate import codes, load_gold
+    from ...knowledge import Knowledge
+    from ...models import Article, content_id
+    from ...nlp import load_model
     from . import resolve
 
     gold = load_gold(path)
@@ -34,7 +34,7 @@ def measure(path: str | Path, nlp: Any = None, knowledge: Any = None) -> dict[st
             day = None
         art = Article(id=content_id(g["text"]), text=g["text"], published=day)
         found = {m.country[:3] for m in resolve(doc, art, knowledge.actors) if m.actor_id and m.country}
-        src, tgt = set(_codes(g.get("source"))), set(_codes(g.get("target")))
+        src, tgt = set(codes(g.get("source"))), set(codes(g.get("target")))
         want = src | tgt
         tp += len(found & want)
         fp += len(found - want)
