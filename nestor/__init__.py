@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .pipeline import Pipeline, RunReport
 
 __version__ = "0.1.0"
-__all__ = ["Nestor", "open", "Settings", "NestorError", "Pipeline", "RunReport", "__version__"]
+__all__ = ["Nestor", "NestorError", "Pipeline", "RunReport", "Settings", "__version__", "open"]
 
 # The API and the pipeline import spaCy, DuckDB and the ingest libraries; they are loaded on first
 # use, so that the command line can check those dependencies first (nestor.preflight) and report a

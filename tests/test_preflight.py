@@ -22,15 +22,15 @@ class _Broken(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def __init__(self, name: str, exc: BaseException) -> None:
         self.name, self.exc = name, exc
 
-    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN001
+    def find_spec(self, fullname, path=None, target=None):
         if fullname == self.name:
             return importlib.machinery.ModuleSpec(fullname, self)
         return None
 
-    def create_module(self, spec):  # noqa: ANN001
+    def create_module(self, spec):
         return None
 
-    def exec_module(self, module):  # noqa: ANN001
+    def exec_module(self, module):
         raise self.exc
 
 
@@ -129,7 +129,7 @@ def test_entry_point_in_a_fresh_process_has_no_traceback(tmp_path):
             f"sys.argv = ['nestor', 'dyads', '--db', {str(tmp_path / 'x.duckdb')!r}]; "
             "from nestor.cli import main; main()")
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    p = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, env=env, timeout=120)
     assert p.returncode == 2
     assert "Traceback" not in p.stderr
     assert p.stderr.strip().startswith("nestor: missing dependency duckdb")

@@ -68,4 +68,4 @@ def main() -> None:
         sys.exit(2)
 
 
-__all__ = ["app", "main", "load_commands"]
+__all__ = ["app", "load_commands", "main"]
