@@ -28,12 +28,12 @@ REPORTS = [
         "date": "2023-03-21T19:30:00Z",
         "title": "Russia and China Set Out an Economic Plan to 2030 During Xi's Moscow Visit",
         "paragraphs": [
-            "MOSCOW, March 21, 2023 — Vladimir Putin and Xi Jinping agreed on Tuesday to expand trade and energy "
-            "ties, signing a statement that sets out areas of Russian-Chinese economic cooperation until 2030.",
-            "The two presidents met in the Kremlin for formal talks on the second day of Xi's state visit, after "
-            "a long informal dinner on Monday evening.",
-            "Putin said the two sides had practically agreed on the Power of Siberia 2 pipeline, which would "
-            "carry gas to China through Mongolia. Xi invited Putin to visit China later in the year.",
+            ("MOSCOW, March 21, 2023 — Vladimir Putin and Xi Jinping agreed on Tuesday to expand trade and energy "
+             "ties, signing a statement that sets out areas of Russian-Chinese economic cooperation until 2030."),
+            ("The two presidents met in the Kremlin for formal talks on the second day of Xi's state visit, after "
+             "a long informal dinner on Monday evening."),
+            ("Putin said the two sides had practically agreed on the Power of Siberia 2 pipeline, which would "
+             "carry gas to China through Mongolia. Xi invited Putin to visit China later in the year."),
         ],
     },
     {
@@ -41,12 +41,12 @@ REPORTS = [
         "date": "2022-02-04T20:00:00Z",
         "title": "Russia and China Sign Energy Deals as Putin Attends the Beijing Olympics",
         "paragraphs": [
-            "BEIJING, February 4, 2022 — Russian President Vladimir Putin and Chinese President Xi Jinping held "
-            "talks in Beijing on Friday and signed a joint statement describing a partnership without limits.",
-            "Russian energy companies signed contracts with CNPC during the visit, including an agreement for "
-            "Gazprom to deliver 10 billion cubic metres of gas a year from the Russian Far East.",
-            "Putin then attended the opening ceremony of the Winter Olympic Games, which several Western "
-            "governments boycotted at the diplomatic level.",
+            ("BEIJING, February 4, 2022 — Russian President Vladimir Putin and Chinese President Xi Jinping held "
+             "talks in Beijing on Friday and signed a joint statement describing a partnership without limits."),
+            ("Russian energy companies signed contracts with CNPC during the visit, including an agreement for "
+             "Gazprom to deliver 10 billion cubic metres of gas a year from the Russian Far East."),
+            ("Putin then attended the opening ceremony of the Winter Olympic Games, which several Western "
+             "governments boycotted at the diplomatic level."),
         ],
     },
     {
@@ -54,12 +54,12 @@ REPORTS = [
         "date": "2021-02-03T16:45:00Z",
         "title": "United States and Russia Extend New START for Five Years",
         "paragraphs": [
-            "WASHINGTON, February 3, 2021 — The United States and Russia extended the New START nuclear arms "
-            "treaty on Wednesday by five years, two days before it was due to expire.",
-            "Secretary of State Antony Blinken said the extension keeps verifiable limits on Russian "
-            "intercontinental missiles, submarine-launched missiles and heavy bombers until February 5, 2026.",
-            "President Joe Biden and President Vladimir Putin had agreed on the extension in a telephone call "
-            "on January 26. The treaty is the last arms control agreement in force between the two countries.",
+            ("WASHINGTON, February 3, 2021 — The United States and Russia extended the New START nuclear arms "
+             "treaty on Wednesday by five years, two days before it was due to expire."),
+            ("Secretary of State Antony Blinken said the extension keeps verifiable limits on Russian "
+             "intercontinental missiles, submarine-launched missiles and heavy bombers until February 5, 2026."),
+            ("President Joe Biden and President Vladimir Putin had agreed on the extension in a telephone call "
+             "on January 26. The treaty is the last arms control agreement in force between the two countries."),
         ],
     },
     {
@@ -67,13 +67,13 @@ REPORTS = [
         "date": "2019-02-26T15:20:00Z",
         "title": "Indian Jets Strike Camp in Pakistan After Kashmir Bombing",
         "paragraphs": [
-            "NEW DELHI, February 26, 2019 — Indian warplanes struck what India said was a training camp of the "
-            "militant group Jaish-e-Mohammed near Balakot in Pakistan early on Tuesday.",
-            "Foreign Secretary Vijay Gokhale said the strike was a non-military, preemptive action, taken "
-            "because the group was planning further attacks in India. Jaish-e-Mohammed had claimed the "
-            "bombing in Pulwama on February 14 that killed 40 Indian paramilitary police.",
-            "Pakistan said the Indian aircraft had dropped their bombs in an open area and caused no casualties, "
-            "and warned that it would respond at a time and place of its choosing.",
+            ("NEW DELHI, February 26, 2019 — Indian warplanes struck what India said was a training camp of the "
+             "militant group Jaish-e-Mohammed near Balakot in Pakistan early on Tuesday."),
+            ("Foreign Secretary Vijay Gokhale said the strike was a non-military, preemptive action, taken "
+             "because the group was planning further attacks in India. Jaish-e-Mohammed had claimed the "
+             "bombing in Pulwama on February 14 that killed 40 Indian paramilitary police."),
+            ("Pakistan said the Indian aircraft had dropped their bombs in an open area and caused no casualties, "
+             "and warned that it would respond at a time and place of its choosing."),
         ],
     },
 ]
@@ -111,7 +111,7 @@ def build() -> bytes:
     return buf.getvalue()
 
 
-def _fix_ids(record, key: str, when: str) -> None:  # noqa: ANN001 - a warcio ArcWarcRecord
+def _fix_ids(record, key: str, when: str) -> None:  # record: a warcio ArcWarcRecord
     """Fixed record id and date instead of random/now ones: the same input gives the same bytes."""
     rid = uuid.UUID(hashlib.sha1(key.encode()).hexdigest()[:32])
     record.rec_headers.replace_header("WARC-Record-ID", f"<urn:uuid:{rid}>")
