@@ -7,7 +7,7 @@ import typer
 
 from .. import api
 from ..store import Store
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit, parse_date_opt
+from .common import DbOpt, JsonOpt, LimitOpt, app, console_err, emit, parse_date_opt
 
 
 @app.command()
@@ -20,7 +20,7 @@ def stories(db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitO
 
         with Store(db).writer() as con:
             n = st.update(con, None)
-        console.print(f"{n} stories built")
+        console_err.print(f"{n} stories built")
     rows = api.open(db).stories(dyad=dyad, limit=limit)
     for r in rows:
         r["span"] = f"{r['date_start']}" + (f"…{r['date_end']}" if r["date_end"] != r["date_start"] else "")
@@ -52,7 +52,7 @@ def timeline(a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS")],
         from ..plots import timeline_plot
 
         timeline_plot(n.series(a, b), rows, plot, f"{a.upper()}–{b.upper()}: cooperation and conflict per month")
-        console.print(f"plot written to {plot}")
+        console_err.print(f"plot written to {plot}")
 
 
 @app.command()
