@@ -164,8 +164,11 @@ class Claim:
     value: float | None
     unit: str                         # currency code, "percent", "count", ...
     measure: str | None = None        # bilateral_trade, investment, stake, agreements_signed, meetings, ...
-    qualifier: str | None = None      # over | under | about | exactly | up_to
+    qualifier: str | None = None      # over | under | nearly | about | up_to | range
     actors: list[str] = field(default_factory=list)
+    actors_inferred: bool = False     # actors taken from the article's main dyad, not the sentence
+    value_low: float | None = None    # a range ("20-25") or a vague plural ("dozens": low 24, high open)
+    value_high: float | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     period_text: str | None = None
