@@ -195,6 +195,9 @@ class Accord:
     parties: list[str] = field(default_factory=list)
     domain: str | None = None         # energy, finance, military, technology, media, trade, ...
     count: int | None = None          # for "a set of 20 agreements"
+    count_qualifier: str | None = None  # "nearly three dozen agreements": count 36, qualifier nearly
+    set_id: str | None = None         # a member's set (a counted or listed set of documents)
+    refs: list[int] = field(default_factory=list)  # later sentences that refer back ("both documents")
     date: dt.date | None = None
     event_id: str | None = None
     confidence: float = 0.5
