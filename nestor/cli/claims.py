@@ -31,6 +31,7 @@ def claims(
         from ..plots import claims_plot
 
         claims_plot(rows, plot, title=f"{measure or 'claims'} over time" + (f" ({dyad})" if dyad else ""))
+        # on stderr, so that stdout stays one JSON document with --json
         console_err.print(f"plot written to {plot}")
 
 
