@@ -34,7 +34,7 @@ import pyarrow as pa
 from . import models as m
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2     # 2: date intervals (articles.published_from/_to/_precision, events.date_article)
 
 # table name -> (dataclass, primary key columns or None)
 RECORD_TABLES: dict[str, tuple[type, tuple[str, ...] | None]] = {
@@ -141,7 +141,25 @@ def connect(path: str | Path, read_only: bool = False, retries: int = 50) -> duc
     raise StoreError(f"{path}: cannot open ({last})")
 
 
+def check_schema(con: duckdb.DuckDBPyConnection, path: str | Path = "") -> None:
+    """Raise a StoreError naming the fix when a record table lacks a column of its dataclass
+    (a store written by an older nestor)."""
+    have: dict[str, set[str]] = {}
+    for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
+        have.setdefault(t, set()).add(c)
+    for table, (cls, _key) in RECORD_TABLES.items():
+        if table not in have:
+            continue
+        missing = [n for n, _b, _l in fields_of(cls) if n not in have[table]]
+        if missing:
+            raise StoreError(
+                f"{path or 'store'}: written by an older nestor (table {table} lacks {', '.join(missing[:4])}); "
+                f"this version (schema {SCHEMA_VERSION}) cannot use it: delete the file and run `nestor run` again, "
+                f"or give a new --db")
+
+
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    check_schema(con)
     for table, (cls, key) in RECORD_TABLES.items():
         con.execute(ddl_for(table, cls, key))
     for ddl in EXTRA_DDL:
@@ -189,6 +207,7 @@ class Store:
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = connect(self.path)
         try:
+            check_schema(con, self.path)
             init_schema(con)
             yield con
         finally:
@@ -200,6 +219,7 @@ class Store:
             raise StoreError(f"{self.path}: no such store (run `nestor run PATH --db {self.path}` first)")
         con = connect(self.path, read_only=True)
         try:
+            check_schema(con, self.path)
             yield con
         finally:
             con.close()

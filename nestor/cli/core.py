@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from .. import api
 from ..config import Settings
+from ..dates import show_interval
 from ..pipeline import Pipeline
 from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt, print_json
 
@@ -120,10 +121,18 @@ def articles(
     rows = api.open(db).articles(status=status, since=parse_date_opt(since, "--since"),
                                  until=parse_date_opt(until, "--until"), q=q, limit=limit)
     for r in rows:
-        r["date"] = (str(r["published"]) + ("" if r["date_source"] in ("metadata", "text") else " (est.)")) \
-            if r["published"] else "unknown"
+        r["date"] = show_published(r)
     emit(rows, [("id", "id"), ("date", "date"), ("title", "title"), ("source", "source"), ("status", "status")],
          as_json, empty="no articles")
+
+
+def show_published(r: dict, mark: bool = True) -> str:
+    """An article's publication date at its precision; " (est.)" when estimated from the text."""
+    lo, hi = r.get("published_from") or r.get("published"), r.get("published_to") or r.get("published")
+    shown = show_interval(lo, hi, r.get("published_precision") if r.get("published_from") else None)
+    if mark and lo is not None and r.get("date_source") not in ("metadata", "text"):
+        shown += " (est.)"
+    return shown
 
 
 _STYLE = {"mention": "bold cyan", "entity": "green", "timex": "magenta", "event": "reverse"}
@@ -144,10 +153,12 @@ def show(
         return
     date_note = {"metadata": "", "text": " (from the text)", "estimated": " (ESTIMATED)", "unknown": ""}
     console.print(f"[bold]{escape(art.get('title') or '(no title)')}[/]")
-    console.print(f"[dim]{art['id']} · {art['published'] or 'date unknown'}{date_note.get(art['date_source'], '')}"
+    shown = show_published(art, mark=False)
+    console.print(f"[dim]{art['id']} · {'date unknown' if shown == '?' else shown}{date_note.get(art['date_source'], '')}"
                   f" · {escape(art['source'] or '')} · {art['status']} · {escape(art['path'])}[/]")
     if art.get("date_evidence") and art["date_source"] == "estimated":
-        console.print(f"[dim]date estimated from: {escape(art['date_evidence'])}[/]")
+        console.print(f"[dim]date estimated from (confidence {art.get('date_confidence')}): "
+                      f"{escape(art['date_evidence'])}[/]")
     console.print(mark_text(art))
     console.print("[dim]legend: [bold cyan]actor[/bold cyan] [green]entity[/green] [magenta]date[/magenta][/]")
 
