@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .models import record_id
-from .store import register_schema, rows
+from .store import rows, transaction
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
 PEOPLE = 0.5        # Jaccard of the named office holders of two reports: the same participants
@@ -47,17 +47,6 @@ _TOKEN = re.compile(r"[a-z][a-z'-]+")
 _STOP = frozenset("the a an and of to in on for with at by from as is was were be been has have had that this "
                   "it its their his her they he she said says will would also which who after over into than "
                   "but not or are".split())
-
-
-@register_schema
-def _schema(con: Any) -> None:
-    con.execute("""CREATE TABLE IF NOT EXISTS stories (
-        id VARCHAR PRIMARY KEY, dyad VARCHAR, actor_a VARCHAR, actor_b VARCHAR, kind VARCHAR,
-        date_start DATE, date_end DATE, date DATE, place VARCHAR, headline VARCHAR, headline_event VARCHAR,
-        main_type VARCHAR, n_events BIGINT, n_articles BIGINT, n_sources BIGINT, mean_intensity DOUBLE,
-        quad_counts VARCHAR, score DOUBLE)""")
-    con.execute("""CREATE TABLE IF NOT EXISTS story_events (story_id VARCHAR, event_id VARCHAR, article_id VARCHAR)""")
-    con.execute("""CREATE TABLE IF NOT EXISTS story_items (story_id VARCHAR, kind VARCHAR, record_id VARCHAR)""")
 
 
 @dataclass
@@ -249,9 +238,8 @@ def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
 def update(con: Any, article_ids: list[str] | None = None) -> int:
     """Rebuild the stories of the dyads that ``article_ids`` touch (all dyads when None).
 
-    Returns the number of stories written. Runs in one transaction.
+    Returns the number of stories written. Runs in one transaction (the store declares the tables).
     """
-    _schema(con)
     dyads: set[tuple[str, str]] | None = None
     if article_ids is not None:
         if not article_ids:
@@ -266,8 +254,7 @@ def update(con: Any, article_ids: list[str] | None = None) -> int:
         if not dyads:
             return 0
     by_dyad = _reports(con, dyads)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if dyads is None:
             con.execute("DELETE FROM story_items"); con.execute("DELETE FROM story_events"); con.execute("DELETE FROM stories")
         else:
@@ -292,10 +279,7 @@ def update(con: Any, article_ids: list[str] | None = None) -> int:
                                 [(s["id"], e["id"], e["article_id"]) for r in members for e in r.events])  # never empty
                 _items(con, s, members)
                 n += 1
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+
     return n
 
 
