@@ -11,6 +11,7 @@ from typing import Any
 
 from .config import DEFAULT_DB
 from .errors import InputError
+from .dates import precision_of
 from .store import Store, rows
 from .vocab import CATEGORIES
 
@@ -49,14 +50,15 @@ class Nestor:
         if status:
             where.append("status = ?"); params.append(status)
         if since:
-            where.append("published >= ?"); params.append(since)
+            where.append("coalesce(published_to, published) >= ?"); params.append(since)
         if until:
-            where.append("published <= ?"); params.append(until)
+            where.append("coalesce(published_from, published) <= ?"); params.append(until)
         if q:
             where.append("(title ILIKE ? OR text ILIKE ?)"); params += [f"%{q}%", f"%{q}%"]
-        sql = (f"SELECT id, published, date_source, title, source, status, duplicate_of, language, n_words, "
+        sql = (f"SELECT id, published, published_from, published_to, published_precision, date_source, "
+               f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
                f"path, url FROM articles WHERE {' AND '.join(where)} "
-               f"ORDER BY published NULLS LAST, id LIMIT {_limit(limit)} OFFSET {int(offset)}")
+               f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {int(offset)}")
         return self._q(sql, params)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -144,37 +146,41 @@ class Nestor:
             where.append("c.measure ILIKE ?"); params.append(f"%{measure}%")
         if status:
             where.append("c.status = ?"); params.append(status)
-        return self._q(f"""SELECT c.*, a.published, a.date_source AS published_source, a.title AS article_title
+        out = self._q(f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
+                                  a.date_source AS published_source, a.title AS article_title
                            FROM claims c JOIN articles a ON a.id = c.article_id WHERE {' AND '.join(where)}
-                           ORDER BY coalesce(c.period_start, a.published) NULLS LAST, a.published, c.start
+                           ORDER BY coalesce(c.period_start, a.published_from) NULLS LAST, a.published_from, c.start
                            LIMIT {_limit(limit)}""", params)
+        for r in out:   # the period's precision follows from its interval
+            r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
+        return out
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
         w, params = self._dyad_filter(dyad, "parties")
-        return self._q(f"SELECT * FROM accords WHERE {w} ORDER BY date NULLS LAST, article_id, start "
-                       f"LIMIT {_limit(limit)}", params)
+        # an accord's date is its signing event's interval (or its article's): keep its precision
+        return self._q(f"""SELECT ac.*, coalesce(e.date_end, a.published_to) AS date_end,
+                                  coalesce(e.date_precision, a.published_precision) AS date_precision
+                           FROM accords ac LEFT JOIN events e ON e.id = ac.event_id
+                           JOIN articles a ON a.id = ac.article_id WHERE {w.replace('parties', 'ac.parties')}
+                           ORDER BY ac.date NULLS LAST, ac.article_id, ac.start LIMIT {_limit(limit)}""", params)
 
     # ---- stories, timelines, dyads ---------------------------------------------------------
     def stories(self, dyad: str | None = None, since: date | None = None, until: date | None = None,
                 limit: int | None = 200) -> list[dict[str, Any]]:
         where, params = ["1=1"], []
-        if dyad:
-            where.append("dyad = ?"); params.append("-".join(sorted(parse_dyad(dyad))))
+        if dyad:   # a story may hold several dyads ("Russia and China rejected sanctions on Syria")
+            where.append("list_contains(dyads, ?)"); params.append("-".join(sorted(parse_dyad(dyad))))
         if since:
             where.append("date_end >= ?"); params.append(since)
         if until:
             where.append("date_start <= ?"); params.append(until)
         with self.store.reader() as con:
-            if not self.store.has_table(con, "stories"):
-                return []
             return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
                              f"LIMIT {_limit(limit)}", params)
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
         with self.store.reader() as con:
-            if not self.store.has_table(con, "stories"):
-                return None
             found = rows(con, "SELECT * FROM stories WHERE id LIKE ? || '%' LIMIT 2", [story_id])
             if len(found) != 1:
                 return None
@@ -183,9 +189,11 @@ class Nestor:
                                        a.published FROM story_events se JOIN events e ON e.id = se.event_id
                                        JOIN articles a ON a.id = e.article_id WHERE se.story_id = ?
                                        ORDER BY a.published, e.article_id, e.sent_idx""", [s["id"]])
-            s["articles"] = rows(con, """SELECT DISTINCT a.id, a.title, a.source, a.published, a.date_source
+            s["article_ids"] = s.get("articles") or []
+            s["articles"] = rows(con, """SELECT DISTINCT a.id, a.title, a.source, a.published, a.published_from,
+                                                a.published_to, a.published_precision, a.date_source
                                          FROM story_events se JOIN articles a ON a.id = se.article_id
-                                         WHERE se.story_id = ? ORDER BY a.published""", [s["id"]])
+                                         WHERE se.story_id = ? ORDER BY a.published_from""", [s["id"]])
             s["accords"] = rows(con, """SELECT ac.* FROM story_items si JOIN accords ac ON ac.id = si.record_id
                                         WHERE si.story_id = ? AND si.kind = 'accord' ORDER BY ac.start""", [s["id"]])
             s["claims"] = rows(con, """SELECT c.* FROM story_items si JOIN claims c ON c.id = si.record_id
@@ -219,8 +227,6 @@ class Nestor:
     def dyads(self, limit: int | None = 50) -> list[dict[str, Any]]:
         """Dyads ranked by activity (events, articles, stories)."""
         with self.store.reader() as con:
-            has = self.store.has_table(con, "stories")
-            story_count = "(SELECT count(*) FROM stories s WHERE s.dyad = d.dyad)" if has else "0"
             return rows(con, f"""WITH d AS (
                     SELECT least(source_code, target_code) || '-' || greatest(source_code, target_code) AS dyad,
                            count(*) AS events, count(DISTINCT article_id) AS articles,
@@ -229,7 +235,7 @@ class Nestor:
                            min(date) AS first, max(date) AS last
                     FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
                       AND source_code <> target_code AND NOT negated GROUP BY 1)
-                SELECT d.*, {story_count} AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
+                SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
 
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:

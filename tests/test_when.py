@@ -55,11 +55,16 @@ def test_publication_date_estimated_and_marked(extract_text):
     text = ("Leaders Meet\n\nOn June 5th the presidents met in Oslo, as 2019 marks 70 years of relations "
             "between Norway and Chile. Norway signed an agreement with Chile.")
     res = extract_text(text, published=None)
-    assert res.article.published == date(2019, 6, 5)
-    assert res.article.date_source == "estimated" and 0 < res.article.date_confidence < 1
-    assert "2019 marks 70 years" in res.article.date_evidence
+    art = res.article
+    # the year is pinned by the anniversary; "June 5th" gives the happening's day, not the publication's
+    assert art.published is None and art.published_precision == "range"
+    assert art.published_from == date(2019, 6, 5) and date(2019, 6, 5) < art.published_to <= date(2019, 6, 12)
+    assert art.date_source == "estimated" and 0 < art.date_confidence < 1
+    assert "2019 marks 70 years" in art.date_evidence
+    met = [t for t in res.timexes if "June" in t.text]
+    assert met and (met[0].value, met[0].precision) == (date(2019, 6, 5), "day")
     agree = [e for e in res.events if e.event_type == "AGREE"]
-    assert agree and agree[0].date_source in ("estimated_publication", "text")
+    assert agree and agree[0].date_source == "estimated_publication" and agree[0].date_precision == "range"
 
 
 def test_estimate_from_newly_appointed_office_and_weekday(extract_text):

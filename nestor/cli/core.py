@@ -9,13 +9,15 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from .. import api
 from ..config import Settings
+from ..dates import show_interval
 from ..pipeline import Pipeline
 from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt, print_json
 
 
 @app.command()
 def run(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]).")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]); none: the demo corpus.")] = None,
     db: DbOpt = "nestor.duckdb",
     workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = 0,
     model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
@@ -26,7 +28,14 @@ def run(
     parquet: Annotated[str | None, typer.Option(help="Spark output folder (default: DB name + .parquet).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ingest, extract and store articles; print a summary. Exit 1 if any document was skipped."""
+    """Ingest, extract and store articles; print a summary. Exit 1 if any document was skipped.
+
+    With no PATH, the demo corpus that ships with nestor is read (as `nestor demo`)."""
+    demo_run = not paths
+    if demo_run:
+        from ..demo import corpus_path
+
+        paths = [str(corpus_path())]
     settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb, engine=engine,
                                        spark_master=master, max_file_bytes=int(max_file_mb * 1_000_000))
     if engine == "spark":
@@ -70,7 +79,34 @@ def run(
                 console.print(f"    … {len(report.skips) - 50} more (nestor runs --skips)")
         else:
             console.print("  skipped         0")
+        if demo_run:
+            print_next_steps(db)
     raise typer.Exit(report.exit_code)
+
+
+def print_next_steps(db: str) -> None:
+    """What to look at after the demo run (the store's name added where it is not the default)."""
+    opt = "" if db == "nestor.duckdb" else f" --db {db}"
+    console.print("\n[bold]demo corpus stored.[/] Where to look next:")
+    steps = ((f"nestor timeline RUS CHN{opt}", "Russia–China: summits, treaties and gas deals, 2001–2024"),
+             (f"nestor dyads{opt}", "every pair of actors, by activity"),
+             (f"nestor events --dyad IND-PAK{opt}", "events with their evidence sentence"),
+             (f"nestor claims --measure trade{opt}", "trade figures claimed over time"),
+             (f"nestor serve{opt}", "web UI and JSON API on http://127.0.0.1:8000/"))
+    width = max(len(cmd) for cmd, _ in steps) + 2
+    for cmd, what in steps:
+        console.print(f"  {escape(cmd).ljust(width)}{what}")
+
+
+@app.command()
+def demo(
+    db: DbOpt = "nestor.duckdb",
+    workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Process the demo corpus that ships with nestor (36 short reports: text, HTML, JSONL, WARC)."""
+    run(paths=None, db=db, workers=workers, model="auto", kb=None, max_file_mb=50.0, engine="local",
+        master="local[2]", parquet=None, as_json=as_json)
 
 
 @app.command()
@@ -85,10 +121,18 @@ def articles(
     rows = api.open(db).articles(status=status, since=parse_date_opt(since, "--since"),
                                  until=parse_date_opt(until, "--until"), q=q, limit=limit)
     for r in rows:
-        r["date"] = (str(r["published"]) + ("" if r["date_source"] in ("metadata", "text") else " (est.)")) \
-            if r["published"] else "unknown"
+        r["date"] = show_published(r)
     emit(rows, [("id", "id"), ("date", "date"), ("title", "title"), ("source", "source"), ("status", "status")],
          as_json, empty="no articles")
+
+
+def show_published(r: dict, mark: bool = True) -> str:
+    """An article's publication date at its precision; " (est.)" when estimated from the text."""
+    lo, hi = r.get("published_from") or r.get("published"), r.get("published_to") or r.get("published")
+    shown = show_interval(lo, hi, r.get("published_precision") if r.get("published_from") else None)
+    if mark and lo is not None and r.get("date_source") not in ("metadata", "text"):
+        shown += " (est.)"
+    return shown
 
 
 _STYLE = {"mention": "bold cyan", "entity": "green", "timex": "magenta", "event": "reverse"}
@@ -109,10 +153,12 @@ def show(
         return
     date_note = {"metadata": "", "text": " (from the text)", "estimated": " (ESTIMATED)", "unknown": ""}
     console.print(f"[bold]{escape(art.get('title') or '(no title)')}[/]")
-    console.print(f"[dim]{art['id']} · {art['published'] or 'date unknown'}{date_note.get(art['date_source'], '')}"
+    shown = show_published(art, mark=False)
+    console.print(f"[dim]{art['id']} · {'date unknown' if shown == '?' else shown}{date_note.get(art['date_source'], '')}"
                   f" · {escape(art['source'] or '')} · {art['status']} · {escape(art['path'])}[/]")
     if art.get("date_evidence") and art["date_source"] == "estimated":
-        console.print(f"[dim]date estimated from: {escape(art['date_evidence'])}[/]")
+        console.print(f"[dim]date estimated from (confidence {art.get('date_confidence')}): "
+                      f"{escape(art['date_evidence'])}[/]")
     console.print(mark_text(art))
     console.print("[dim]legend: [bold cyan]actor[/bold cyan] [green]entity[/green] [magenta]date[/magenta][/]")
 
