@@ -64,7 +64,8 @@ def test_companies_and_media_carry_owner_and_industry(kb):
     ("PETROCHINA", "CHN", "state", "energy"), ("CCB", "CHN", "state", "bank"), ("HUAWEI", "CHN", "private", "telecom"),
     ("SURGUTNEFTEGAS", "RUS", "private", "energy"), ("KTRV", "RUS", "state", "defence"),
     ("L3HARRIS", "USA", "private", "defence"), ("TEPCO", "JPN", "state", "energy"), ("HAL", "IND", "state", "defence"),
-    ("ELBIT", "ISR", "private", "defence"), ("ANTARA", "IDN", "state", "agency"), ("PAMEDIA", "GBR", "private", "agency"),
+    ("ELBIT", "ISR", "private", "defence"), ("ANTARA", "IDN", "state", "agency"),
+    ("PAMEDIA", "GBR", "private", "agency"),
 ])
 def test_sample_rows(kb, code, country, owner, industry):
     o = kb.orgs[code]

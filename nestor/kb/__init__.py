@@ -267,7 +267,7 @@ class KnowledgeBase:
                 phrase = r["phrase"].strip().lower()
                 if phrase not in self.roles:
                     raise KnowledgeBaseError(sp, line, "phrase", f"{phrase!r} is not a phrase of roles.csv")
-                office = one_of(r, line, "office", OFFICES)
+                office = one_of(r, line, "office", OFFICES) or ""   # never empty: one_of raises
                 start, end = _date(sp, line, "start", r.get("start") or ""), _date(sp, line, "end", r.get("end") or "")
                 if start and end and end < start:
                     raise KnowledgeBaseError(sp, line, "end", f"end {end} is before start {start}")
