@@ -107,7 +107,7 @@ def _plain(v: Any) -> str:
         return f"{v:.6g}"
     if isinstance(v, (list, tuple)):
         return ", ".join(str(x) for x in v)
-    return str(v)
+    return str(v).strip()
 
 
 def _cell(v: Any) -> str:
@@ -119,7 +119,7 @@ def _cell(v: Any) -> str:
         return ", ".join(str(x) for x in v)
     from rich.markup import escape
 
-    return escape(str(v))
+    return escape(str(v).strip())
 
 
 def parse_date_opt(value: str | None, name: str) -> date | None:
