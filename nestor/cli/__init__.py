@@ -10,6 +10,8 @@ import importlib
 import pkgutil
 import sys
 
+from rich.markup import escape
+
 from ..errors import NestorError
 from .common import app, console_err
 
@@ -22,7 +24,7 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except NestorError as e:
-        console_err.print(f"[bold red]error:[/] {e}", highlight=False)
+        console_err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 
