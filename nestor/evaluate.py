@@ -51,6 +51,10 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
         data = json.loads(p.read_text("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a folder; give the JSON file of gold records") from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot be read ({e.strerror or e})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise InputError(f"{p}: not a JSON file of gold records ({e})") from None
     if isinstance(data, dict):
