@@ -29,7 +29,7 @@ def triples(evs):
     ("India accused Pakistan of sheltering militants.", ("IND", "ACCUSE", "PAK")),
     ("Poland rejected the proposal from Belarus.", ("POL", "REJECT", None)),
     ("North Korea threatened South Korea with retaliation.", ("PRK", "THREATEN", "KOR")),
-    ("The European Union imposed sanctions on Myanmar.", ("IGO", "SANCTION", "MMR")),
+    ("The European Union imposed sanctions on Myanmar.", ("EU", "SANCTION", "MMR")),   # a named IGO keeps its code
     ("Russia deployed troops to the border with Ukraine.", ("RUS", "MOBILIZE", None)),
     ("Egyptian police arrested Sudanese migrants.", ("EGY", "COERCE", "SDN")),
     ("Israeli troops shot two Palestinian protesters.", ("ISR", "ASSAULT", "PSE")),
