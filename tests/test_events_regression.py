@@ -152,9 +152,23 @@ def _matches(g: dict[str, Any], e: Any, attributes: bool = True) -> bool:
     return not (attributes and "modality" in g and g["modality"] != e.modality)
 
 
+def _scored(e: Any) -> Any:
+    """The event as the file writes it: a named IGO (EU, UNO, NATO; sector IGO) is written ``IGO``."""
+    from types import SimpleNamespace
+
+    view = SimpleNamespace(**{k: getattr(e, k) for k in ("source_code", "target_code", "source_sector",
+                                                         "target_sector", "event_type", "mode", "modality",
+                                                         "negated")})
+    if view.source_sector == "IGO":
+        view.source_code = "IGO"
+    if view.target_sector == "IGO":
+        view.target_code = "IGO"
+    return view
+
+
 def score_item(sc: Score, item: dict[str, Any], coded: list[Any]) -> None:
     """Add one sentence and the events coded from it to ``sc``."""
-    coded = [e for e in coded if not e.negated]
+    coded = [_scored(e) for e in coded if not e.negated]
     sc.n += 1
     sc.self_targets += sum(1 for e in coded if is_self_target(e))
     pred_cats = {e.event_type for e in coded}
