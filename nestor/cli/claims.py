@@ -7,8 +7,8 @@ import typer
 
 from .. import api
 from ..dates import show_interval
-from .core import show_published
 from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit
+from .core import show_published
 
 
 @app.command()

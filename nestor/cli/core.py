@@ -5,13 +5,29 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from .. import api
 from ..config import Settings
 from ..dates import show_interval
 from ..pipeline import Pipeline
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt, print_json
+from .common import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    app,
+    console,
+    console_err,
+    emit,
+    parse_date_opt,
+    print_json,
+)
 
 
 @app.command()
@@ -31,7 +47,8 @@ def run(
     settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb, engine=engine,
                                        spark_master=master, max_file_bytes=int(max_file_mb * 1_000_000))
     if engine == "spark":
-        from ..engine.spark import load as spark_load, run_spark
+        from ..engine.spark import load as spark_load
+        from ..engine.spark import run_spark
 
         out = parquet or (db + ".parquet")
         counts = run_spark(paths, settings, out)

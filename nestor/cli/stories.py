@@ -6,9 +6,18 @@ from typing import Annotated
 import typer
 
 from .. import api
-from ..store import Store
 from ..dates import show_interval
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt
+from ..store import Store
+from .common import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    app,
+    console,
+    console_err,
+    emit,
+    parse_date_opt,
+)
 
 
 @app.command()
