@@ -129,12 +129,15 @@ def test_timestamp_lines_bylines_and_residue():
         "date 2022-02-14\nHarbour Talks Resume" + body: date(2022, 2, 14),
         "Harbour Talks Resume\nPublished: 14 Feb 2022 09:40 Updated: 15 Feb 2022 12:00" + body: date(2022, 2, 14),
         "Harbour Talks Resume\nBy Ann Other | February 14, 2022, 9:40 AM" + body: date(2022, 2, 14),
+        "Harbour Talks Resume\nPosted February 14,2022" + body: date(2022, 2, 14),
     }
     for raw, want in shapes.items():
         c = clean_text(raw)
         assert c.date == want, raw
         assert "GMT" not in c.text and "Published" not in c.text and "2022" not in c.text, c.text
     assert clean_text("Harbour Talks Resume\nBy Ann Other | February 14, 2022" + body).byline == "Ann Other"
+    glued = clean_text(" date 2022-02-14 Harbour Talks Resume" + body)    # a date field glued to the title
+    assert glued.date == date(2022, 2, 14) and glued.title == "Harbour Talks Resume"
 
 
 # ---- publication clues (each class) ------------------------------------------------------------

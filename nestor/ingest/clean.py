@@ -30,7 +30,7 @@ from importlib import resources
 
 import yaml
 
-from ..dates import TIME_WORDS, find_date
+from ..dates import DATE_FIELD, TIME_WORDS, find_date
 
 SHORT_WORDS = 12
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -130,6 +130,18 @@ def clean_text(raw: str, title_hint: str | None = None, max_line_chars: int = 10
                 out.label = out.label or mt.group(0).strip(" :|")
                 line = line[mt.end():].strip()
                 break
+        field_mt = DATE_FIELD.match(line) if len(kept) < 6 else None
+        if field_mt and words > 2:
+            # a date field glued to the line that follows it ("date 2023-03-21 Leaders Meet")
+            try:
+                day = date(int(field_mt.group("y")), int(field_mt.group("mn")), int(field_mt.group("d")))
+            except ValueError:
+                day = None
+            if day is not None:
+                if out.date is None:
+                    out.date, out.date_evidence = day, field_mt.group(0).strip()
+                line = line[field_mt.end():].strip()
+                words = _words(line)
         if len(kept) < 6 and words <= 20:
             ts = _is_timestamp_line(line)
             if ts:
