@@ -175,16 +175,12 @@ class Nestor:
         if until:
             where.append("date_start <= ?"); params.append(until)
         with self.store.reader() as con:
-            if not self.store.has_table(con, "stories"):
-                return []
             return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
                              f"LIMIT {_limit(limit)}", params)
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
         with self.store.reader() as con:
-            if not self.store.has_table(con, "stories"):
-                return None
             found = rows(con, "SELECT * FROM stories WHERE id LIKE ? || '%' LIMIT 2", [story_id])
             if len(found) != 1:
                 return None
@@ -231,8 +227,6 @@ class Nestor:
     def dyads(self, limit: int | None = 50) -> list[dict[str, Any]]:
         """Dyads ranked by activity (events, articles, stories)."""
         with self.store.reader() as con:
-            has = self.store.has_table(con, "stories")
-            story_count = "(SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad))" if has else "0"
             return rows(con, f"""WITH d AS (
                     SELECT least(source_code, target_code) || '-' || greatest(source_code, target_code) AS dyad,
                            count(*) AS events, count(DISTINCT article_id) AS articles,
@@ -241,7 +235,7 @@ class Nestor:
                            min(date) AS first, max(date) AS last
                     FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
                       AND source_code <> target_code AND NOT negated GROUP BY 1)
-                SELECT d.*, {story_count} AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
+                SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
 
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:

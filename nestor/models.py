@@ -169,8 +169,11 @@ class Claim:
     value: float | None
     unit: str                         # currency code, "percent", "count", ...
     measure: str | None = None        # bilateral_trade, investment, stake, agreements_signed, meetings, ...
-    qualifier: str | None = None      # over | under | about | exactly | up_to
+    qualifier: str | None = None      # over | under | nearly | about | up_to | range
     actors: list[str] = field(default_factory=list)
+    actors_inferred: bool = False     # actors taken from the article's main dyad, not the sentence
+    value_low: float | None = None    # a range ("20-25") or a vague plural ("dozens": low 24, high open)
+    value_high: float | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     period_text: str | None = None
@@ -197,6 +200,9 @@ class Accord:
     parties: list[str] = field(default_factory=list)
     domain: str | None = None         # energy, finance, military, technology, media, trade, ...
     count: int | None = None          # for "a set of 20 agreements"
+    count_qualifier: str | None = None  # "nearly three dozen agreements": count 36, qualifier nearly
+    set_id: str | None = None         # a member's set (a counted or listed set of documents)
+    refs: list[int] = field(default_factory=list)  # later sentences that refer back ("both documents")
     date: dt.date | None = None
     event_id: str | None = None
     confidence: float = 0.5

@@ -56,7 +56,7 @@ from typing import Any
 
 from .dates import precision_of
 from .models import record_id
-from .store import register_schema, rows
+from .store import rows, transaction
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
 PEOPLE = 0.5        # Jaccard of the named office holders of two reports: the same participants
@@ -69,25 +69,6 @@ _STOP = frozenset("the a an and of to in on for with at by from as is was were b
                   "it its their his her they he she said says will would also which who after over into than "
                   "but not or are".split())
 _MEETING_MODES = ("visit", "meeting", "talks", "host")
-_STORY_COLUMNS = {"date_precision", "dyads", "articles", "date_article"}
-
-
-@register_schema
-def _schema(con: Any) -> None:
-    cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                      "WHERE table_name = 'stories'").fetchall()}
-    if cols and not _STORY_COLUMNS <= cols:
-        # stories of an older nestor: derived data, rebuilt by the next run or `nestor stories --rebuild`
-        for t in ("story_items", "story_events", "stories"):
-            con.execute(f"DROP TABLE IF EXISTS {t}")
-    con.execute("""CREATE TABLE IF NOT EXISTS stories (
-        id VARCHAR PRIMARY KEY, dyad VARCHAR, actor_a VARCHAR, actor_b VARCHAR, kind VARCHAR,
-        date_start DATE, date_end DATE, date DATE, place VARCHAR, headline VARCHAR, headline_event VARCHAR,
-        main_type VARCHAR, n_events BIGINT, n_articles BIGINT, n_sources BIGINT, mean_intensity DOUBLE,
-        quad_counts VARCHAR, score DOUBLE, date_precision VARCHAR, dyads VARCHAR[], articles VARCHAR[],
-        date_article VARCHAR)""")
-    con.execute("""CREATE TABLE IF NOT EXISTS story_events (story_id VARCHAR, event_id VARCHAR, article_id VARCHAR)""")
-    con.execute("""CREATE TABLE IF NOT EXISTS story_items (story_id VARCHAR, kind VARCHAR, record_id VARCHAR)""")
 
 
 @dataclass
@@ -425,7 +406,6 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
     shares a story with one of them is rebuilt too. Returns the number of stories written; runs in
     one transaction.
     """
-    _schema(con)
     todo: set[tuple[str, str]] | None = None
     if dyads is not None:
         todo = _normalise_dyads(dyads)
@@ -443,8 +423,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
     for d, reports in sorted(by_dyad.items()):
         stories += [_story_row(d, g) for g in cluster(reports)]
     stories = _merge_across_dyads(stories)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if todo is None:
             old = [r[0] for r in con.execute("SELECT id FROM stories").fetchall()]
         else:
@@ -477,10 +456,6 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
             _items(con, s, members)
             _share_date(con, s, members)
             n += 1
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return n
 
 
@@ -499,9 +474,8 @@ def _share_date(con: Any, s: dict[str, Any], members: list[Report]) -> None:
 def update(con: Any, article_ids: list[str] | None = None) -> int:
     """Rebuild the stories of the dyads that ``article_ids`` touch (all dyads when None).
 
-    Returns the number of stories written. Runs in one transaction.
+    Returns the number of stories written. Runs in one transaction (the store declares the tables).
     """
-    _schema(con)
     if article_ids is None:
         return rebuild(con, None)
     if not article_ids:

@@ -7,7 +7,7 @@ import typer
 
 from .. import api
 from ..dates import show_interval
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit
+from .common import DbOpt, JsonOpt, LimitOpt, app, console_err, emit
 from .core import show_published
 
 
@@ -34,7 +34,8 @@ def claims(
         from ..plots import claims_plot
 
         claims_plot(rows, plot, title=f"{measure or 'claims'} over time" + (f" ({dyad})" if dyad else ""))
-        console.print(f"plot written to {plot}")
+        # on stderr, so that stdout stays one JSON document with --json
+        console_err.print(f"plot written to {plot}")
 
 
 @app.command()

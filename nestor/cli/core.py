@@ -32,7 +32,8 @@ from .common import (
 
 @app.command()
 def run(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]).")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]); none: the demo corpus.")] = None,
     db: DbOpt = "nestor.duckdb",
     workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = 0,
     model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
@@ -43,7 +44,14 @@ def run(
     parquet: Annotated[str | None, typer.Option(help="Spark output folder (default: DB name + .parquet).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ingest, extract and store articles; print a summary. Exit 1 if any document was skipped."""
+    """Ingest, extract and store articles; print a summary. Exit 1 if any document was skipped.
+
+    With no PATH, the demo corpus that ships with nestor is read (as `nestor demo`)."""
+    demo_run = not paths
+    if demo_run:
+        from ..demo import corpus_path
+
+        paths = [str(corpus_path())]
     settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb, engine=engine,
                                        spark_master=master, max_file_bytes=int(max_file_mb * 1_000_000))
     if engine == "spark":
@@ -88,7 +96,34 @@ def run(
                 console.print(f"    … {len(report.skips) - 50} more (nestor runs --skips)")
         else:
             console.print("  skipped         0")
+        if demo_run:
+            print_next_steps(db)
     raise typer.Exit(report.exit_code)
+
+
+def print_next_steps(db: str) -> None:
+    """What to look at after the demo run (the store's name added where it is not the default)."""
+    opt = "" if db == "nestor.duckdb" else f" --db {db}"
+    console.print("\n[bold]demo corpus stored.[/] Where to look next:")
+    steps = ((f"nestor timeline RUS CHN{opt}", "Russia–China: summits, treaties and gas deals, 2001–2024"),
+             (f"nestor dyads{opt}", "every pair of actors, by activity"),
+             (f"nestor events --dyad IND-PAK{opt}", "events with their evidence sentence"),
+             (f"nestor claims --measure trade{opt}", "trade figures claimed over time"),
+             (f"nestor serve{opt}", "web UI and JSON API on http://127.0.0.1:8000/"))
+    width = max(len(cmd) for cmd, _ in steps) + 2
+    for cmd, what in steps:
+        console.print(f"  {escape(cmd).ljust(width)}{what}")
+
+
+@app.command()
+def demo(
+    db: DbOpt = "nestor.duckdb",
+    workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Process the demo corpus that ships with nestor (36 short reports: text, HTML, JSONL, WARC)."""
+    run(paths=None, db=db, workers=workers, model="auto", kb=None, max_file_mb=50.0, engine="local",
+        master="local[2]", parquet=None, as_json=as_json)
 
 
 @app.command()

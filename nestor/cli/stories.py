@@ -8,16 +8,7 @@ import typer
 from .. import api
 from ..dates import show_interval
 from ..store import Store
-from .common import (
-    DbOpt,
-    JsonOpt,
-    LimitOpt,
-    app,
-    console,
-    console_err,
-    emit,
-    parse_date_opt,
-)
+from .common import DbOpt, JsonOpt, LimitOpt, app, console_err, emit, parse_date_opt
 
 
 @app.command()
@@ -30,7 +21,7 @@ def stories(db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitO
 
         with Store(db).writer() as con:
             n = st.rebuild(con, None)
-        (console_err if as_json else console).print(f"{n} stories built")
+        console_err.print(f"{n} stories built")
     rows = api.open(db).stories(dyad=dyad, limit=limit)
     for r in rows:
         r["span"] = show_interval(r["date_start"], r["date_end"], r.get("date_precision"))
@@ -63,7 +54,7 @@ def timeline(a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS")],
         from ..plots import timeline_plot
 
         timeline_plot(n.series(a, b), rows, plot, f"{a.upper()}–{b.upper()}: cooperation and conflict per month")
-        console.print(f"plot written to {plot}")
+        console_err.print(f"plot written to {plot}")
 
 
 def story_when(r: dict) -> str:
