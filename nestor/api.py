@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_DB
-from .errors import InputError
 from .dates import precision_of
+from .errors import InputError
 from .store import Store, rows
 from .vocab import CATEGORIES
 

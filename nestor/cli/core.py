@@ -6,7 +6,13 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from .. import api
 from ..config import Settings
@@ -51,7 +57,8 @@ def run(
     if missing:
         raise InputError(f"{missing[0]}: no such file or directory")
     if engine == "spark":
-        from ..engine.spark import load as spark_load, run_spark
+        from ..engine.spark import load as spark_load
+        from ..engine.spark import run_spark
 
         Store(db).check()                # a DuckDB file of another schema: refused before Spark starts
 

@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 
 from .. import api
-from ..store import Store
 from ..dates import show_interval
+from ..store import Store
 from .common import DbOpt, JsonOpt, LimitOpt, app, console_err, emit, parse_date_opt
 
 
