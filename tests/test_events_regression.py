@@ -36,7 +36,7 @@ from nestor.vocab import CATEGORIES
 # measured figures in the commit that changed them). Half A is the tuning half, B the check.
 FLOORS = {
     "A": {"category": 0.74, "triple": 0.66},      # measured 0.77 / 0.69 (268 of 564 sentences, 2026-11-23)
-    "B": {"category": 0.72, "triple": 0.64},      # measured 0.75 / 0.67 (296 sentences)
+    "B": {"category": 0.72, "triple": 0.64},      # measured 0.75 / 0.66 (296 sentences)
 }
 # The same for the two halves of the tuning set (../shared/eval/plover_gsr_dev.json, `nestor eval`).
 TUNING_FLOORS = {
