@@ -523,7 +523,8 @@ def publication_clues(doc: Doc, kb: Any, today: date | None = None) -> list[Clue
     """Every clue the text gives about when it was written."""
     today = today or date.today()
     people = getattr(getattr(kb, "actors", None), "kb", None)
-    return (_dateline_clue(doc.text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(doc.text, today)
+    text = doc.text       # built once: spaCy rebuilds Doc.text on every access
+    return (_dateline_clue(text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(text, today)
             + _office_clues(doc, people, today) + _year_clues(doc, today))
 
 
