@@ -136,3 +136,11 @@ def test_accuracy_on_written_sentences(nlp, gaz):
     assert total >= 50
     print(f"geo accuracy: {right}/{total}")
     assert right / total >= 0.95, wrong
+
+
+def test_every_knowledge_base_region_has_a_point(gaz):
+    from nestor.kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    missing = [code for code, r in kb.regions.items() if gaz.resolve(r.name).lat is None]
+    assert not missing, missing
