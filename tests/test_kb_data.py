@@ -205,6 +205,10 @@ def test_the_leader_of_a_parliamentary_state_is_its_prime_minister(extract_text)
     ("Agence Kampuchea Presse quoted the minister.", "Agence Kampuchea Presse", "KHMMED"),
     ("OPEC+ agreed to cut output, and BRICS welcomed it.", "BRICS", "IGOBRICS"),
     ("The Justice and Development Party won the vote.", "Justice and Development Party", "TURGOV"),
+    # classes met on real pages: a group's defence arm, a renamed agency, a US combatant command
+    ("Tata Advanced Systems will assemble the aircraft.", "Tata Advanced Systems", "INDBUS"),
+    ("The private Dogan news agency said two soldiers died.", "Dogan news agency", "TURMED"),
+    ("CENTCOM said the drones were shot down over the Red Sea.", "CENTCOM", "USAMIL"),
 ])
 def test_new_organisations_are_coded(extract_text, sentence, text, code):
     m = _by_text(extract_text(sentence, published=date(2024, 5, 16)))
