@@ -152,3 +152,13 @@ def test_actor_names_and_codes_are_not_towns(gaz):
     for name in ("UN", "SCO", "MTS", "Xinhua", "Obama", "Putin", "NATO"):
         assert gaz.resolve(name, ("CHN", "RUS")) is None, name
     assert gaz.resolve("US").country == "USA" and gaz.resolve("Tula", ("RUS",)).country == "RUS"
+
+
+def test_classes_met_on_real_pages(gaz):
+    """A span cut inside brackets, a city-state, accented and dotless-i spellings, the Kurdistan region."""
+    assert gaz.resolve("the Line of Control (LoC").name == "Line of Control"
+    hk = gaz.resolve("Hong Kong", ("CHN", "HKG"))
+    assert hk.country == "HKG" and hk.confidence >= 0.9          # the city and the territory are one place
+    assert gaz.resolve("Sanliurfa", ("TUR",)).country == "TUR" and gaz.resolve("Lodz").country == "POL"
+    assert gaz.resolve("Kurdistan", ("TUR", "IRQ")).country == "IRQ"
+    assert gaz.resolve("Qandil").country == "IRQ"
