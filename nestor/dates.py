@@ -19,7 +19,7 @@ from datetime import date
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 DATE_PATTERNS = [
-    re.compile(rf"\b(?P<m>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b(?P<m>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<y>(?:19|20)\d\d)\b", re.I),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)(?!\d)"),
     # European numeric day.month.year ("14:05 GMT 21.03.2023"); never month-first
@@ -40,6 +40,9 @@ MONTH_NUM = {name: i for i, names in enumerate(
 DATELINE_DM = re.compile(
     rf"^(?P<city>[A-Z][A-Za-z .'-]{{1,30}}),\s*(?:(?P<d>\d{{1,2}})\s+(?P<m>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}}))"
     r"\.?\s*(?:\((?P<agency>[^)]{1,30})\))?\s*(?:--|-|–|—|:)", re.I)
+
+# a leading date field before the title or the first sentence: "date 2023-03-21 Leaders Meet in ..."
+DATE_FIELD = re.compile(r"^\s*(?:date|dated|published|posted)\s*:?\s+(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)\b\s*", re.I)
 
 PRECISIONS = ("day", "month", "year", "range", "unknown")
 

@@ -49,9 +49,9 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from collections.abc import Iterable
 from typing import Any
 
 from .dates import precision_of

@@ -7,7 +7,16 @@ import typer
 
 from .. import api
 from ..dates import show_interval
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit, parse_date_opt, print_json
+from .common import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    app,
+    console,
+    emit,
+    parse_date_opt,
+    print_json,
+)
 
 
 @app.command()

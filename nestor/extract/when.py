@@ -57,7 +57,16 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from ..dates import Interval, find_date, find_dateline, hull, intersect, merge, month_end, precision_of
+from ..dates import (
+    Interval,
+    find_date,
+    find_dateline,
+    hull,
+    intersect,
+    merge,
+    month_end,
+    precision_of,
+)
 from ..models import Article, ArticleResult, TimeExpr
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -603,6 +612,8 @@ def resolve_dates(doc: Doc, article: Article, kb: Any) -> tuple[list[TimeExpr], 
 
 # ---- event dates by syntax -----------------------------------------------------------------------
 
+_TIME_NOUNS = {"morning", "afternoon", "evening", "night", "day", "week", "weekend", "month", "year", "dawn",
+               "eve", "sidelines"}
 _CLAUSE_BARRIERS = {"relcl", "acl", "advcl", "xcomp", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
 _NOMINAL_UP = {"dobj", "nsubj", "nsubjpass", "attr", "pobj", "prep", "compound", "conj", "oprd", "agent", "dative"}
 
@@ -617,8 +628,8 @@ def _attachment(span: Span) -> Token | None:
         if head.i >= span.start and head.i < span.end:
             tok = head
             continue
-        if head.dep_ == "prep" or head.pos_ == "ADP":
-            tok = head
+        if head.dep_ == "prep" or head.pos_ == "ADP" or head.lower_ in _TIME_NOUNS:
+            tok = head      # "on the afternoon of 8 May": up through the preposition and the time noun
             continue
         return head
     return None
