@@ -36,7 +36,7 @@ class Article:
     url: str | None = None
     title: str | None = None
     title_source: str = "unknown"    # metadata | text | unknown
-    published: dt.date | None = None
+    published: dt.date | None = None     # the day, only when the evidence pins one
     date_source: str = "unknown"     # metadata | text | estimated | unknown
     date_confidence: float | None = None
     date_evidence: str | None = None
@@ -48,6 +48,10 @@ class Article:
     n_words: int = 0
     truncated: bool = False          # cut to Settings.max_article_chars
     reader: str = "txt"              # txt | html | jsonl | warc
+    # the publication date as an interval (both days included) and its precision; see nestor.dates
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    published_precision: str = "unknown"   # day | month | year | range | unknown
 
 
 @dataclass
@@ -146,7 +150,8 @@ class Event:
     date: dt.date | None = None
     date_end: dt.date | None = None
     date_precision: str | None = None
-    date_source: str | None = None   # text | publication | estimated_publication | unknown
+    date_source: str | None = None   # text | publication | estimated_publication | story | unknown
+    date_article: str | None = None  # with date_source "story": the article whose date the story gave it
     confidence: float = 0.5
     evidence: str = ""
 
@@ -164,8 +169,11 @@ class Claim:
     value: float | None
     unit: str                         # currency code, "percent", "count", ...
     measure: str | None = None        # bilateral_trade, investment, stake, agreements_signed, meetings, ...
-    qualifier: str | None = None      # over | under | about | exactly | up_to
+    qualifier: str | None = None      # over | under | nearly | about | up_to | range
     actors: list[str] = field(default_factory=list)
+    actors_inferred: bool = False     # actors taken from the article's main dyad, not the sentence
+    value_low: float | None = None    # a range ("20-25") or a vague plural ("dozens": low 24, high open)
+    value_high: float | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     period_text: str | None = None
@@ -190,8 +198,12 @@ class Accord:
     title: str
     doc_type: str                     # joint_statement | agreement | contract | memorandum | treaty | set | ...
     parties: list[str] = field(default_factory=list)
+    parties_inferred: bool = False    # parties taken from the article's main dyad, not the sentence
     domain: str | None = None         # energy, finance, military, technology, media, trade, ...
     count: int | None = None          # for "a set of 20 agreements"
+    count_qualifier: str | None = None  # "nearly three dozen agreements": count 36, qualifier nearly
+    set_id: str | None = None         # a member's set (a counted or listed set of documents)
+    refs: list[int] = field(default_factory=list)  # later sentences that refer back ("both documents")
     date: dt.date | None = None
     event_id: str | None = None
     confidence: float = 0.5

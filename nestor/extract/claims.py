@@ -19,19 +19,16 @@ Not claims: dates and years, ordinals, times, phone numbers, numbers inside a do
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Article, ArticleResult, Claim, Event, Mention, TimeExpr, record_id
-from .quantities import cues, find_cue, parse_quantity
+from .quantities import cues, find_cue, parse_amount
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
 _REFER = re.compile(r"\b(exceed|exceeded|surpass|surpassed|beat|beaten|topped|overshot|met|reached|hit)\b.{0,20}"
-                    r"\b(this|that|the)\s+(mark|target|goal|figure|level|threshold)\b", re.I)
+                    r"\b(this|that|the)\s+(mark|target|goal|figure|level|threshold)\b", re.IGNORECASE)
 
 
 def _in_title(tok: Token) -> bool:
@@ -42,62 +39,207 @@ def _in_title(tok: Token) -> bool:
                                                                     ("units", "unit", "blocks"))
 
 
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}\b|^\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.?m\.?|gmt|utc|hrs|h)(?!\w)", re.IGNORECASE)
+_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)s?$")
+_WORDS = re.compile(r"[a-z]+")
+
+
+def main_dyad(events: list[Event], mentions: list[Mention]) -> tuple[str, str] | None:
+    """The article's main pair of actors: the pair most often source and target of its events
+    (either way round); without such events, the two countries most mentioned (twice or more)."""
+    pairs: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], int] = {}
+    for i, e in enumerate(events):
+        a, b = e.source_code, e.target_code
+        if a and b and a != b:
+            key = (min(a, b), max(a, b))
+            pairs[key] = pairs.get(key, 0) + 1
+            first.setdefault(key, i)
+    if pairs:
+        return max(pairs, key=lambda k: (pairs[k], -first[k]))
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.actor_id and m.country and m.kind in ("state", "sector", "person"):
+            counts[m.country] = counts.get(m.country, 0) + 1
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
+    if len(top) == 2 and top[1][1] >= 2:
+        return (min(top[0][0], top[1][0]), max(top[0][0], top[1][0]))
+    return None
+
+
 def find_claims(doc: Doc, article: Article, mentions: list[Mention], timexes: list[TimeExpr],
                 events: list[Event], kb: Any) -> list[Claim]:
     c = cues()
     out: list[Claim] = []
     sents = list(doc.sents)
     date_tokens = {t.i for e in doc.ents if e.label_ in ("DATE", "TIME", "ORDINAL") for t in e}
+    dyad = main_dyad(events, mentions)
     for si, sent in enumerate(sents):
         spans = [e for e in sent.ents if e.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY")]
-        for span in spans:
-            if any(t.i in date_tokens for t in span) or _PHONE.fullmatch(span.text.strip()):
+        spans += _unlabelled(doc, sent, c)
+        for span in sorted(spans, key=lambda x: x.start):
+            if any(t.i in date_tokens for t in span) and not _numeric_range(span, c):
                 continue
-            claim = _claim(doc, article, sent, si, span, mentions, timexes, events, c)
+            if _not_a_figure(doc, sent, span, c):
+                continue
+            claim = _claim(doc, article, sent, si, span, mentions, timexes, events, c, dyad)
             if claim is not None:
                 out.append(claim)
     _link_references(doc, out)
     return out
 
 
-def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, events, c) -> Claim | None:
-    value, unit, qual = parse_quantity(span.text)
+def _unlabelled(doc: Doc, sent: Span, c: dict) -> list[Span]:
+    """Number words the NER leaves unlabelled: "a couple of firms", "scores of troops", "dozens of"
+    and ranges it labels DATE ("between 10 and 15 projects")."""
+    nw = c["number_words"]
+    starters = set(nw["vague"]) | {"couple", "dozen", "dozens", "score", "scores"}
+    taken = {t.i for e in sent.ents for t in e}
+    out: list[Span] = []
+    i = sent.start
+    while i < sent.end:
+        t = doc[i]
+        if t.i in taken or t.lower_ not in starters:
+            i += 1
+            continue
+        start = i
+        if i > sent.start and doc[i - 1].lower_ in ("a", "an") or (i > sent.start and doc[i - 1].lower_ in nw["units"]):
+            start = i - 1
+        end = i + 1
+        # "tens of thousands", "hundreds of millions"
+        if end + 1 < sent.end and doc[end].lower_ == "of" and (doc[end + 1].lower_ in nw["vague"] or
+                                                                  doc[end + 1].lower_ in nw["scales"]):
+            end += 2
+        if t.lower_ == "tens" and end == i + 1:
+            i += 1
+            continue
+        if end < sent.end and doc[end].lower_ == "of" or t.lower_ in ("dozen",):
+            out.append(doc[start:end])
+        i = end
+    for e in sent.ents:
+        if e.label_ == "DATE" and _numeric_range(e, c):
+            out.append(e)
+    return out
+
+
+def _numeric_range(span: Span, c: dict) -> bool:
+    """A DATE entity that is only a range of small numbers ("between 10 and 15") before a noun."""
+    words = {w for w in _WORDS.findall(span.text.lower())}
+    if not words <= {"between", "and", "to", "from"} | set(c["number_words"]["units"]):
+        return False
+    nums = [t for t in span if t.like_num]
+    if len(nums) < 2 or any(_YEAR.match(t.text) for t in nums):
+        return False
+    return span.end < len(span.doc) and span.doc[span.end].pos_ == "NOUN"
+
+
+def _not_a_figure(doc: Doc, sent: Span, span: Span, c: dict) -> bool:
+    """Clock times, ordinals, ages, years, list numbering, numbers glued to a name ("5G", "G20")."""
+    text = span.text
+    if _CLOCK.match(doc.text[span.start_char:span.end_char + 8]):
+        return True
+    if _ORDINAL.search(text):
+        return True
+    if _PHONE.fullmatch(text.strip()):
+        return True
+    full = doc.text
+    # glued to letters: "5G", "G20", "F-16", "COVID-19"
+    after = full[span.end_char:span.end_char + 1]
+    before = full[max(0, span.start_char - 1):span.start_char]
+    if after.isalpha() and not re.match(r"(?i)(bn|mn|m|k|tn|b)\b", full[span.end_char:span.end_char + 3]):
+        return True
+    if before.isalpha() or (before == "-" and full[max(0, span.start_char - 2):span.start_char - 1].isalpha()):
+        return True
+    # a year written alone ("in 2019 trade grew")
+    if _YEAR.match(text.strip()):
+        return True
+    # list numbering: "1." / "2)" at the start of a line or sentence
+    if span.start == sent.start and span.end < sent.end and doc[span.end].text in (".", ")"):
+        return True
+    # ages: "aged 45", "at the age of 45"
+    lead = doc[max(sent.start, span.start - 3):span.start].text.lower()
+    if any(lead.endswith(a) for a in c["age_cues"]):
+        return True
+    return span.end + 1 < sent.end and doc[span.end].lower_ in ("years", "year") and doc[span.end + 1].lower_ == "old"
+
+
+def _counted_noun(doc: Doc, sent: Span, span: Span) -> Token | None:
+    """The noun a count counts: "14 agreements", "nearly three dozen documents", "scores of troops"."""
+    root = span.root
+    head = None
+    if root.dep_ in ("nummod", "quantmod", "amod") and root.head.i >= span.end:
+        head = root.head
+        while head.dep_ in ("nummod", "quantmod") and head.head.i > head.i:
+            head = head.head
+    if head is None and span.end < sent.end:
+        j = span.end
+        if doc[j].lower_ == "of":
+            j += 1
+        while j < sent.end and j < span.end + 4 and doc[j].pos_ in ("DET", "ADJ", "NUM") and \
+                doc[j].lower_ not in ("of",):
+            j += 1
+        if j < sent.end:
+            head = doc[j]
+            # "two joint statements": walk compounds to their head
+            while head.dep_ == "compound" and head.head.i > head.i and head.head.i < sent.end:
+                head = head.head
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return head
+
+
+def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, events, c,
+           dyad: tuple[str, str] | None = None) -> Claim | None:
+    amount = parse_amount(span.text)
+    value, unit, qual = amount.value, amount.unit, amount.qualifier
     if value is None:
         return None
-    # extend the qualifier to words just before the entity ("over $200 billion")
-    before = doc[max(sent.start, span.start - 3):span.start].text.lower()
-    if qual is None:
+    # extend the qualifier to words just before the entity ("over $200 billion", "nearly three dozen")
+    if qual is None or qual == "range":
+        before = " " + doc[max(sent.start, span.start - 3):span.start].text.lower()
         for q, words in c["qualifiers"].items():
-            if any(before.endswith(w) or f"{w} " in before + " " for w in words):
+            if any(before.endswith(" " + w) for w in words):
                 qual = q
                 break
     measure = None
     if unit == "count":
-        head = span.root.head if span.root.dep_ in ("nummod", "quantmod") else None
-        if head is None and span.end < sent.end:
-            head = doc[span.end]
-        if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        head = _counted_noun(doc, sent, span)
+        if head is None:
             return None      # a bare number ("in the 1990s", list numbering): no claim
         if head.lower_ in c["not_counts"] or head.lemma_.lower() in c["not_counts"] or _in_title(span.root):
             return None
+        if len(head.text) == 1 or not head.text[:1].isalpha():
+            return None      # single letters and symbols are never measures
         noun_words = " ".join([t.lower_ for t in head.lefts if t.dep_ == "compound"] + [head.lower_])
-        measure = find_cue(noun_words, c["measures"]) or head.lemma_.lower()
+        measure = find_cue(noun_words, c["measures"])
+        if measure is None and (head.lower_ in c["stop_nouns"] or head.lemma_.lower() in c["stop_nouns"]):
+            # "two people were killed": the sentence says what the people count as
+            people = {k: c["measures"][k] for k in c["people_measures"]}
+            measure = find_cue(sent.text.lower(), people)
+            if measure is None:
+                return None
+        if measure is None:
+            if head.ent_type_ in ("NORP", "GPE", "PERSON") or head.pos_ == "PROPN":
+                return None  # "the two Koreas", "three Chinese": a group of actors, not a figure
+            measure = head.lemma_.lower()
     else:
         # the nearest cue in the sentence, searching outward from the number
         words = [(abs(t.i - span.start), t) for t in sent if t.i < span.start or t.i >= span.end]
         for _, t in sorted(words, key=lambda x: x[0]):
             phrase = doc[t.i:min(sent.end, t.i + 3)].text.lower()
             m = find_cue(phrase, c["measures"])
-            if m and m not in ("agreements_signed", "meetings", "casualties"):
+            if m and m not in ("agreements_signed", "meetings", "casualties", "projects", "companies", "refugees",
+                               "arrests", "weapons", "protesters"):
                 measure = m
                 break
     # status cues near the number (8 tokens before, 4 after): "a target of raising trade to $100
     # billion by 2015 from $83.5 billion last year" gives a target and an achieved baseline
     window = doc[max(sent.start, span.start - 8):min(sent.end, span.end + 4)].text.lower()
     status = "achieved"
-    for st in ("target", "pace", "record"):
+    for st in ("target", "pace", "target_weak", "record"):
         if find_cue(window, {st: c["status"][st]}):
-            status = st
+            status = st.removesuffix("_weak")
             break
     if span.start > sent.start and doc[span.start - 1].lower_ in ("from", "of") and status == "target" and \
             doc[span.start - 1].lower_ == "from":
@@ -118,13 +260,19 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         period_end = period.end_value if period else None
         period_text = period.text if period else None
     actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id})
+    inferred = False
+    if dyad and len(actors) < 2 and set(actors) <= set(dyad):
+        # the sentence names at most one side of the article's main dyad: the figure is about the
+        # dyad ("Bilateral trade is on pace to hit ..."), marked as inferred
+        actors, inferred = sorted(dyad), True
     ev = [e for e in events if e.sent_idx == si]
     speaker = next(((e.speaker_id, e.speaker_text) for e in ev if e.speaker_id), (None, None))
     return Claim(
         id=record_id(article.id, span.start_char, span.end_char, unit),
         article_id=article.id, sent_idx=si, sent_start=sent.start_char, sent_end=sent.end_char,
         start=span.start_char, end=span.end_char, text=span.text, value=value, unit=unit, measure=measure,
-        qualifier=qual, actors=actors, period_start=period_start, period_end=period_end, period_text=period_text,
+        qualifier=qual, actors=actors, actors_inferred=inferred, value_low=amount.low, value_high=amount.high,
+        period_start=period_start, period_end=period_end, period_text=period_text,
         status=status, speaker_id=speaker[0], speaker_text=speaker[1], event_id=ev[0].id if ev else None,
         confidence=0.7 if measure else 0.4, evidence=sent.text,
     )

@@ -1,7 +1,9 @@
 """The actor knowledge base: data files shipped in ``nestor/kb/data`` plus an optional user folder.
 
 Files (schema in ``data/README.md``): ``countries.csv``, ``people.csv``, ``orgs.csv``,
-``roles.csv``. A user folder (``--kb DIR``, setting ``kb_extra``) may hold files of the same names
+``roles.csv``, ``regions.csv`` (named regions that are not states) and ``titles.csv`` (a title that
+stands for another office in one country: the Iranian "president" is the head of government). A
+user folder (``--kb DIR``, setting ``kb_extra``) may hold files of the same names
 and shape; their rows are added to (and, for the same id, override) the shipped ones. A malformed
 file is rejected at load with :class:`~nestor.errors.KnowledgeBaseError` naming file, line, field.
 """
@@ -19,12 +21,27 @@ SECTORS = {"GOV", "MIL", "LEG", "JUD", "COP", "BUS", "MED", "REB", "OPP", "CVL",
            "UAF", "CRM", "IGO", "ELI", "HLH", "LAB", "AGR", "REL"}
 OFFICES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister", "igo_leader"}
 ORG_KINDS = {"IGO", "BUS", "MED", "NGO", "GOVORG", "REB", "PARTY"}   # REB: armed non-state groups
+OWNERS = {"state", "private", "mixed"}
+INDUSTRIES = {
+    # companies
+    "energy", "nuclear", "bank", "finance", "fund", "tech", "telecom", "electronics", "defence", "aerospace",
+    "space", "auto", "mining", "metals", "chemicals", "pharma", "shipping", "transport", "construction",
+    "industry", "conglomerate", "consumer", "agri", "pmc",
+    # media
+    "agency", "broadcaster", "newspaper", "online",
+}
+FILES = ("countries.csv", "orgs.csv", "people.csv", "roles.csv", "regions.csv", "titles.csv")
 COLUMNS = {
     "countries.csv": ["code", "name", "aliases", "adjectives", "capitals"],
     "people.csv": ["person_id", "name", "aliases", "country", "office", "sector", "start", "end"],
-    "orgs.csv": ["code", "name", "aliases", "kind", "country", "sector"],
+    "orgs.csv": ["code", "name", "aliases", "kind", "country", "sector", "owner", "industry"],
     "roles.csv": ["phrase", "sector", "kind", "office"],
+    "regions.csv": ["code", "name", "aliases", "adjectives", "members"],
+    "titles.csv": ["country", "phrase", "office", "start", "end"],
 }
+# columns a file may leave out (older user files keep loading)
+OPTIONAL = {"orgs.csv": {"owner", "industry"}, "roles.csv": {"office"}, "regions.csv": {"adjectives"},
+            "titles.csv": {"start", "end"}}
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,18 @@ class Org:
     kind: str
     country: str | None
     sector: str
+    owner: str | None = None      # state | private | mixed (companies and media; None = not given)
+    industry: str | None = None   # one of INDUSTRIES (None = not given)
+
+
+@dataclass
+class Region:
+    """A named region that is not a state ("Latin America", "the Gulf"): never coded as a country."""
+    code: str
+    name: str
+    aliases: list[str]
+    adjectives: list[str]         # "Latin American", "Western": the region's actors, not a state's
+    members: list[str]            # ISO alpha-3 codes of the states usually meant (may be empty)
 
 
 @dataclass
@@ -114,7 +143,7 @@ def _rows(path: Path, name: str) -> list[tuple[int, dict[str, str]]]:
     except StopIteration:
         raise KnowledgeBaseError(str(path), 1, None, "empty file: a header row is required") from None
     want = COLUMNS[name]
-    required = want if name != "roles.csv" else want[:3]
+    required = [c for c in want if c not in OPTIONAL.get(name, set())]
     missing = [c for c in required if c not in header]
     if missing:
         raise KnowledgeBaseError(str(path), 1, missing[0], f"missing column(s) {missing}; expected {want}")
@@ -139,6 +168,9 @@ class KnowledgeBase:
     people: dict[str, Person] = field(default_factory=dict)
     orgs: dict[str, Org] = field(default_factory=dict)
     roles: dict[str, Role] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    # (country, phrase) -> [(office, start, end)]: what a title stands for in one country, when
+    titles: dict[tuple[str, str], list[tuple[str, date | None, date | None]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, extra: str | Path | None = None) -> "KnowledgeBase":
@@ -151,7 +183,7 @@ class KnowledgeBase:
                 raise KnowledgeBaseError(str(p), None, None, "not a folder of knowledge-base files")
             folders.append(p)
         for folder in folders:
-            for name in ("countries.csv", "orgs.csv", "people.csv", "roles.csv"):
+            for name in FILES:
                 f = folder / name
                 if f.is_file():
                     kb._add(f, name)
@@ -182,8 +214,15 @@ class KnowledgeBase:
                 code = r["code"].strip()
                 if not code:
                     raise KnowledgeBaseError(sp, line, "code", "empty")
-                self.orgs[code] = Org(code, r["name"].strip(), _split(r["aliases"]), kind,
-                                      r["country"].strip() or None, sector)
+                if code in self.countries or code in self.regions:
+                    raise KnowledgeBaseError(sp, line, "code", f"{code!r} is already a country or region code")
+                country = r["country"].strip() or None
+                if country and country not in self.countries:
+                    raise KnowledgeBaseError(sp, line, "country", f"{country!r} is not a country code")
+                owner = one_of(r, line, "owner", OWNERS, optional=True)
+                industry = one_of(r, line, "industry", INDUSTRIES, optional=True)
+                self.orgs[code] = Org(code, r["name"].strip(), _split(r["aliases"]), kind, country, sector,
+                                      owner, industry)
             elif name == "people.csv":
                 pid = r["person_id"].strip()
                 if not pid:
@@ -207,6 +246,33 @@ class KnowledgeBase:
                 office = one_of(r, line, "office", OFFICES, optional=True)
                 phrase = r["phrase"].strip().lower()
                 self.roles[phrase] = Role(phrase, sector, r["kind"].strip() or "role", office)
+            elif name == "regions.csv":
+                code = r["code"].strip()
+                if len(code) != 3 or not code.isalpha() or not code.isupper():
+                    raise KnowledgeBaseError(sp, line, "code", f"{code!r} is not a three-letter upper-case code")
+                if code in self.countries or code in self.orgs:
+                    raise KnowledgeBaseError(sp, line, "code", f"{code!r} is already a country or organisation code")
+                members = _split(r["members"])
+                for c in members:
+                    if c not in self.countries:
+                        raise KnowledgeBaseError(sp, line, "members", f"{c!r} is not a country code")
+                if not r["name"].strip():
+                    raise KnowledgeBaseError(sp, line, "name", "empty")
+                self.regions[code] = Region(code, r["name"].strip(), _split(r["aliases"]),
+                                            _split(r.get("adjectives")), members)
+            elif name == "titles.csv":
+                country = r["country"].strip()
+                if country not in self.countries:
+                    raise KnowledgeBaseError(sp, line, "country", f"{country!r} is not a country code")
+                phrase = r["phrase"].strip().lower()
+                if phrase not in self.roles:
+                    raise KnowledgeBaseError(sp, line, "phrase", f"{phrase!r} is not a phrase of roles.csv")
+                office = one_of(r, line, "office", OFFICES) or ""   # never empty: one_of raises
+                start, end = _date(sp, line, "start", r.get("start") or ""), _date(sp, line, "end", r.get("end") or "")
+                if start and end and end < start:
+                    raise KnowledgeBaseError(sp, line, "end", f"end {end} is before start {start}")
+                rules = [x for x in self.titles.get((country, phrase), []) if (x[1], x[2]) != (start, end)]
+                self.titles[(country, phrase)] = rules + [(office, start, end)]   # a user row replaces the same period
 
     def _check_refs(self) -> None:
         for p in self.people.values():
@@ -214,6 +280,23 @@ class KnowledgeBase:
                 if o.country not in self.countries and o.country not in self.orgs:
                     raise KnowledgeBaseError("people.csv", None, "country",
                                              f"{p.id}: unknown country or organisation code {o.country!r}")
+
+    def office_for(self, country: str, phrase: str, day: date | None = None) -> str | None:
+        """The office a title stands for in ``country`` on ``day``: ``titles.csv`` first, else ``roles.csv``.
+
+        "president" is ``head_of_state`` in most countries but ``head_of_government`` in Iran, where
+        the Supreme Leader is head of state; "leader" is the prime minister in parliamentary systems
+        (Pakistan's only since 2008). Undated (``day`` None): the rule still in force.
+        """
+        phrase = phrase.lower()
+        for office, start, end in self.titles.get((country, phrase), []):
+            if day is None:
+                if end is None:
+                    return office
+            elif (start is None or start <= day) and (end is None or day < end):
+                return office
+        role = self.roles.get(phrase)
+        return role.office if role else None
 
     def holder(self, country: str, office: str, day: date | None) -> Person | None:
         """Who held ``office`` in ``country`` on ``day`` (the latest holder when day is None)."""
