@@ -11,8 +11,11 @@ measures, each in a fresh subprocess (so peak RSS is that of the measured work a
 * ``run-1``: ``nestor run`` with one worker (ingest, clean, dedup, parse, extract, store, stories);
 * ``run-N``: ``nestor run`` with N workers (default: all cores).
 
-It prints articles/s, words/s, peak RSS (the largest single process) and the ratio of end-to-end
-time to the bare pass (target ≤ 1.33), plus how time and memory change between the sizes.
+It prints articles/s, words/s, peak RSS of the parent process and of the largest child (a pool
+worker) separately, the ratio of end-to-end time to the bare pass (targets: ≤ 1.33 for one worker,
+≤ 0.60 for all cores on 2 cores), the speed-up of N workers over one and its share per worker,
+the per-stage time split the run records (ingest, dedup, store, stories, total), and how time and
+memory change between the sizes. ``--sizes 300`` is the quick check (under two minutes on 2 cores).
 """
 from __future__ import annotations
 
@@ -70,7 +73,9 @@ def measure(kind: str, corpus: Path, workers: int) -> dict:
     secs = time.perf_counter() - t0
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"kind": kind, "articles": n, "seconds": secs, "peak_rss_mb": max(self_rss, child_rss)}
+    stages = {} if kind == "bare" else {k: round(v, 2) for k, v in rep.durations.items()}
+    return {"kind": kind, "articles": n, "seconds": secs, "peak_rss_mb": max(self_rss, child_rss),
+            "parent_rss_mb": self_rss, "worker_rss_mb": child_rss, "stages": stages}
 
 
 def main() -> None:
@@ -96,9 +101,17 @@ def main() -> None:
             r = json.loads(out.stdout.strip().splitlines()[-1])
             label = kind if kind == "bare" else f"run-{w}"
             rows[label] = r
+            rss = (f"peak RSS {r['peak_rss_mb']:6.0f} MB" if kind == "bare" or w == 1 else
+                   f"peak RSS parent {r['parent_rss_mb']:5.0f} MB, largest worker {r['worker_rss_mb']:5.0f} MB")
             print(f"N={n:6d} {label:6s} {r['seconds']:8.1f} s  {n / r['seconds']:7.1f} articles/s  "
-                  f"{words / r['seconds']:8.0f} words/s  peak RSS {r['peak_rss_mb']:6.0f} MB"
+                  f"{words / r['seconds']:8.0f} words/s  {rss}"
                   + ("" if kind == "bare" else f"  ratio to bare {r['seconds'] / rows['bare']['seconds']:.2f}"))
+            if r.get("stages"):
+                print("         stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items()))
+        if a.workers > 1:
+            one, many = rows["run-1"]["seconds"], rows[f"run-{a.workers}"]["seconds"]
+            print(f"N={n:6d} speed-up of {a.workers} workers over 1: x{one / many:.2f} "
+                  f"({one / many / a.workers:.2f} per worker; 1.00 is linear)")
         results[n] = rows
     sizes = sorted(results)
     if len(sizes) > 1:

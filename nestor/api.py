@@ -10,17 +10,31 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_DB
+from .dates import precision_of
 from .errors import InputError
 from .store import Store, rows
 from .vocab import CATEGORIES
 
 MAX_LIMIT = 10_000
+MAX_OFFSET = 1_000_000_000
+
+
+def like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern (``%`` and ``_`` match themselves); use with
+    ``ESCAPE '\\'``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _offset(offset: int) -> int:
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise InputError(f"offset must be between 0 and {MAX_OFFSET}, got {offset!r}")
+    return offset
 
 
 def parse_dyad(value: str) -> tuple[str, str]:
     """ "RUS-CHN" (or "rus_chn") → ("RUS", "CHN"); anything else is an InputError."""
     parts = [p.strip().upper() for p in value.replace("_", "-").split("-") if p.strip()]
-    if len(parts) != 2 or not all(p.isalnum() and len(p) <= 8 for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isalnum() and len(p) <= 8 for p in parts):
         raise InputError(f"dyad must look like RUS-CHN, got {value!r}")
     return parts[0], parts[1]
 
@@ -49,14 +63,15 @@ class Nestor:
         if status:
             where.append("status = ?"); params.append(status)
         if since:
-            where.append("published >= ?"); params.append(since)
+            where.append("coalesce(published_to, published) >= ?"); params.append(since)
         if until:
-            where.append("published <= ?"); params.append(until)
+            where.append("coalesce(published_from, published) <= ?"); params.append(until)
         if q:
-            where.append("(title ILIKE ? OR text ILIKE ?)"); params += [f"%{q}%", f"%{q}%"]
-        sql = (f"SELECT id, published, date_source, title, source, status, duplicate_of, language, n_words, "
+            where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')"); params += [f"%{like(q)}%"] * 2
+        sql = (f"SELECT id, published, published_from, published_to, published_precision, date_source, "
+               f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
                f"path, url FROM articles WHERE {' AND '.join(where)} "
-               f"ORDER BY published NULLS LAST, id LIMIT {_limit(limit)} OFFSET {int(offset)}")
+               f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {_offset(offset)}")
         return self._q(sql, params)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -65,7 +80,8 @@ class Nestor:
         ``article_id`` may be a unique prefix of the id.
         """
         with self.store.reader() as con:
-            found = rows(con, "SELECT * FROM articles WHERE id LIKE ? || '%' ORDER BY id LIMIT 2", [article_id])
+            found = rows(con, "SELECT * FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
+                         [like(article_id) + "%"])
             if not found:
                 return None
             if len(found) > 1:
@@ -122,12 +138,12 @@ class Nestor:
         if until:
             where.append("date <= ?"); params.append(until)
         if q:
-            where.append("evidence ILIKE ?"); params.append(f"%{q}%")
+            where.append("evidence ILIKE ? ESCAPE '\\'"); params.append(f"%{like(q)}%")
         if not include_negated:
             where.append("NOT negated")
         return self._q(f"SELECT * FROM events WHERE {' AND '.join(where)} "
                        f"ORDER BY date NULLS LAST, article_id, sent_idx, trigger_start "
-                       f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)
+                       f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
 
     # ---- claims and accords ----------------------------------------------------------------
     def _dyad_filter(self, dyad: str | None, column: str) -> tuple[str, list[Any]]:
@@ -141,41 +157,45 @@ class Nestor:
         w, params = self._dyad_filter(dyad, "c.actors")
         where = [w]
         if measure:
-            where.append("c.measure ILIKE ?"); params.append(f"%{measure}%")
+            where.append("c.measure ILIKE ? ESCAPE '\\'"); params.append(f"%{like(measure)}%")
         if status:
             where.append("c.status = ?"); params.append(status)
-        return self._q(f"""SELECT c.*, a.published, a.date_source AS published_source, a.title AS article_title
+        out = self._q(f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
+                                  a.date_source AS published_source, a.title AS article_title
                            FROM claims c JOIN articles a ON a.id = c.article_id WHERE {' AND '.join(where)}
-                           ORDER BY coalesce(c.period_start, a.published) NULLS LAST, a.published, c.start
+                           ORDER BY coalesce(c.period_start, a.published_from) NULLS LAST, a.published_from, c.start
                            LIMIT {_limit(limit)}""", params)
+        for r in out:   # the period's precision follows from its interval
+            r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
+        return out
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
         w, params = self._dyad_filter(dyad, "parties")
-        return self._q(f"SELECT * FROM accords WHERE {w} ORDER BY date NULLS LAST, article_id, start "
-                       f"LIMIT {_limit(limit)}", params)
+        # an accord's date is its signing event's interval (or its article's): keep its precision
+        return self._q(f"""SELECT ac.*, coalesce(e.date_end, a.published_to) AS date_end,
+                                  coalesce(e.date_precision, a.published_precision) AS date_precision
+                           FROM accords ac LEFT JOIN events e ON e.id = ac.event_id
+                           JOIN articles a ON a.id = ac.article_id WHERE {w.replace('parties', 'ac.parties')}
+                           ORDER BY ac.date NULLS LAST, ac.article_id, ac.start LIMIT {_limit(limit)}""", params)
 
     # ---- stories, timelines, dyads ---------------------------------------------------------
     def stories(self, dyad: str | None = None, since: date | None = None, until: date | None = None,
                 limit: int | None = 200) -> list[dict[str, Any]]:
         where, params = ["1=1"], []
-        if dyad:
-            where.append("dyad = ?"); params.append("-".join(sorted(parse_dyad(dyad))))
+        if dyad:   # a story may hold several dyads ("Russia and China rejected sanctions on Syria")
+            where.append("list_contains(dyads, ?)"); params.append("-".join(sorted(parse_dyad(dyad))))
         if since:
             where.append("date_end >= ?"); params.append(since)
         if until:
             where.append("date_start <= ?"); params.append(until)
         with self.store.reader() as con:
-            if not self.store.has_table(con, "stories"):
-                return []
             return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
                              f"LIMIT {_limit(limit)}", params)
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
         with self.store.reader() as con:
-            if not self.store.has_table(con, "stories"):
-                return None
-            found = rows(con, "SELECT * FROM stories WHERE id LIKE ? || '%' LIMIT 2", [story_id])
+            found = rows(con, "SELECT * FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2", [like(story_id) + "%"])
             if len(found) != 1:
                 return None
             s = found[0]
@@ -183,9 +203,11 @@ class Nestor:
                                        a.published FROM story_events se JOIN events e ON e.id = se.event_id
                                        JOIN articles a ON a.id = e.article_id WHERE se.story_id = ?
                                        ORDER BY a.published, e.article_id, e.sent_idx""", [s["id"]])
-            s["articles"] = rows(con, """SELECT DISTINCT a.id, a.title, a.source, a.published, a.date_source
+            s["article_ids"] = s.get("articles") or []
+            s["articles"] = rows(con, """SELECT DISTINCT a.id, a.title, a.source, a.published, a.published_from,
+                                                a.published_to, a.published_precision, a.date_source
                                          FROM story_events se JOIN articles a ON a.id = se.article_id
-                                         WHERE se.story_id = ? ORDER BY a.published""", [s["id"]])
+                                         WHERE se.story_id = ? ORDER BY a.published_from""", [s["id"]])
             s["accords"] = rows(con, """SELECT ac.* FROM story_items si JOIN accords ac ON ac.id = si.record_id
                                         WHERE si.story_id = ? AND si.kind = 'accord' ORDER BY ac.start""", [s["id"]])
             s["claims"] = rows(con, """SELECT c.* FROM story_items si JOIN claims c ON c.id = si.record_id
@@ -219,8 +241,6 @@ class Nestor:
     def dyads(self, limit: int | None = 50) -> list[dict[str, Any]]:
         """Dyads ranked by activity (events, articles, stories)."""
         with self.store.reader() as con:
-            has = self.store.has_table(con, "stories")
-            story_count = "(SELECT count(*) FROM stories s WHERE s.dyad = d.dyad)" if has else "0"
             return rows(con, f"""WITH d AS (
                     SELECT least(source_code, target_code) || '-' || greatest(source_code, target_code) AS dyad,
                            count(*) AS events, count(DISTINCT article_id) AS articles,
@@ -229,7 +249,7 @@ class Nestor:
                            min(date) AS first, max(date) AS last
                     FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
                       AND source_code <> target_code AND NOT negated GROUP BY 1)
-                SELECT d.*, {story_count} AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
+                SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
 
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:

@@ -32,6 +32,19 @@ class Settings:
     #: Files larger than this are skipped with reason ``too_large`` (bytes). 50 MB: a news page
     #: bigger than that is a dump or an attack, not an article.
     max_file_bytes: int = 50_000_000
+    #: A compressed file (``.gz``, ``.warc.gz``) is inflated as a stream and read no further than
+    #: this many bytes: past it the file is skipped (``too_large``). Guards against gzip bombs; a
+    #: 50 MB crawl file inflates to about 250 MB.
+    max_decompressed_bytes: int = 500_000_000
+    #: One document (a text or HTML file, a JSONL line, a WARC record), after decompression, is
+    #: read up to this many bytes; a bigger one is skipped (``too_large``).
+    max_record_bytes: int = 50_000_000
+    #: HTML markup is cut to this many characters before main-text extraction (the article is
+    #: marked ``truncated`` with a warning). A long news page is under 1 MB of markup.
+    max_markup_chars: int = 5_000_000
+    #: Raw text is cut to this many characters before cleaning (``truncated`` with a warning): ten
+    #: times ``max_article_chars``, so cleaning never works on more than it may keep.
+    max_text_chars: int = 2_000_000
     #: Cleaned article text is cut to this many characters (a warning is recorded). 200k chars is
     #: about 35k words, ten times a long feature; spaCy's own limit is 1M.
     max_article_chars: int = 200_000
@@ -66,6 +79,21 @@ class Settings:
     #: Extra fields for later stages, kept open so a stage can add a knob without touching others.
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    def __post_init__(self) -> None:
+        from .errors import InputError
+
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name.startswith(("max_", "min_")) or f.name in ("minhash_perm", "nlp_batch_size", "store_batch"):
+                if isinstance(v, bool) or not isinstance(v, int) or v < (0 if f.name.startswith("min_") else 1):
+                    raise InputError(f"setting {f.name} must be a positive whole number, got {v!r}")
+        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 0:
+            raise InputError(f"setting workers must be 0 (all cores) or a positive whole number, got {self.workers!r}")
+        if not isinstance(self.dup_threshold, (int, float)) or not 0 < self.dup_threshold <= 1:
+            raise InputError(f"setting dup_threshold must be in (0, 1], got {self.dup_threshold!r}")
+        if self.engine not in ("local", "spark"):
+            raise InputError(f"setting engine must be local or spark, got {self.engine!r}")
+
     @classmethod
     def from_overrides(cls, **overrides: Any) -> "Settings":
         """Defaults, then ``NESTOR_*`` environment variables, then explicit overrides (None ignored)."""
@@ -74,7 +102,7 @@ class Settings:
         for name, f in known.items():
             env = os.environ.get("NESTOR_" + name.upper())
             if env is not None and name not in ("extra", "languages"):
-                values[name] = type(f.default)(env) if f.default is not None else env
+                values[name] = _from_env(name, f.default, env)
         for k, v in overrides.items():
             if k not in known:
                 raise TypeError(f"unknown setting {k!r}")
@@ -92,3 +120,22 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return Path(self.db)
+
+
+def _from_env(name: str, default: Any, raw: str) -> Any:
+    """An environment value converted to the setting's type, or an InputError naming the variable."""
+    from .errors import InputError
+
+    kind = type(default)
+    try:
+        if kind is bool:
+            if raw.strip().lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(raw)
+            return raw.strip().lower() in ("1", "true", "yes")
+        if kind is int:
+            return int(raw.replace("_", ""))
+        if kind is float:
+            return float(raw)
+    except ValueError:
+        raise InputError(f"NESTOR_{name.upper()}={raw!r}: not a valid {kind.__name__} for setting {name}") from None
+    return raw

@@ -7,7 +7,8 @@ The tree::
     ├── KnowledgeBaseError         a (user) knowledge-base file is malformed: file, line, field
     ├── StoreError                 the DuckDB store cannot be opened or is of another schema
     ├── InputError                 a user argument is wrong (bad date, unknown type, ...)
-    └── SparkUnavailable           ``--engine spark`` without the ``spark`` extra
+    ├── SparkUnavailable           ``--engine spark`` without the ``spark`` extra
+    └── WorkerError                a worker process could not start or died: the run stops
 
 Per-document problems (binary file, bad encoding, ...) are *not* exceptions that stop a run:
 ingestion turns them into :class:`nestor.models.Skip` records with a typed reason.
@@ -39,4 +40,8 @@ class InputError(NestorError):
 
 
 class SparkUnavailable(NestorError):
+    pass
+
+
+class WorkerError(NestorError):
     pass

@@ -19,6 +19,7 @@ is coded as its own REJECT event).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +30,13 @@ from typing import Any
 from .errors import InputError
 
 OLD_TO_NEW = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+
+
+def split_half(record_id: object) -> str:
+    """The fixed half ("A" or "B") a gold record belongs to: the first byte of the SHA-1 of its id
+    (as text, UTF-8) is even → "A", odd → "B". Used by ``nestor eval --split`` and the regression
+    test, so that patterns are changed on failures of half A only and half B shows the gap."""
+    return "A" if hashlib.sha1(str(record_id).encode("utf-8")).digest()[0] % 2 == 0 else "B"
 
 
 def codes(v: Any) -> list[str]:
@@ -43,6 +51,10 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
         data = json.loads(p.read_text("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a folder; give the JSON file of gold records") from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot be read ({e.strerror or e})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise InputError(f"{p}: not a JSON file of gold records ({e})") from None
     if isinstance(data, dict):

@@ -36,7 +36,7 @@ class Article:
     url: str | None = None
     title: str | None = None
     title_source: str = "unknown"    # metadata | text | unknown
-    published: dt.date | None = None
+    published: dt.date | None = None     # the day, only when the evidence pins one
     date_source: str = "unknown"     # metadata | text | estimated | unknown
     date_confidence: float | None = None
     date_evidence: str | None = None
@@ -48,6 +48,10 @@ class Article:
     n_words: int = 0
     truncated: bool = False          # cut to Settings.max_article_chars
     reader: str = "txt"              # txt | html | jsonl | warc
+    # the publication date as an interval (both days included) and its precision; see nestor.dates
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    published_precision: str = "unknown"   # day | month | year | range | unknown
 
 
 @dataclass
@@ -146,7 +150,8 @@ class Event:
     date: dt.date | None = None
     date_end: dt.date | None = None
     date_precision: str | None = None
-    date_source: str | None = None   # text | publication | estimated_publication | unknown
+    date_source: str | None = None   # text | publication | estimated_publication | story | unknown
+    date_article: str | None = None  # with date_source "story": the article whose date the story gave it
     confidence: float = 0.5
     evidence: str = ""
 

@@ -1,8 +1,13 @@
-"""``Pipeline.run(paths)``: ingest → dedup → engine (nlp + extract) → store, in batches.
+"""``Pipeline.run(paths)``: ingest → dedup → engine (nlp + extract) → store, in batches → stories.
 
 The stream is lazy from end to end: files are read as the engine asks for work, and results are
-written ``Settings.store_batch`` articles per transaction, so memory does not grow with the
-corpus. See :mod:`nestor.store` for what a crash leaves behind (the last committed batch).
+written ``Settings.store_batch`` articles per transaction (:class:`BatchWriter`), so memory does
+not grow with the corpus. See :mod:`nestor.store` for what a crash leaves behind (the last
+committed batch) and how a rerun completes it, stories included (:func:`complete_stories`).
+
+Before anything is written the run checks what would make every document fail: the input paths
+exist, the store is a nestor store, and (in the engine, before workers start) the model and the
+knowledge base load.
 """
 from __future__ import annotations
 
@@ -14,11 +19,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from . import stories
 from .config import Settings
 from .engine import Engine, Item, make_engine
-from .ingest import iter_documents
+from .errors import InputError
+from .ingest import iter_inputs
 from .ingest.dedup import Deduper
 from .models import Article, ArticleResult, Skip
 from .store import Store
@@ -41,6 +48,76 @@ class RunReport:
         return Counter(s.reason for s in self.skips)
 
 
+class BatchWriter:
+    """The one path by which extraction results reach the store (local engines and the Spark loader).
+
+    Writes a batch in one transaction with its near-duplicate index rows (held by the
+    :class:`Deduper` until then), the ingest warnings of its articles and the skips; counts what
+    was stored. An article whose extraction failed is stored with status ``error`` (so a rerun
+    does not retry it forever) *and* recorded as an ``extract_error`` skip with the exception.
+    """
+
+    def __init__(self, store: Store, dedup: Deduper, report: RunReport,
+                 progress: Callable[[str, int], None] = lambda what, n: None) -> None:
+        self.store, self.dedup, self.report, self.progress = store, dedup, report, progress
+        self.ingest_warnings: dict[str, list[str]] = {}
+
+    def write(self, batch: list[ArticleResult | Skip]) -> None:
+        report = self.report
+        t = time.perf_counter()
+        results = [r for r in batch if isinstance(r, ArticleResult)]
+        skips = [s for s in batch if isinstance(s, Skip)]
+        for r in results:
+            r.warnings[:0] = self.ingest_warnings.pop(r.article.id, [])
+            if r.article.status == "error":
+                detail = next((w for w in r.warnings if w.startswith("extraction failed")), "extraction failed")
+                skips.append(Skip(r.article.path, "extract_error", detail))
+        ids = [r.article.id for r in results]
+        bands, sigs = self.dedup.index_rows(ids)
+        with self.store.writer() as con:
+            written, failed = self.store.write_results(con, results, report.run_id, skips, bands, sigs)
+        self.dedup.forget(ids)
+        skips += failed
+        report.skips.extend(skips)
+        report.counts["skipped"] += len(skips)
+        for r in results:
+            if r.article.id not in written:
+                if not any(f.path == r.article.path and f.reason == "store_error" for f in failed):
+                    report.counts["already_stored"] += 1      # another writer stored it meanwhile
+                continue
+            st = r.article.status
+            report.counts["stored"] += 1
+            if st == "duplicate":
+                report.counts["duplicates"] += 1
+            elif st == "non_english":
+                report.counts["non_english"] += 1
+            elif st == "error":
+                report.counts["errors"] += 1
+            report.counts["warnings"] += len(r.warnings)
+            report.counts["events"] += len(r.events)
+            report.counts["claims"] += len(r.claims)
+            report.counts["accords"] += len(r.accords)
+        report.durations["store"] = report.durations.get("store", 0.0) + time.perf_counter() - t
+        self.progress("articles", len(results))
+
+
+def complete_stories(store: Store) -> int:
+    """Rebuild the stories of every dyad whose evidence changed since the last completed story build.
+
+    The articles stored since then are marked in ``story_dirty`` (in their batch's transaction);
+    their dyads are rebuilt and the marks cleared in one transaction. So a run killed after its
+    last batch, or during this step, leaves the marks, and the next run (even one with nothing new
+    to store) completes the stories.
+    """
+    with store.transaction() as con:
+        ids = [r[0] for r in con.execute("SELECT article_id FROM story_dirty ORDER BY 1").fetchall()]
+        if not ids:
+            return 0
+        n = stories.update(con, ids)
+        con.execute("DELETE FROM story_dirty WHERE article_id IN (SELECT unnest(?))", [ids])
+    return n
+
+
 class Pipeline:
     def __init__(self, settings: Settings | None = None, engine: Engine | None = None,
                  progress: Callable[[str, int], None] | None = None) -> None:
@@ -51,24 +128,24 @@ class Pipeline:
 
     def run(self, paths: Iterable[str]) -> RunReport:
         paths = [str(p) for p in paths]
+        missing = [p for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
+        if missing:
+            raise InputError(f"{missing[0]}: no such file or directory" +
+                             (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        self.store.check()                       # a file of another schema: refused, nothing written
         report = RunReport(run_id=datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6])
         with self.store.writer() as con:
             self.store.start_run(con, report.run_id, paths, self.settings)
-        engine = self._engine or make_engine(self.settings)
         dedup = Deduper(self.settings.dup_threshold, self.settings.minhash_perm)
-        bands: dict[str, list[int]] = {}
-        sigs: dict[str, list[int]] = {}
+        writer = BatchWriter(self.store, dedup, report, self.progress)
         t0 = time.perf_counter()
         try:
-            stream = self._prepare(paths, report, dedup, bands, sigs)
-            results = engine.process(stream)
-            new_ids: list[str] = []
+            engine = self._engine or make_engine(self.settings)
+            results = engine.process(self._prepare(paths, report, dedup, writer.ingest_warnings))
             while batch := list(itertools.islice(results, self.settings.store_batch)):
-                self._write(batch, report, dedup, bands, sigs)
-                new_ids.extend(r.article.id for r in batch if isinstance(r, ArticleResult) and r.events)
+                writer.write(batch)
             t = time.perf_counter()
-            with self.store.writer() as con:
-                report.counts["stories"] = stories.update(con, new_ids)
+            report.counts["stories"] = complete_stories(self.store)
             report.durations["stories"] = time.perf_counter() - t
             report.status = "completed"
         except KeyboardInterrupt:
@@ -90,10 +167,10 @@ class Pipeline:
 
     # ---- stages -----------------------------------------------------------------------------
     def _prepare(self, paths: list[str], report: RunReport, dedup: Deduper,
-                 bands: dict[str, list[int]], sigs: dict[str, list[int]]) -> Iterator[Item]:
+                 warnings: dict[str, list[str]]) -> Iterator[Item]:
         """Read, drop what is stored already, mark near-duplicates. Checks the store per chunk."""
         files_seen: set[str] = set()
-        docs = iter_documents(paths, self.settings)
+        docs = iter_inputs(paths, self.settings)
         t_read = 0.0
         seen_ids: set[str] = set()
         while True:
@@ -103,16 +180,16 @@ class Pipeline:
             report.durations["ingest"] = t_read
             if not chunk:
                 return
-            for fpath, _ in chunk:
-                if fpath not in files_seen:
-                    files_seen.add(fpath)
+            for doc in chunk:
+                if doc.file not in files_seen:
+                    files_seen.add(doc.file)
                     report.counts["files"] += 1
             t = time.perf_counter()
             out: list[Item] = []
             with self.store.writer() as con:
-                arts = [a for _, a in chunk if isinstance(a, Article)]
-                stored = self.store.existing_ids(con, [a.id for a in arts])
-                for _, item in chunk:
+                stored = self.store.existing_ids(con, [d.item.id for d in chunk if isinstance(d.item, Article)])
+                for doc in chunk:
+                    item = doc.item
                     if isinstance(item, Skip):
                         out.append(item)
                         continue
@@ -121,44 +198,13 @@ class Pipeline:
                         report.counts["already_stored"] += 1
                         continue
                     seen_ids.add(item.id)
+                    if doc.warnings:
+                        warnings[item.id] = list(doc.warnings)
                     dup_of, sig, bh = dedup.check(con, item.id, item.text)
                     if dup_of is not None:
                         item.status, item.duplicate_of = "duplicate", dup_of
                     else:
                         dedup.add_pending(item.id, sig, bh)
-                        bands[item.id], sigs[item.id] = bh, [int(x) for x in sig]
                     out.append(item)
             report.durations["dedup"] = report.durations.get("dedup", 0.0) + time.perf_counter() - t
             yield from out
-
-    def _write(self, batch: list[ArticleResult | Skip], report: RunReport, dedup: Deduper,
-               bands: dict[str, list[int]], sigs: dict[str, list[int]]) -> None:
-        t = time.perf_counter()
-        results = [r for r in batch if isinstance(r, ArticleResult)]
-        skips = [s for s in batch if isinstance(s, Skip)]
-        ids = [r.article.id for r in results]
-        band_rows = [(b, h, aid) for aid in ids for b, h in enumerate(bands.get(aid, ()))]
-        sig_rows = [(aid, sigs[aid]) for aid in ids if aid in sigs]
-        with self.store.writer() as con:
-            self.store.write_results(con, results, report.run_id, skips, band_rows, sig_rows)
-        dedup.committed(ids, bands)
-        for aid in ids:
-            bands.pop(aid, None)
-            sigs.pop(aid, None)
-        report.skips.extend(skips)
-        report.counts["skipped"] += len(skips)
-        for r in results:
-            st = r.article.status
-            report.counts["stored"] += 1
-            if st == "duplicate":
-                report.counts["duplicates"] += 1
-            elif st == "non_english":
-                report.counts["non_english"] += 1
-            elif st == "error":
-                report.counts["errors"] += 1
-            report.counts["warnings"] += len(r.warnings)
-            report.counts["events"] += len(r.events)
-            report.counts["claims"] += len(r.claims)
-            report.counts["accords"] += len(r.accords)
-        report.durations["store"] = report.durations.get("store", 0.0) + time.perf_counter() - t
-        self.progress("articles", len(results))

@@ -2,21 +2,33 @@
 
 Design notes
 ------------
-* Each batch of articles is written in **one transaction** together with every record derived
-  from them (sentences, mentions, events, ...), its near-duplicate index rows and the run's skips.
-  A crash leaves the store as it was after the last committed batch; a rerun skips articles whose
-  id (hash of the cleaned text) is stored and so finishes the job without duplicates.
-* The writer opens the file only for the duration of a batch (:meth:`Store.batch`), so that
-  readers in other processes (``nestor serve``, ``nestor events``) can get in between batches.
-  DuckDB allows one writing process; readers open ``read_only`` and retry briefly when the
-  writer holds the lock (:func:`connect`).
-* Columns come from the dataclasses' type hints (:func:`ddl_for`), so the models are the single
-  source of truth for the schema.
+* The store owns its whole schema: the record tables (generated from the dataclasses' type hints
+  by :func:`ddl_for`, so the models are the single source of truth for their columns), the run
+  log, the near-duplicate index and the corpus tables (stories). Every table has a key, and every
+  write is ``INSERT ... ON CONFLICT DO NOTHING``, so writing the same input twice adds nothing.
+* One way to write a transaction: :func:`transaction` (or :meth:`Store.transaction`). Each batch
+  of articles is written in one transaction together with every record derived from them, their
+  near-duplicate index rows, the run's skips and the articles' "story pending" marks
+  (``story_dirty``). A crash leaves the store as it was after the last committed batch; a rerun
+  skips articles whose id (hash of the cleaned text) is stored and rebuilds the stories of every
+  article still marked pending, so it finishes the job without duplicates.
+* Derived records are written only for articles that the transaction itself inserts: a second
+  writer of the same input (another ``nestor run`` of the same folder at the same time) adds
+  nothing, whatever the order in which the two runs' batches reach the file.
+* A batch that fails is retried article by article, so only the article that the store rejects is
+  skipped (reason ``store_error``, with the exception's type and message).
+* The writer opens the file only for the duration of a batch, so that readers in other processes
+  (``nestor serve``, ``nestor events``) can get in between batches. DuckDB allows one writing
+  process; readers open ``read_only`` and retry briefly when the writer holds the lock, and a
+  second writer waits for the lock (and says so on the ``nestor`` logger) (:func:`connect`).
+* A DuckDB file that is not a nestor store (tables but no nestor ``meta``) is refused before
+  anything is written to it (:func:`check_schema`).
 """
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import socket
 import time
@@ -34,15 +46,18 @@ import pyarrow as pa
 from . import models as m
 from .errors import StoreError
 
-SCHEMA_VERSION = 1
+# 2: keys on every table, stories declared here; 3: date intervals (articles.published_from/_to/
+# _precision, events.date_article, stories.dyads/articles/date_precision)
+SCHEMA_VERSION = 3
+log = logging.getLogger("nestor")
 
-# table name -> (dataclass, primary key columns or None)
+# table name -> (dataclass, primary key columns)
 RECORD_TABLES: dict[str, tuple[type, tuple[str, ...] | None]] = {
     "articles": (m.Article, ("id",)),
     "sentences": (m.Sentence, ("article_id", "idx")),
-    "entities": (m.Entity, None),
-    "mentions": (m.Mention, None),
-    "timexes": (m.TimeExpr, None),
+    "entities": (m.Entity, ("article_id", "start", "end", "label")),
+    "mentions": (m.Mention, ("article_id", "start", "end")),
+    "timexes": (m.TimeExpr, ("article_id", "start", "end")),
     "events": (m.Event, ("id",)),
     "claims": (m.Claim, ("id",)),
     "accords": (m.Accord, ("id",)),
@@ -90,7 +105,7 @@ def ddl_for(table: str, cls: type, key: tuple[str, ...] | None) -> str:
         sql = _SQL_TYPES[base] + ("[]" if is_list else "")
         cols.append(f'"{name}" {sql}')
     if key:
-        cols.append(f"PRIMARY KEY ({', '.join(key)})")
+        cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")")
     return f"CREATE TABLE IF NOT EXISTS {table} (\n  " + ",\n  ".join(cols) + "\n)"
 
 
@@ -114,52 +129,155 @@ EXTRA_DDL = [
         already_stored BIGINT, duplicates BIGINT, non_english BIGINT, skipped BIGINT,
         warnings BIGINT, durations VARCHAR, pid BIGINT, host VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS skips (
-        run_id VARCHAR, path VARCHAR, reason VARCHAR, detail VARCHAR, skipped_at TIMESTAMP)""",
-    """CREATE TABLE IF NOT EXISTS warnings (run_id VARCHAR, article_id VARCHAR, message VARCHAR)""",
+        run_id VARCHAR, path VARCHAR, reason VARCHAR, detail VARCHAR, skipped_at TIMESTAMP,
+        PRIMARY KEY (run_id, path, reason))""",
+    """CREATE TABLE IF NOT EXISTS warnings (run_id VARCHAR, article_id VARCHAR, message VARCHAR,
+        PRIMARY KEY (article_id, message))""",
     # near-duplicate index: one row per (band, hash) of an article's MinHash signature
-    """CREATE TABLE IF NOT EXISTS lsh_bands (band INTEGER, hash UBIGINT, article_id VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS lsh_bands (band INTEGER, hash UBIGINT, article_id VARCHAR,
+        PRIMARY KEY (band, hash, article_id))""",
     """CREATE TABLE IF NOT EXISTS signatures (article_id VARCHAR PRIMARY KEY, sig UBIGINT[])""",
+    # corpus step (nestor.stories): happenings merged across articles
+    """CREATE TABLE IF NOT EXISTS stories (
+        id VARCHAR PRIMARY KEY, dyad VARCHAR, actor_a VARCHAR, actor_b VARCHAR, kind VARCHAR,
+        date_start DATE, date_end DATE, date DATE, place VARCHAR, headline VARCHAR, headline_event VARCHAR,
+        main_type VARCHAR, n_events BIGINT, n_articles BIGINT, n_sources BIGINT, mean_intensity DOUBLE,
+        quad_counts VARCHAR, score DOUBLE, date_precision VARCHAR, dyads VARCHAR[], articles VARCHAR[],
+        date_article VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS story_events (story_id VARCHAR, event_id VARCHAR, article_id VARCHAR,
+        PRIMARY KEY (story_id, event_id))""",
+    """CREATE TABLE IF NOT EXISTS story_items (story_id VARCHAR, kind VARCHAR, record_id VARCHAR,
+        PRIMARY KEY (story_id, kind, record_id))""",
+    # articles whose events are stored but not yet merged into stories: their dyads are "dirty".
+    # Written in the batch's transaction, cleared in the stories' transaction, so a run killed
+    # between the two leaves the work marked and the next run does it.
+    """CREATE TABLE IF NOT EXISTS story_dirty (article_id VARCHAR PRIMARY KEY)""",
 ]
+# keys of the tables above, for stores written by schema 1 (tables without keys: rebuilt once)
+_EXTRA_KEYS = {"skips": ("run_id", "path", "reason"), "warnings": ("article_id", "message"),
+               "lsh_bands": ("band", "hash", "article_id"), "story_events": ("story_id", "event_id"),
+               "story_items": ("story_id", "kind", "record_id")}
 
 
-def connect(path: str | Path, read_only: bool = False, retries: int = 50) -> duckdb.DuckDBPyConnection:
-    """Open the store; readers wait (up to ~5 s) while a writer holds the file lock."""
+def connect(path: str | Path, read_only: bool = False, retries: int | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store. Readers wait (up to ~5 s) while a writer holds the file lock; a writer waits
+    (up to ~2 min) for another writer's batch and says so once on the ``nestor`` logger."""
     path = str(path)
     if read_only and not Path(path).exists():
         raise StoreError(f"{path}: no such store (run `nestor run PATH --db {path}` first)")
+    if retries is None:
+        retries = 50 if read_only else 1200
     last: Exception | None = None
-    for _ in range(max(1, retries)):
+    for attempt in range(max(1, retries)):
         try:
             return duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as e:  # lock held by a writer in another process
             last = e
             if "lock" not in str(e).lower():
                 break
+            if attempt == 10 and not read_only:
+                log.warning("%s: another process is writing to this store; waiting for its lock", path)
             time.sleep(0.1)
         except duckdb.Error as e:
             raise StoreError(f"{path}: cannot open as a nestor store ({e})") from e
     raise StoreError(f"{path}: cannot open ({last})")
 
 
-def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for table, (cls, key) in RECORD_TABLES.items():
-        con.execute(ddl_for(table, cls, key))
-    for ddl in EXTRA_DDL:
-        con.execute(ddl)
-    for hook in _SCHEMA_HOOKS:
-        hook(con)
-    con.execute(
-        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
-    )
+def check_schema(con: duckdb.DuckDBPyConnection, path: str | Path) -> int | None:
+    """The store's schema version, None for an empty file; StoreError for a file of another schema."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    if not tables:
+        return None
+    version = None
+    if "meta" in tables:
+        try:
+            got = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+            version = int(got[0][0]) if got else None
+        except (duckdb.Error, ValueError, TypeError):
+            version = None
+    if version is None:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(f"{path}: a DuckDB file of another schema (tables {shown}), not a nestor store; "
+                         "nestor writes nothing to it: choose another --db")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: written by a newer nestor (schema {version} > {SCHEMA_VERSION}); upgrade nestor")
+    return version
 
 
-# Corpus-level stages (stories, ...) register their own DDL here at import time.
-_SCHEMA_HOOKS: list[Any] = []
+def check_columns(con: duckdb.DuckDBPyConnection, path: str | Path = "") -> None:
+    """Raise a StoreError naming the fix when a record table lacks a column of its dataclass
+    (a store written by an older nestor)."""
+    have: dict[str, set[str]] = {}
+    for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
+        have.setdefault(t, set()).add(c)
+    for table, (cls, _key) in RECORD_TABLES.items():
+        if table not in have:
+            continue
+        missing = [n for n, _b, _l in fields_of(cls) if n not in have[table]]
+        if missing:
+            raise StoreError(
+                f"{path or 'store'}: written by an older nestor (table {table} lacks {', '.join(missing[:4])}); "
+                f"this version (schema {SCHEMA_VERSION}) cannot use it: delete the file and run `nestor run` again, "
+                f"or give a new --db")
 
 
-def register_schema(hook: Any) -> Any:
-    _SCHEMA_HOOKS.append(hook)
-    return hook
+def init_schema(con: duckdb.DuckDBPyConnection, path: str | Path = "store") -> None:
+    version = check_schema(con, path)
+    if version == SCHEMA_VERSION:
+        return
+    if version is not None:
+        check_columns(con, path)
+    with transaction(con):
+        for table, (cls, key) in RECORD_TABLES.items():
+            con.execute(ddl_for(table, cls, key))
+        for ddl in EXTRA_DDL:
+            con.execute(ddl)
+        if version is not None:
+            _add_keys(con)
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [str(SCHEMA_VERSION)])
+
+
+def _add_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 1 → 2: give the tables that had no key one (rebuilt, duplicates dropped)."""
+    keyed = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+    wanted = {t: k for t, (_, k) in RECORD_TABLES.items() if k} | _EXTRA_KEYS
+    ddl = {t: ddl_for(t, cls, k) for t, (cls, k) in RECORD_TABLES.items()}
+    ddl |= {d.split("EXISTS ")[1].split(" ")[0].strip(): d for d in EXTRA_DDL}
+    for table in wanted:
+        if table in keyed:
+            continue
+        con.execute(f"ALTER TABLE {table} RENAME TO {table}_v1")
+        con.execute(ddl[table])
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table}_v1 ON CONFLICT DO NOTHING")
+        con.execute(f"DROP TABLE {table}_v1")
+
+
+_IN_TRANSACTION: set[int] = set()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``BEGIN`` … ``COMMIT``, or ``ROLLBACK`` on any exception. Nested use joins the outer one."""
+    key = id(con)
+    if key in _IN_TRANSACTION:
+        yield con
+        return
+    con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(key)
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error as e:     # the failed COMMIT already ended the transaction
+            log.debug("rollback after a failed commit: %s", e)
+        raise
+    finally:
+        _IN_TRANSACTION.discard(key)
 
 
 def _alive(pid: int) -> bool:
@@ -179,7 +297,7 @@ def _json_default(o: Any) -> Any:
 
 
 class Store:
-    """A nestor DuckDB file. Writers use :meth:`batch`; readers use :meth:`reader` or :meth:`query`."""
+    """A nestor DuckDB file. Writers use :meth:`writer` / :meth:`transaction`; readers :meth:`reader`."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -189,8 +307,24 @@ class Store:
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = connect(self.path)
         try:
-            init_schema(con)
+            init_schema(con, self.path)
             yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writer connection inside one transaction."""
+        with self.writer() as con, transaction(con):
+            yield con
+
+    def check(self) -> None:
+        """Refuse a file of another schema before anything is written (StoreError)."""
+        if not self.path.exists():
+            return
+        con = connect(self.path, read_only=True)
+        try:
+            check_schema(con, self.path)
         finally:
             con.close()
 
@@ -200,6 +334,7 @@ class Store:
             raise StoreError(f"{self.path}: no such store (run `nestor run PATH --db {self.path}` first)")
         con = connect(self.path, read_only=True)
         try:
+            check_schema(con, self.path)
             yield con
         finally:
             con.close()
@@ -210,10 +345,6 @@ class Store:
             cur = con.execute(sql, params or [])
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
-
-    def has_table(self, con: duckdb.DuckDBPyConnection, name: str) -> bool:
-        return bool(con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0])
 
     # ---- writing -----------------------------------------------------------------------
     @staticmethod
@@ -232,47 +363,68 @@ class Store:
         skips: Sequence[m.Skip] = (),
         bands: Sequence[tuple[int, int, str]] = (),
         signatures: Sequence[tuple[str, list[int]]] = (),
-    ) -> None:
-        """Write one batch in one transaction (all or nothing)."""
-        con.execute("BEGIN TRANSACTION")
+    ) -> tuple[set[str], list[m.Skip]]:
+        """Write one batch in one transaction; returns (ids written, articles the store rejected).
+
+        Articles already in the store (another writer got there first) are left as they are, with
+        their records. When the batch fails, each article is retried in a transaction of its own:
+        one the store rejects becomes a ``store_error`` skip (recorded with the batch's skips). If
+        every article fails on its own too, the failure is not the documents': it is raised.
+        """
         try:
-            arts = [r.article for r in results]
-            if arts:
-                con.register("_batch", to_arrow(m.Article, arts))
-                con.execute("INSERT INTO articles SELECT * FROM _batch ON CONFLICT DO NOTHING")
-                con.unregister("_batch")
-            for attr, table in RESULT_FIELDS.items():
-                recs = [x for r in results for x in getattr(r, attr)]
-                if not recs:
-                    continue
-                cls, key = RECORD_TABLES[table]
-                con.register("_batch", to_arrow(cls, recs))
-                conflict = " ON CONFLICT DO NOTHING" if key else ""
-                con.execute(f"INSERT INTO {table} SELECT * FROM _batch{conflict}")
-                con.unregister("_batch")
-            warn = [(run_id, r.article.id, w) for r in results for w in r.warnings]
-            if warn:
-                con.executemany("INSERT INTO warnings VALUES (?, ?, ?)", warn)
-            if skips:
-                now = datetime.now()
-                con.executemany("INSERT INTO skips VALUES (?, ?, ?, ?, ?)",
-                                [(run_id, s.path, s.reason, s.detail, now) for s in skips])
-            # executemany is slow in DuckDB (a statement per row): insert through Arrow instead
-            if bands:
-                con.register("_bands", pa.table({"band": pa.array([b[0] for b in bands], pa.int32()),
-                                                  "hash": pa.array([b[1] for b in bands], pa.uint64()),
-                                                  "article_id": [b[2] for b in bands]}))
-                con.execute("INSERT INTO lsh_bands SELECT * FROM _bands")
-                con.unregister("_bands")
-            if signatures:
-                con.register("_sigs", pa.table({"article_id": [a for a, _ in signatures],
+            with transaction(con):
+                return Store._write(con, results, run_id, skips, bands, signatures), []
+        except Exception as batch_error:
+            written: set[str] = set()
+            failed: list[m.Skip] = []
+            for r in results:
+                aid = r.article.id
+                try:
+                    with transaction(con):
+                        written |= Store._write(con, [r], run_id, (), [b for b in bands if b[2] == aid],
+                                                [s for s in signatures if s[0] == aid])
+                except Exception as e:
+                    failed.append(m.Skip(r.article.path, "store_error", f"{type(e).__name__}: {str(e)[:300]}"))
+            if results and len(failed) == len(results):
+                raise batch_error
+            with transaction(con):
+                Store._write(con, [], run_id, list(skips) + failed, (), ())
+            return written, failed
+
+    @staticmethod
+    def _write(con: duckdb.DuckDBPyConnection, results: Sequence[m.ArticleResult], run_id: str,
+               skips: Sequence[m.Skip], bands: Sequence[tuple[int, int, str]],
+               signatures: Sequence[tuple[str, list[int]]]) -> set[str]:
+        new = {r.article.id for r in results} - Store.existing_ids(con, (r.article.id for r in results))
+        results = [r for r in results if r.article.id in new]
+        arts = [r.article for r in results]
+        if arts:
+            _insert(con, "articles", to_arrow(m.Article, arts))
+        for attr, table in RESULT_FIELDS.items():
+            recs = [x for r in results for x in getattr(r, attr)]
+            if recs:
+                _insert(con, table, to_arrow(RECORD_TABLES[table][0], recs))
+        warn = sorted({(run_id, r.article.id, w) for r in results for w in r.warnings})
+        if warn:
+            con.executemany("INSERT INTO warnings VALUES (?, ?, ?) ON CONFLICT DO NOTHING", warn)
+        if skips:
+            now = datetime.now()
+            con.executemany("INSERT INTO skips VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                            [(run_id, s.path, s.reason, s.detail, now) for s in skips])
+        # executemany is slow in DuckDB (a statement per row): insert through Arrow instead
+        bands = [b for b in bands if b[2] in new]
+        if bands:
+            _insert(con, "lsh_bands", pa.table({"band": pa.array([b[0] for b in bands], pa.int32()),
+                                                "hash": pa.array([b[1] for b in bands], pa.uint64()),
+                                                "article_id": [b[2] for b in bands]}))
+        signatures = [s for s in signatures if s[0] in new]
+        if signatures:
+            _insert(con, "signatures", pa.table({"article_id": [a for a, _ in signatures],
                                                  "sig": pa.array([s for _, s in signatures], pa.list_(pa.uint64()))}))
-                con.execute("INSERT INTO signatures SELECT * FROM _sigs ON CONFLICT DO NOTHING")
-                con.unregister("_sigs")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        dirty = sorted(r.article.id for r in results if r.events)
+        if dirty:
+            con.execute("INSERT INTO story_dirty SELECT unnest(?) ON CONFLICT DO NOTHING", [dirty])
+        return new
 
     @staticmethod
     def start_run(con: duckdb.DuckDBPyConnection, run_id: str, paths: Sequence[str], settings: Any) -> None:
@@ -301,6 +453,14 @@ class Store:
              counts.get("non_english", 0), counts.get("skipped", 0), counts.get("warnings", 0),
              json.dumps({k: round(v, 3) for k, v in durations.items()}), run_id],
         )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    con.register("_batch", data)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _batch ON CONFLICT DO NOTHING")
+    finally:
+        con.unregister("_batch")
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:

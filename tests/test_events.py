@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
-
 D = date(2016, 4, 12)
 
 
@@ -15,29 +13,6 @@ def events(extract_text, text, published=D):
 
 def triples(evs):
     return {(e.source_code, e.event_type, e.target_code) for e in evs}
-
-
-@pytest.mark.parametrize("text,expected", [
-    ("Norway signed a trade agreement with Chile.", ("NOR", "AGREE", "CHL")),
-    ("Kenya hosted talks with Ethiopia on the border.", ("KEN", "CONSULT", "ETH")),
-    ("Germany praised Greece for its reforms.", ("DEU", "SUPPORT", "GRC")),
-    ("Turkey released the detained Greek soldiers.", ("TUR", "CONCEDE", None)),
-    ("Japan will expand military cooperation with Australia.", ("JPN", "COOPERATE", "AUS")),
-    ("Canada sent humanitarian aid to Haiti.", ("CAN", "AID", "HTI")),
-    ("Syria withdrew its troops from Lebanon.", ("SYR", "RETREAT", "LBN")),
-    ("Britain urged Iran to free the sailors.", ("GBR", "REQUEST", "IRN")),
-    ("India accused Pakistan of sheltering militants.", ("IND", "ACCUSE", "PAK")),
-    ("Poland rejected the proposal from Belarus.", ("POL", "REJECT", None)),
-    ("North Korea threatened South Korea with retaliation.", ("PRK", "THREATEN", "KOR")),
-    ("The European Union imposed sanctions on Myanmar.", ("EU", "SANCTION", "MMR")),   # a named IGO keeps its code
-    ("Russia deployed troops to the border with Ukraine.", ("RUS", "MOBILIZE", None)),
-    ("Egyptian police arrested Sudanese migrants.", ("EGY", "COERCE", "SDN")),
-    ("Israeli troops shot two Palestinian protesters.", ("ISR", "ASSAULT", "PSE")),
-])
-def test_each_category(extract_text, text, expected):
-    got = triples(events(extract_text, text))
-    src, cat, tgt = expected
-    assert any(s == src and c == cat and (tgt is None or t == tgt) for s, c, t in got), got
 
 
 def test_protest(extract_text):

@@ -6,7 +6,9 @@ from typing import Annotated
 import typer
 
 from .. import api
+from ..dates import show_interval
 from .common import DbOpt, JsonOpt, LimitOpt, app, console_err, emit
+from .core import show_published
 
 
 @app.command()
@@ -18,13 +20,18 @@ def claims(
     plot: Annotated[str | None, typer.Option(help="Write a plot of the series to this PNG/SVG file.")] = None,
 ) -> None:
     """Figures claimed over time: period, value, status and source article."""
+    if plot:
+        from ..plots import check_plot_path
+
+        check_plot_path(plot)          # a bad file name is an error before anything is printed
     rows = api.open(db).claims(measure=measure, dyad=dyad, status=status, limit=limit)
     for r in rows:
         ps, pe = r["period_start"], r["period_end"]
         r["period"] = (str(ps.year) if ps and pe and ps.year == pe.year and (pe - ps).days > 300 else
-                       f"{ps}" if ps else "?")
+                       show_interval(ps, pe, r.get("period_precision")))
         r["figure"] = f"{r['text']}"
-        r["article"] = f"{r['article_id'][:8]} ({r['published'] or '?'}{'*' if r['published_source'] == 'estimated' else ''})"
+        pub = show_published({**r, "date_source": r["published_source"]}, mark=False)
+        r["article"] = f"{r['article_id'][:8]} ({pub}{'*' if r['published_source'] == 'estimated' else ''})"
         r["said_by"] = r["speaker_text"] or ""
     emit(rows, ["period", "figure", "measure", "status", "said_by", "article"], as_json, empty="no claims")
     if plot:
@@ -42,4 +49,6 @@ def accords(
 ) -> None:
     """Named documents signed, adopted or concluded."""
     rows = api.open(db).accords(dyad=dyad, limit=limit)
-    emit(rows, ["date", "title", "doc_type", "count", "domain", "parties"], as_json, empty="no accords")
+    for r in rows:
+        r["when"] = show_interval(r["date"], r.get("date_end"), r.get("date_precision"))
+    emit(rows, [("when", "date"), "title", "doc_type", "count", "domain", "parties"], as_json, empty="no accords")

@@ -6,7 +6,17 @@ from typing import Annotated
 import typer
 
 from .. import api
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit, parse_date_opt, print_json
+from ..dates import show_interval
+from .common import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    app,
+    console,
+    emit,
+    parse_date_opt,
+    print_json,
+)
 
 
 @app.command()
@@ -37,7 +47,8 @@ def events(
         r["what"] = f"{r['event_type']}/{r['mode'] or ''} ({r['cameo']})" + (" NOT" if r["negated"] else "")
         flags = r["modality"] + (f", by {r['speaker_text']}" if r.get("speaker_text") else "")
         r["how"] = flags
-        r["when"] = f"{r['date'] or '?'}" + ("" if r["date_source"] == "text" else "*")
+        r["when"] = show_interval(r["date"], r["date_end"], r["date_precision"]) + (
+            "" if r["date_source"] == "text" else "*")
         r["evidence_short"] = r["evidence"][:160]
     emit(rows, [("when", "date"), ("who", "who"), ("what", "event"), ("how", "modality"),
                 ("evidence_short", "evidence")], as_json, empty="no events")

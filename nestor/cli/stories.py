@@ -6,8 +6,9 @@ from typing import Annotated
 import typer
 
 from .. import api
+from ..dates import show_interval
 from ..store import Store
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit, parse_date_opt
+from .common import DbOpt, JsonOpt, LimitOpt, app, console_err, emit, parse_date_opt
 
 
 @app.command()
@@ -19,11 +20,11 @@ def stories(db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitO
         from .. import stories as st
 
         with Store(db).writer() as con:
-            n = st.update(con, None)
-        console.print(f"{n} stories built")
+            n = st.rebuild(con, None)
+        console_err.print(f"{n} stories built")
     rows = api.open(db).stories(dyad=dyad, limit=limit)
     for r in rows:
-        r["span"] = f"{r['date_start']}" + (f"…{r['date_end']}" if r["date_end"] != r["date_start"] else "")
+        r["span"] = show_interval(r["date_start"], r["date_end"], r.get("date_precision"))
     emit(rows, [("id", "id"), ("span", "dates"), ("dyad", "dyad"), ("kind", "kind"), ("place", "place"),
                 ("n_articles", "articles"), ("n_sources", "sources"), ("headline", "headline")], as_json,
          empty="no stories")
@@ -39,11 +40,16 @@ def timeline(a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS")],
              plot: Annotated[str | None, typer.Option(help="Write the cooperation/conflict chart (PNG/SVG).")] = None,
              ) -> None:
     """The dyad's history: its stories in date order with their outcomes."""
+    if plot:
+        from ..plots import check_plot_path
+
+        check_plot_path(plot)          # a bad file name is an error before anything is printed
     n = api.open(db)
     rows = n.timeline(a, b, since=parse_date_opt(since, "--since"), until=parse_date_opt(until, "--until"), top=top)
     for r in rows:
         r["outcomes"] = "; ".join((r["accords"] + r["claims"])[:6])
-    cols = [("date", "date"), ("kind", "kind"), ("place", "place"), ("n_articles", "articles"),
+        r["when"] = story_when(r)
+    cols = [("when", "date"), ("kind", "kind"), ("place", "place"), ("n_articles", "articles"),
             ("headline", "headline"), ("outcomes", "accords and claims")]
     if top:
         cols.append(("why", "why picked"))
@@ -52,7 +58,15 @@ def timeline(a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS")],
         from ..plots import timeline_plot
 
         timeline_plot(n.series(a, b), rows, plot, f"{a.upper()}–{b.upper()}: cooperation and conflict per month")
-        console.print(f"plot written to {plot}")
+        console_err.print(f"plot written to {plot}")
+
+
+def story_when(r: dict) -> str:
+    """A story's date at its precision: its day when its reports pin one, else its interval."""
+    if r.get("date_precision") in ("day", "range") and r["date_end"] and (r["date_end"] - r["date_start"]).days <= 14:
+        return str(r["date"]) + ("" if r["date_start"] == r["date_end"] else
+                                 f" ({show_interval(r['date_start'], r['date_end'], 'range')})")
+    return show_interval(r["date_start"], r["date_end"], r.get("date_precision"))
 
 
 @app.command()

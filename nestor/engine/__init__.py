@@ -11,13 +11,19 @@ so a run is reproducible whatever the engine.
 """
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import Settings
+from ..errors import KnowledgeBaseError, NestorError, WorkerError
 from ..models import Article, ArticleResult, Skip
 
 Item = Article | Skip
@@ -29,15 +35,44 @@ class Engine(Protocol):
 
 
 def _safe_extract(article: Article, doc: Any, kb: Any) -> ArticleResult:
+    """Extraction that never raises: a failure gives the article status ``error`` and a warning
+    with the exception's type and message (the pipeline also records it as an ``extract_error``
+    skip). ``article`` itself is not changed."""
     from ..extract import extract
 
     try:
         return extract(article, doc, kb)
     except Exception as e:  # one article's bug must not stop the batch; record it
-        res = ArticleResult(article=article)
-        res.article.status = "error"
-        res.warnings.append(f"extraction failed: {type(e).__name__}: {e}")
-        return res
+        return _failed(article, e)
+
+
+def _failed(article: Article, e: BaseException) -> ArticleResult:
+    res = ArticleResult(article=replace(article, status="error"))
+    res.warnings.append(f"extraction failed: {type(e).__name__}: {str(e)[:300]}")
+    return res
+
+
+def preflight(settings: Settings) -> None:
+    """Check in the parent what every worker needs, before any starts: the spaCy pipeline is
+    installed and the knowledge base loads. Raises ModelNotFound / KnowledgeBaseError."""
+    from ..knowledge import Knowledge
+    from ..nlp import installed_models, load_model
+
+    name = settings.model
+    try:
+        found = bool(installed_models()) if name == "auto" else (
+            Path(name).is_dir() or importlib.util.find_spec(name) is not None)
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        load_model(name)            # raises ModelNotFound with what to install
+    try:
+        Knowledge.load(settings)
+    except NestorError:
+        raise
+    except Exception as e:
+        raise KnowledgeBaseError(str(settings.kb_extra or "nestor/kb/data"), None, None,
+                                 f"cannot be loaded: {type(e).__name__}: {e}") from e
 
 
 class Worker:
@@ -52,11 +87,21 @@ class Worker:
         self.kb = Knowledge.load(settings)
 
     def run(self, items: list[Item]) -> list[Out]:
+        """Never raises for a document: a text the NLP pass fails on is retried alone and, if it
+        fails again, becomes an ``error`` result like any extraction failure."""
         todo = [(i, it) for i, it in enumerate(items) if isinstance(it, Article) and it.status == "ok"]
         out: list[Out] = [it if isinstance(it, Skip) else ArticleResult(article=it) for it in items]
-        docs = self.nlp.pipe((a.text for _, a in todo), batch_size=self.settings.nlp_batch_size)
+        try:
+            docs = list(self.nlp.pipe((a.text for _, a in todo), batch_size=self.settings.nlp_batch_size))
+        except Exception:
+            docs = []
+            for _, a in todo:
+                try:
+                    docs.append(self.nlp(a.text))
+                except Exception as e:  # recorded on the article, with the exception
+                    docs.append(e)
         for (i, art), doc in zip(todo, docs):
-            out[i] = _safe_extract(art, doc, self.kb)
+            out[i] = _failed(art, doc) if isinstance(doc, BaseException) else _safe_extract(art, doc, self.kb)
         return out
 
 
@@ -74,40 +119,54 @@ class InProcessEngine:
             yield from self._worker.run(batch)
 
 
-_PROCESS_WORKER: Worker | None = None   # one per pool process, set by the initializer
+_PROCESS_WORKER: Worker | None = None   # one per pool process, made on its first chunk
 
 
-def _init_worker(settings: Settings) -> None:
+def _run_chunk(settings: Settings, items: list[Item]) -> list[Out]:
     global _PROCESS_WORKER
-    _PROCESS_WORKER = Worker(settings)
-
-
-def _run_chunk(items: list[Item]) -> list[Out]:
-    assert _PROCESS_WORKER is not None
+    if _PROCESS_WORKER is None:
+        try:
+            _PROCESS_WORKER = Worker(settings)
+        except BaseException as e:  # sent back as one picklable error that names the cause
+            raise WorkerError(f"a worker process could not start: {type(e).__name__}: {e}") from None
     return _PROCESS_WORKER.run(items)
 
 
 class PoolEngine:
-    """A process pool; at most ``2 * workers`` chunks are in flight, so memory stays bounded."""
+    """A process pool; at most ``2 * workers`` chunks are in flight, so memory stays bounded.
+
+    The model and the knowledge base are checked in the parent first (:func:`preflight`). A worker
+    that fails to start, or dies (killed for memory, a crash in native code), stops the run with
+    one :class:`~nestor.errors.WorkerError` instead of respawning forever.
+    """
 
     def __init__(self, settings: Settings, chunk: int = 8) -> None:
         self.settings = settings
         self.chunk = chunk
 
     def process(self, items: Iterable[Item]) -> Iterator[Out]:
+        preflight(self.settings)
         n = self.settings.worker_count
         ctx = mp.get_context("spawn")   # fork after loading torch/duckdb is unsafe
-        with ctx.Pool(n, initializer=_init_worker, initargs=(self.settings,)) as pool:
+        pool = ProcessPoolExecutor(n, mp_context=ctx)
+        try:
             it = iter(items)
-            pending: deque[Any] = deque()
+            pending: deque[tuple[Future[list[Out]], list[Item]]] = deque()
             while True:
                 while len(pending) < 2 * n and (batch := list(itertools.islice(it, self.chunk))):
-                    pending.append(pool.apply_async(_run_chunk, (batch,)))
+                    pending.append((pool.submit(_run_chunk, self.settings, batch), batch))
                 if not pending:
                     break
-                yield from pending.popleft().get()
-
-
+                fut, batch = pending.popleft()
+                try:
+                    got = fut.result()
+                except BrokenProcessPool as e:
+                    where = ", ".join(sorted({x.path for x in batch})[:3])
+                    raise WorkerError(f"a worker process died (killed for memory, or a crash in native code) "
+                                      f"while coding {where}: {e}") from None
+                yield from got
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 def make_engine(settings: Settings) -> Engine:
     if settings.worker_count <= 1:
         return InProcessEngine(settings)

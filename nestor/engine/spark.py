@@ -58,7 +58,7 @@ def _spark_schema(cls: type) -> Any:
     return T.StructType([T.StructField(n, T.ArrayType(m[b]) if lst else m[b], True) for n, b, lst in fields_of(cls)])
 
 
-def _rows(res: ArticleResult | Skip) -> Iterator[tuple[str, str]]:
+def _rows(res: ArticleResult | Skip, warnings: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
     from ..store import RESULT_FIELDS
 
     if isinstance(res, Skip):
@@ -68,31 +68,23 @@ def _rows(res: ArticleResult | Skip) -> Iterator[tuple[str, str]]:
     for attr, table in RESULT_FIELDS.items():
         for rec in getattr(res, attr):
             yield table, json.dumps(dataclasses.asdict(rec), default=str)
-    for w in res.warnings:
+    for w in (*warnings, *res.warnings):
         yield "warnings", json.dumps({"article_id": res.article.id, "message": w})
 
 
 def _partition(settings: Settings) -> Any:
     def run(paths: Iterator[str]) -> Iterator[tuple[str, str]]:
-        from ..ingest import draft_to_article
-        from ..ingest.readers import read_file
+        from ..ingest import read_documents
         from . import Worker
 
         worker: Worker | None = None
-
-        def items() -> Iterator[Article | Skip]:
-            for p in paths:
-                path = Path(p)
-                for d in read_file(path, path.parent, settings.max_file_bytes):
-                    yield d if isinstance(d, Skip) else draft_to_article(d, settings)
-
-        it = items()
+        it = (doc for p in paths for doc in read_documents(Path(p), Path(p).parent, settings))
         while chunk := list(itertools.islice(it, 16)):
-            if worker is None and any(isinstance(x, Article) for x in chunk):
+            if worker is None and any(isinstance(d.item, Article) for d in chunk):
                 worker = Worker(settings)       # one model per partition, loaded only if needed
-            out = worker.run(chunk) if worker else chunk
-            for res in out:
-                yield from _rows(res)
+            out = worker.run([d.item for d in chunk]) if worker else [d.item for d in chunk]
+            for doc, res in zip(chunk, out):
+                yield from _rows(res, doc.warnings)
     return run
 
 
@@ -136,64 +128,107 @@ def run_spark(paths: list[str], settings: Settings, out: str | Path, partitions:
 
 
 def load(parquet_dir: str | Path, db: str | Path, settings: Settings | None = None) -> dict[str, int]:
-    """Bring a Spark output folder into a DuckDB store; mark near-duplicates; update stories."""
-    from .. import stories
+    """Bring a Spark output folder into a DuckDB store through the local engine's batch path
+    (:class:`nestor.pipeline.BatchWriter`): near-duplicates marked against the store's index,
+    one transaction per batch, skips and warnings kept, a ``runs`` row, then the stories."""
+    import uuid
+    from collections import defaultdict
+    from datetime import datetime
+
+    import duckdb
+
+    from ..errors import InputError
     from ..ingest.dedup import Deduper
-    from ..store import RECORD_TABLES, Store
+    from ..pipeline import BatchWriter, RunReport, complete_stories
+    from ..store import RECORD_TABLES, RESULT_FIELDS, Store
 
     settings = settings or Settings(db=str(db))
     src = Path(parquet_dir)
-    if not (src / "articles").exists():
-        from ..errors import InputError
-
+    if not (src / "articles").exists() or not any((src / "articles").rglob("*.parquet")):
         raise InputError(f"{src}: not a nestor Spark output folder (no articles/ dataset)")
     store = Store(db)
-    counts: dict[str, int] = {}
-    run_id = "load-" + src.name
+    store.check()
+    report = RunReport(run_id="load-" + datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6])
     with store.writer() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            before = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
-            for table, (cls, key) in RECORD_TABLES.items():
-                if not (src / table).exists() or not any((src / table).rglob("*.parquet")):
-                    continue
-                cols = ", ".join(f'"{f.name}"' for f in dataclasses.fields(cls))
-                pattern = str(src / table / "**" / "*.parquet")
-                if table == "articles":
-                    con.execute(f"CREATE TEMP TABLE _new AS SELECT {cols} FROM read_parquet('{pattern}', "
-                                f"hive_partitioning = true) WHERE id NOT IN (SELECT id FROM articles)")
-                    con.execute("INSERT INTO articles SELECT * FROM _new ON CONFLICT DO NOTHING")
-                    counts[table] = con.execute("SELECT count(*) FROM _new").fetchall()[0][0]
-                    continue
-                q = (f"INSERT INTO {table} SELECT {cols} FROM read_parquet('{pattern}', hive_partitioning = true)"
-                     f" WHERE article_id IN (SELECT id FROM _new)" + (" ON CONFLICT DO NOTHING" if key else ""))
-                con.execute(q)
-                counts[table] = con.execute(f"SELECT count(*) FROM {table} WHERE article_id IN (SELECT id FROM _new)"
-                                            ).fetchall()[0][0]
-            skips_file = src / "skips.jsonl"
-            if skips_file.exists():
-                for line in skips_file.read_text("utf-8").splitlines():
-                    s = json.loads(line)
-                    con.execute("INSERT INTO skips VALUES (?, ?, ?, ?, now())", [run_id, s["path"], s["reason"], s["detail"]])
-            # near-duplicates, in a stable order, against the store's LSH index
-            dedup = Deduper(settings.dup_threshold, settings.minhash_perm)
-            for aid, text in con.execute("SELECT id, text FROM _new WHERE status = 'ok' ORDER BY path, id").fetchall():
-                dup, sig, bands = dedup.check(con, aid, text)
-                if dup is not None:
-                    con.execute("UPDATE articles SET status = 'duplicate', duplicate_of = ? WHERE id = ?", [dup, aid])
-                    for t in ("sentences", "entities", "mentions", "timexes", "events", "claims", "accords"):
-                        con.execute(f"DELETE FROM {t} WHERE article_id = ?", [aid])
-                    counts["duplicates"] = counts.get("duplicates", 0) + 1
-                else:
-                    con.executemany("INSERT INTO lsh_bands VALUES (?, ?, ?)", [(b, h, aid) for b, h in enumerate(bands)])
-                    con.execute("INSERT INTO signatures VALUES (?, ?) ON CONFLICT DO NOTHING", [aid, [int(x) for x in sig]])
-            new_ids = [r[0] for r in con.execute("SELECT id FROM _new").fetchall()]
-            con.execute("DROP TABLE _new")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        counts["stories"] = stories.update(con, new_ids)
-        counts["articles_in_store_before"] = before
-    return counts
+        store.start_run(con, report.run_id, [str(src)], settings)
+    staging = duckdb.connect()            # the Parquet datasets, read once, in memory-mapped temp tables
+    try:
+        for table in RECORD_TABLES:
+            files = str(src / table / "**" / "*.parquet")
+            if (src / table).exists() and any((src / table).rglob("*.parquet")):
+                cols = ", ".join(f'"{f.name}"' for f in dataclasses.fields(RECORD_TABLES[table][0]))
+                staging.execute(f"CREATE TABLE {table} AS SELECT {cols} FROM read_parquet('{files}', "
+                                "hive_partitioning = true)")
+        warns: dict[str, list[str]] = defaultdict(list)
+        if (src / "warnings.jsonl").exists():
+            for line in (src / "warnings.jsonl").read_text("utf-8").splitlines():
+                w = json.loads(line)
+                warns[w["article_id"]].append(w["message"])
+        skips = []
+        if (src / "skips.jsonl").exists():
+            skips = [Skip(**json.loads(line)) for line in (src / "skips.jsonl").read_text("utf-8").splitlines()]
+        dedup = Deduper(settings.dup_threshold, settings.minhash_perm)
+        writer = BatchWriter(store, dedup, report)
+        ids = [r[0] for r in staging.execute("SELECT id FROM articles ORDER BY path, id").fetchall()]
+        report.counts["files"] = len({s.path.split("#")[0].split(":")[0] for s in skips})
+        pending_skips = list(skips)
+        for start in range(0, max(len(ids), 1), settings.store_batch):
+            chunk = ids[start:start + settings.store_batch]
+            with store.writer() as con:
+                stored = store.existing_ids(con, chunk)
+                report.counts["articles"] += len(chunk)
+                report.counts["already_stored"] += len(stored)
+                results = _results(staging, [a for a in chunk if a not in stored], RESULT_FIELDS, RECORD_TABLES)
+                for r in results:
+                    if r.article.status != "ok":
+                        continue
+                    dup, sig, bands = dedup.check(con, r.article.id, r.article.text)
+                    if dup is not None:
+                        # stored as a duplicate with no records, as the local engine stores it
+                        r.article.status, r.article.duplicate_of = "duplicate", dup
+                        for attr in RESULT_FIELDS:
+                            setattr(r, attr, [])
+                    else:
+                        dedup.add_pending(r.article.id, sig, bands)
+            for r in results:
+                writer.ingest_warnings[r.article.id] = [w for w in warns.get(r.article.id, [])
+                                                        if w not in r.warnings]
+            writer.write([*pending_skips, *results])
+            pending_skips = []
+        report.counts["stories"] = complete_stories(store)
+        report.status = "completed"
+    except BaseException:
+        report.status = "failed"
+        raise
+    finally:
+        staging.close()
+        with store.writer() as con:
+            store.finish_run(con, report.run_id, report.status, dict(report.counts), {})
+    out = {k: report.counts.get(k, 0) for k in ("stored", "already_stored", "duplicates", "skipped", "stories")}
+    out["articles"] = report.counts.get("stored", 0)
+    out["run_id"] = report.run_id  # type: ignore[assignment]
+    return out
 
+
+def _results(staging: Any, ids: list[str], result_fields: dict[str, str], tables: dict[str, Any]) -> list[ArticleResult]:
+    """ArticleResults rebuilt from the staged Parquet rows of some articles (one query per table)."""
+    present = {r[0] for r in staging.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+    def records(table: str, key: str) -> dict[str, list[Any]]:
+        cls = tables[table][0]
+        cur = staging.execute(f"SELECT * FROM {table} WHERE {key} IN (SELECT unnest(?))", [ids])
+        names = [d[0] for d in cur.description]
+        out: dict[str, list[Any]] = {}
+        for row in cur.fetchall():
+            rec = cls(**dict(zip(names, row)))
+            out.setdefault(getattr(rec, key), []).append(rec)
+        return out
+
+    arts = records("articles", "id")
+    res = {aid: ArticleResult(article=arts[aid][0]) for aid in ids if aid in arts}
+    for attr, table in result_fields.items():
+        if table in present:
+            for aid, recs in records(table, "article_id").items():
+                if aid in res:
+                    setattr(res[aid], attr, recs)
+    return [res[aid] for aid in ids if aid in res]

@@ -1,52 +1,80 @@
-"""Dates: temporal expressions resolved against the article's date, event dates, and an
-estimate of a missing publication date from the text.
+"""Dates: time expressions resolved against the article's date interval, event dates by syntax,
+and the publication interval combined from the text's clues.
 
-Expressions are spaCy DATE entities (plus bare weekday/relative words the NER missed),
-normalised by nestor's own rules, not by a general date parser (which reads the pronoun "We" as
-Wednesday and cannot know tense):
+Every date is an interval ``[lo, hi]`` with a precision (see :mod:`nestor.dates`).
 
-* explicit dates ("June 5, 2019", "21 March 2023") → day; "March 2023" → month; "2008" → year;
-* a month and day without a year ("On June 5th") → the year that puts it nearest the anchor;
-* weekdays → the nearest one on or before the anchor in the past tense, after it in the future
-  tense (``will``, ``going to``);
-* relative expressions: today, yesterday, tomorrow, this/last/next week|month|year, earlier this
-  month/year;
-* ranges ("from May 7 to 10") → value + end_value, precision "range".
-A DATE entity made of a modal verb ("may") is never a month.
+**Expressions** are spaCy DATE entities (plus bare weekdays the NER missed), normalised by
+nestor's own rules, not by a general date parser (which reads the pronoun "We" as Wednesday and
+cannot know tense): explicit dates → day; "March 2023" → month; "2008" → year; a month and day
+without a year → the candidate year nearest the anchor interval (a day only when one candidate
+is nearest to both ends, never the current year by default); weekdays → the nearest one on or
+before the anchor (after it in the future tense) — against a wide anchor interval the weekday
+says no more than the interval itself; relative expressions ("last year", "yesterday") → the
+hull of their readings at both ends of the anchor interval. A DATE entity made of a modal verb
+("may") is never a month.
 
-**Event date** (:func:`event_date`): the expression nearest to the trigger in the same sentence,
-preferring one attached to the trigger's verb in the parse; otherwise the publication date
-(``date_source`` "publication", or "estimated_publication" when that date was itself estimated).
+**Event date** (:func:`event_date`): a time expression dates an event only when it attaches to
+the trigger's clause: the trigger's own modifiers (a verb's "on Tuesday", a noun's "the meeting
+on Tuesday") or, for a nominal trigger, the verb that governs it ("held talks on Monday").
+Expressions inside relative clauses, other nouns' modifiers ("the roadmap proposed last month"),
+purpose and complement clauses ("to develop a network in 2020", "invited him to visit later this
+year") and deadlines ("by 2030") never date it. Otherwise the event takes the article's interval
+(``date_source`` "publication", or "estimated_publication" when that interval is estimated).
 
-**Publication date estimate** (:func:`estimate_publication`), used only when metadata and the
-text's own date lines gave none; the result is stored with ``date_source = "estimated"``, a
-confidence and its evidence, and is shown as estimated everywhere:
+**Publication interval** (:func:`estimate_publication`), when neither metadata nor a date line
+gave a day. Every clue is a *set of intervals* (:class:`Clue`):
 
-1. an interval of possible dates is narrowed by the offices of the people named with a title
-   ("Chinese President Hu Jintao" → while he was head of state), by "newly"/"newly minted" office
-   holders (within 90 days of taking office), by the latest year the text mentions in the past
-   tense (not "by 2030"), and by anniversaries ("2019 marks 70 years" → 2019);
-2. inside that interval, a month-and-day expression gives the date (confidence 0.7); otherwise a
-   past-tense weekday gives the first such weekday in the interval (0.4); otherwise the start of
-   the interval (0.3).
+* ``dateline`` — a wire dateline with day and month but no year ("MOSCOW, 21 Mar (Agency) --"):
+  that day ± 1 in every year (a dateline's day is the filing day, not always the event's);
+* ``anniversary`` — "2019 marks 70 years", or "the 75th anniversary of diplomatic relations
+  between China and Russia" against the shipped table of base dates (``nestor/data/base_dates.yaml``);
+* ``weekday_daymonth`` — "Wednesday (May 1)": only the years in which that day is that weekday;
+* ``office`` — a person named with a title ("Chinese President Hu Jintao") was in that office: one
+  interval per term held (a president who served twice gives two);
+* ``newly`` — "newly minted", "newly elected", "new" office holders: within 90 days of a term's start;
+* ``past_year`` / ``this_year`` — the latest year named in the past tense (published after its
+  start; in a text that also says "this year", the year after it), ``past_date`` — an explicit
+  past date, ``future_year`` — a year named in the future tense (published before its end).
+
+Clues are intersected strongest first; a clue that would empty the intersection is set aside as a
+*conflict*, lowers the confidence and never moves the date. The result says which clues decided
+it. Inside the interval a day is pinned only when the text allows one: a weekday read against a
+dated anchor (the start of a "newly" held office), and otherwise the latest past day-month event
+gives a short range (news reports what happened in the days before: at most ``RECENCY_DAYS``
+after it). A day-month with no year never takes the current year.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from spacy.tokens import Doc, Span
+import yaml
+from spacy.tokens import Doc, Span, Token
 
-from ..dates import find_date
+from ..dates import (
+    Interval,
+    find_date,
+    find_dateline,
+    hull,
+    intersect,
+    merge,
+    month_end,
+    precision_of,
+)
 from ..models import Article, ArticleResult, TimeExpr
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_MNAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WDNAMES = "|".join(WEEKDAYS)
 _MD = re.compile(r"\b(?P<m>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{4})|"
                  r"\b(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>[A-Za-z]{3,9})\b(?!,?\s*\d{4})")
 _RANGE = re.compile(r"\b(?P<m>[A-Za-z]{3,9})\s+(?P<d1>\d{1,2})\s*(?:-|–|to|through|until)\s*(?P<d2>\d{1,2})\b")
@@ -55,15 +83,73 @@ _YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _REL = re.compile(r"\b(?P<w>today|tonight|yesterday|tomorrow|(?:(?:earlier|later)\s+)?(?:this|last|next|past|previous|coming)\s+"
                   r"(?P<unit>week|month|year))\b", re.I)
 _FUTURE_AUX = {"will", "shall", "'ll"}
-_ANNIV = re.compile(r"\b(?P<y>(?:19|20)\d\d)\s+(?:marks|will mark|is)\s+(?:the\s+)?(?P<n>\d{1,3})(?:th|st|nd|rd)?\s+"
+_ANNIV = re.compile(r"\b(?P<y>(?:19|20)\d\d)\s+(?:marks|will mark|is|marked)\s+(?:the\s+)?(?P<n>\d{1,3})(?:th|st|nd|rd)?\s+"
                     r"(?:years|anniversary)", re.I)
+_ORDINALS = {w: i for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+_ORDINALS.update({"twenty-fifth": 25, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+                  "seventieth": 70, "seventy-fifth": 75, "eightieth": 80, "ninetieth": 90, "hundredth": 100})
+_NTH_ANNIV = re.compile(r"\b(?P<n>\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) +
+                        r")\s+anniversary\s+of\b|\b(?P<n2>\d{1,3})\s+years\s+(?:of|since)\b", re.I)
+_WD_DM = re.compile(rf"\b(?P<wd>{_WDNAMES})\b[\s,(]*(?:(?P<m>{_MNAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|"
+                    rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MNAMES}))\b(?![,.]?\s*(?:19|20)\d\d)", re.I)
+_NEWLY = {"newly", "new", "minted", "newly-appointed", "newly-elected", "newly-minted", "incoming", "freshly"}
+_FORMER = {"former", "ex", "ex-", "late", "then", "previous", "predecessor", "outgoing"}
+_TITLE_WINDOW = 5
+EARLIEST = date(1945, 1, 1)     # no clue reaches before this
+RECENCY_DAYS = 7                # a report's latest past day-month event: published within this many days
+NEWLY_DAYS = 90
+_CLUE_WEIGHT = {"dateline": 0.9, "anniversary": 0.85, "weekday_daymonth": 0.8, "office": 0.75, "newly": 0.7,
+                "past_date": 0.65, "past_year": 0.6, "future_year": 0.5, "this_year": 0.45}
+_DEADLINE_PREP = ("by", "until", "till", "through", "before")
 
 
-@dataclass(frozen=True)
+@dataclass
+class Clue:
+    """One piece of evidence about when a text was written: the set of intervals it allows."""
+
+    kind: str
+    evidence: str
+    intervals: list[Interval]
+    weight: float = 0.5
+    anchor: date | None = None        # a dated happening the text speaks of as recent ("newly minted")
+
+
+@dataclass
 class PubDateEstimate:
-    date: date
+    lo: date
+    hi: date
+    precision: str
     confidence: float
     evidence: str
+    used: list[Clue] = field(default_factory=list)
+    conflicts: list[Clue] = field(default_factory=list)
+
+    @property
+    def date(self) -> date | None:
+        """The day, only when the evidence pins one."""
+        return self.lo if self.precision == "day" else None
+
+
+Anchor = date | tuple[date, date] | None
+
+
+def _as_interval(anchor: Anchor) -> tuple[date, date] | None:
+    if anchor is None:
+        return None
+    if isinstance(anchor, tuple):
+        return anchor
+    return anchor, anchor
+
+
+def article_interval(art: Article) -> tuple[date | None, date | None, str]:
+    """(from, to, precision) of an article's publication, from the interval fields or the day."""
+    if art.published_from is not None:
+        return art.published_from, art.published_to or art.published_from, art.published_precision
+    if art.published is not None:
+        return art.published, art.published, "day"
+    return None, None, "unknown"
 
 
 def _future(span: Span) -> bool:
@@ -87,8 +173,55 @@ def _nearest_year(month: int, day: int, anchor: date) -> date | None:
     return best
 
 
-def normalise(text: str, anchor: date | None, future: bool = False) -> tuple[date | None, date | None, str, str]:
-    """(value, end_value, precision, kind) of one expression; value None when it cannot be resolved."""
+def _day_month_in(month: int, day: int, lo: date, hi: date) -> tuple[date, date] | None:
+    """The reading of a day-month without a year against the interval [lo, hi]: the candidate
+    nearest lo and the one nearest hi (equal when one year fits)."""
+    a, b = _nearest_year(month, day, lo), _nearest_year(month, day, hi)
+    if a is None or b is None:
+        return None
+    inside = []
+    y = lo.year
+    while y <= hi.year:
+        try:
+            d = date(y, month, day)
+            if lo <= d <= hi:
+                inside.append(d)
+        except ValueError:
+            pass
+        y += 1
+    if inside:
+        return min(inside), max(inside)
+    return min(a, b), max(a, b)
+
+
+def normalise(text: str, anchor: Anchor, future: bool = False) -> tuple[date | None, date | None, str, str]:
+    """(value, end_value, precision, kind) of one expression against an anchor day or interval;
+    value None when it cannot be resolved."""
+    iv = _as_interval(anchor)
+    if iv is None or iv[0] == iv[1]:
+        return _normalise_at(text, iv[0] if iv else None, future)
+    lo, hi = iv
+    a = _normalise_at(text, lo, future)
+    if a[0] is None or a[3] == "absolute":
+        return a
+    if a[3] == "weekday":
+        # a weekday against a wide interval says no more than the interval (the days around publication)
+        return lo, hi, precision_of(lo, hi), "weekday"
+    if a[3] == "daymonth":
+        md = _MD.search(text)
+        mname = (md.group("m") or md.group("m2") or "").lower() if md else ""
+        got = _day_month_in(MONTHS[mname], int(md.group("d") or md.group("d2")), lo, hi) if md and mname in MONTHS else None
+        if got is None:
+            return None, None, "unknown", "relative"
+        return got[0], got[1], precision_of(*got), "relative"
+    b = _normalise_at(text, hi, future)
+    if b[0] is None:
+        return a
+    v, e = min(a[0], b[0]), max(a[1] or a[0], b[1] or b[0])
+    return v, e, precision_of(v, e), a[3]
+
+
+def _normalise_at(text: str, anchor: date | None, future: bool = False) -> tuple[date | None, date | None, str, str]:
     low = text.lower().strip()
     full = find_date(text)
     if full:
@@ -97,12 +230,12 @@ def normalise(text: str, anchor: date | None, future: bool = False) -> tuple[dat
     if mr and mr.group("m").lower() in MONTHS and anchor:
         mo = MONTHS[mr.group("m").lower()]
         a, b = _nearest_year(mo, int(mr.group("d1")), anchor), _nearest_year(mo, int(mr.group("d2")), anchor)
-        if a and b:
+        if a and b and a <= b:
             return a, b, "range", "range"
     my = _MONTH_YEAR.search(text)
     if my and my.group("m").lower() in MONTHS:
         y, mo = int(my.group("y")), MONTHS[my.group("m").lower()]
-        return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), "month", "absolute"
+        return date(y, mo, 1), month_end(y, mo), "month", "absolute"
     md = _MD.search(text)
     if md:
         mname = (md.group("m") or md.group("m2") or "").lower()
@@ -110,7 +243,7 @@ def normalise(text: str, anchor: date | None, future: bool = False) -> tuple[dat
         if mname in MONTHS and anchor and 1 <= dd <= 31:
             d = _nearest_year(MONTHS[mname], dd, anchor)
             if d:
-                return d, d, "day", "relative"
+                return d, d, "day", "daymonth"
     for w, wd in WEEKDAYS.items():
         if re.search(rf"\b{w}\b", low) and anchor:
             if future:
@@ -142,13 +275,13 @@ def normalise(text: str, anchor: date | None, future: bool = False) -> tuple[dat
                 y, mo = y - 1, 12
             elif mo == 13:
                 y, mo = y + 1, 1
-            return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), "month", "relative"
+            return date(y, mo, 1), month_end(y, mo), "month", "relative"
         start = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift)
         return start, start + timedelta(days=6), "range", "relative"
     for mname, mo in MONTHS.items():
         if len(mname) > 3 and re.fullmatch(rf"(?:in\s+|early\s+|late\s+|mid-?)?{mname}", low) and anchor:
             y = anchor.year if mo <= anchor.month or future else anchor.year - 1
-            return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), "month", "relative"
+            return date(y, mo, 1), month_end(y, mo), "month", "relative"
     ym = _YEAR.fullmatch(low.replace("in ", "").strip())
     if ym:
         y = int(ym.group("y"))
@@ -165,157 +298,417 @@ def _date_spans(doc: Doc) -> list[Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
-def find_timexes(doc: Doc, article: Article, anchor: date | None) -> list[TimeExpr]:
+def find_timexes(doc: Doc, article: Article, anchor: Anchor) -> list[TimeExpr]:
     sent_starts = [s.start for s in doc.sents]
-    import bisect
-
+    iv = _as_interval(anchor)
     out = []
     for span in _date_spans(doc):
-        value, end, prec, kind = normalise(span.text, anchor, _future(span))
+        value, end, prec, kind = normalise(span.text, iv, _future(span))
         si = max(0, bisect.bisect_right(sent_starts, span.start) - 1)
         tx = TimeExpr(article.id, si, span.start_char, span.end_char, span.text, value, end,
-                      prec if value else "unknown", kind, anchor)
+                      prec if value else "unknown", "relative" if kind == "daymonth" else kind,
+                      iv[0] if iv and iv[0] == iv[1] else None)
         prev = doc[span.start - 1].lower_ if span.start > 0 else ""
-        tx.target = prev in ("by", "until", "till", "through")   # a deadline, not when something happened
+        tx.target = prev in _DEADLINE_PREP   # a deadline, not when something happened
         out.append(tx)
     return out
 
 
-def _interval_intersect(a: tuple[date, date], b: tuple[date, date]) -> tuple[date, date] | None:
-    lo, hi = max(a[0], b[0]), min(a[1], b[1])
-    return (lo, hi) if lo <= hi else None
+# ---- publication interval from clues ------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def base_dates() -> list[tuple[str, date, list[re.Pattern[str]], str]]:
+    """The shipped anniversary anchors: (id, date, cue patterns, source)."""
+    data = yaml.safe_load(resources.files("nestor.data").joinpath("base_dates.yaml").read_text("utf-8"))
+    out = []
+    for a in data["anchors"]:
+        d = a["date"] if isinstance(a["date"], date) else date.fromisoformat(str(a["date"]))
+        out.append((a["id"], d, [re.compile(rf"\b(?:{c})\b", re.I) for c in a["cues"]], a.get("source", "")))
+    return out
 
 
-def estimate_publication(doc: Doc, article: Article, kb: Any) -> PubDateEstimate | None:
-    """Estimate a missing publication date from the text (see the module docstring)."""
+def _year_iv(y: int) -> list[Interval]:
+    return [(date(y, 1, 1), date(y, 12, 31))]
+
+
+def _sent_of(doc: Doc, char: int) -> Span:
+    for s in doc.sents:
+        if s.start_char <= char < s.end_char:
+            return s
+    return doc[:]
+
+
+def _anniversary_clues(doc: Doc, today: date) -> list[Clue]:
     text = doc.text
-    today = date.today()
-    lo, hi = date(1990, 1, 1), today
-    evidence: list[str] = []
-    an = _ANNIV.search(text)
-    if an:
+    out: list[Clue] = []
+    for an in _ANNIV.finditer(text):
         y = int(an.group("y"))
-        lo, hi = max(lo, date(y, 1, 1)), min(hi, date(y, 12, 31))
-        evidence.append(an.group(0))
-    # latest year mentioned in the past (not a target "by 2030", not in a future clause)
-    past_years = []
+        out.append(Clue("anniversary", an.group(0), _year_iv(y), _CLUE_WEIGHT["anniversary"]))
+    if out:
+        return out
+    for mt in _NTH_ANNIV.finditer(text):
+        raw = (mt.group("n") or mt.group("n2") or "").lower()
+        n = int(re.sub(r"\D", "", raw)) if re.match(r"\d", raw) else _ORDINALS.get(raw, 0)
+        if not 1 <= n <= 150:
+            continue
+        sent = _sent_of(doc, mt.start()).text
+        best = None
+        for aid, base, cues, _src in base_dates():
+            if all(c.search(sent) for c in cues) and (best is None or len(cues) > len(best[2])):
+                best = (aid, base, cues)
+        if best is None:
+            continue
+        y = best[1].year + n
+        low = sent.lower()
+        y += -1 if "next year" in low else 1 if "last year" in low else 0
+        if EARLIEST.year <= y <= today.year + 1:
+            out.append(Clue("anniversary", f"{mt.group(0)} … ({best[0]}: {best[1].isoformat()})", _year_iv(y),
+                            _CLUE_WEIGHT["anniversary"]))
+    return out
+
+
+def _dateline_clue(text: str, today: date) -> list[Clue]:
+    for line in text.split("\n")[:6]:
+        found = find_dateline(line.strip())
+        if not found:
+            continue
+        m, d, what = found
+        ivs = []
+        for y in range(EARLIEST.year, today.year + 1):
+            try:
+                day = date(y, m, d)
+            except ValueError:
+                continue
+            ivs.append((day - timedelta(days=1), day + timedelta(days=1)))
+        return [Clue("dateline", what, merge(ivs), _CLUE_WEIGHT["dateline"])]
+    return []
+
+
+def _weekday_daymonth_clues(text: str, today: date) -> list[Clue]:
+    out = []
+    for mt in _WD_DM.finditer(text):
+        wd = WEEKDAYS[mt.group("wd").lower()]
+        m = MONTHS.get((mt.group("m") or mt.group("m2")).lower())
+        d = int(mt.group("d") or mt.group("d2"))
+        if not m:
+            continue
+        days = []
+        for y in range(EARLIEST.year, today.year + 2):
+            try:
+                day = date(y, m, d)
+            except ValueError:
+                continue
+            if day.weekday() == wd:
+                days.append(day)
+        if days:
+            # the text speaks of that day as recent or coming: published within weeks of it
+            out.append(Clue("weekday_daymonth", mt.group(0),
+                            merge([(x - timedelta(days=30), x + timedelta(days=45)) for x in days]),
+                            _CLUE_WEIGHT["weekday_daymonth"]))
+    return out
+
+
+def _titles(kb_roles: dict[str, Any]) -> dict[tuple[str, ...], str | None]:
+    return {tuple(p.split()): r.office for p, r in kb_roles.items() if getattr(r, "kind", "") == "role"}
+
+
+def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
+    """Office and "newly" clues of the people named with a title."""
+    people = getattr(kbase, "people", None)
+    if not people:
+        return []
+    titles = _titles(getattr(kbase, "roles", {}) or {})
+    longest = max((len(k) for k in titles), default=1)
+    by_name: dict[str, Any] = {}
+    for p in people.values():
+        for n in [p.name, *p.aliases]:
+            by_name.setdefault(n, p)
+    out: list[Clue] = []
+    seen: set[tuple[str, str]] = set()
+    for e in doc.ents:
+        if e.label_ != "PERSON" or e.text not in by_name:
+            continue
+        p = by_name[e.text]
+        left = [t.lower_ for t in doc[max(0, e.start - _TITLE_WINDOW):e.start]]
+        office = None
+        found = False
+        for n in range(min(longest, len(left)), 0, -1):   # the title just before the name, longest first
+            for i in range(len(left) - n, -1, -1):
+                if tuple(left[i:i + n]) in titles and i + n >= len(left) - 2:
+                    office, found = titles[tuple(left[i:i + n])], True
+                    break
+            if found:
+                break
+        if not found or any(w in _FORMER for w in left):
+            continue
+        terms = [o for o in p.offices if office is None or o.office == office] or list(p.offices)
+        if not terms:
+            continue
+        newly = any(w in _NEWLY for w in left)
+        first = next((i for i in range(len(left)) if left[i] in _NEWLY or any(left[i:i + len(k)] == list(k) for k in titles)), 0)
+        what = f"{doc[e.start - len(left) + first:e.start].text} {e.text}".strip()
+        key = (p.id, "newly" if newly else "office")
+        if key in seen:
+            continue
+        seen.add(key)
+        if newly:
+            starts = sorted(o.start for o in terms if o.start)
+            if starts:
+                ivs = merge([(s, min(today, s + timedelta(days=NEWLY_DAYS))) for s in starts])
+                out.append(Clue("newly", what, ivs, _CLUE_WEIGHT["newly"],
+                                anchor=starts[-1] if len(starts) == 1 else None))
+                if len(starts) > 1:
+                    out[-1].anchor = None
+        else:
+            ivs = merge([(o.start or EARLIEST, o.end or today) for o in terms])
+            out.append(Clue("office", f"{what} ({len(ivs)} term(s))", ivs, _CLUE_WEIGHT["office"]))
+    # one "newly" clue with several candidate starts keeps no single anchor
+    return out
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    head, hops = tok, 0
+    while head.pos_ not in ("VERB", "AUX") and head.head is not head and hops < 5:
+        head, hops = head.head, hops + 1
+    return head if head.pos_ in ("VERB", "AUX") else None
+
+
+def _year_clues(doc: Doc, today: date) -> list[Clue]:
+    past: list[tuple[int, str]] = []
+    fut: list[tuple[int, str]] = []
+    past_days: list[tuple[date, str]] = []
     for e in doc.ents:
         if e.label_ != "DATE":
             continue
+        prev = doc[e.start - 1].lower_ if e.start > 0 else ""
+        verb = _governing_verb(e.root)
+        future = _future(e) or (verb is not None and (verb.tag_ == "VB" and any(
+            c.lower_ in ("to",) for c in verb.children)))
+        full = find_date(e.text)
         for m in _YEAR.finditer(e.text):
-            prev = doc[e.start - 1].lower_ if e.start > 0 else ""
-            if prev in ("by", "until", "till", "before", "through") or _future(e):
+            y = int(m.group("y"))
+            if prev in _DEADLINE_PREP or future:
+                fut.append((y, e.text))
                 continue
             # only years governed by a past-tense verb ("hit a record in 2022", "has sent since 2023")
-            head, hops = e.root, 0
-            while head.pos_ not in ("VERB", "AUX") and head.head is not head and hops < 4:
-                head, hops = head.head, hops + 1
-            if head.tag_ not in ("VBD", "VBN"):
+            if verb is None or verb.tag_ not in ("VBD", "VBN"):
                 continue
-            past_years.append(int(m.group("y")))
-    if past_years and not an:
-        y = max(past_years)
-        # a text that says "this year" and names a past year by number is written after that
-        # year (writers do not name the current year by number when they also say "this year")
-        if re.search(r"\bthis year\b", text, re.I) and y < today.year:
-            lo = max(lo, date(y + 1, 1, 1))
-            evidence.append(f"mentions {y} as past and 'this year'")
-        elif y <= today.year:
-            lo = max(lo, date(y, 1, 1))
-            evidence.append(f"mentions {y}")
-    # offices of people named with a title
-    people = getattr(getattr(kb, "actors", None), "kb", None)
-    if people is not None:
-        intervals: list[list[tuple[date, date]]] = []
-        for m in _titled_people(doc, people):
-            p, newly, span_text = m
-            periods = [(o.start or date(1900, 1, 1), o.end or today) for o in p.offices]
-            if newly:
-                periods = [(o.start, o.start + timedelta(days=90)) for o in p.offices if o.start]
-                evidence.append(f"newly in office: {span_text}")
-            intervals.append(periods)
-        for periods in intervals:
-            options = [x for x in (_interval_intersect((lo, hi), per) for per in periods) if x]
-            if options:
-                lo, hi = max(options, key=lambda iv: iv[0])   # the latest period that fits
-    if (lo, hi) == (date(1990, 1, 1), today):
-        return None
-    # a month and day inside the interval
-    for span in _date_spans(doc):
-        if _YEAR.search(span.text):
-            continue
-        md = _MD.search(span.text)
-        if not md:
-            continue
-        mname = (md.group("m") or md.group("m2") or "").lower()
-        if mname not in MONTHS:
-            continue
-        for y in range(hi.year, lo.year - 1, -1):
-            try:
-                d = date(y, MONTHS[mname], int(md.group("d") or md.group("d2")))
-            except ValueError:
-                continue
-            if lo <= d <= hi:
-                return PubDateEstimate(d, 0.7, "; ".join(evidence + [span.text]))
-    for span in _date_spans(doc):
-        for w, wd in WEEKDAYS.items():
-            if re.search(rf"\b{w}\b", span.text.lower()) and not _future(span):
-                d = lo + timedelta(days=(wd - lo.weekday()) % 7)
-                if d <= hi:
-                    return PubDateEstimate(d, 0.4, "; ".join(evidence + [span.text]))
-    return PubDateEstimate(lo, 0.3, "; ".join(evidence) or "interval start")
-
-
-def _titled_people(doc: Doc, people: Any) -> list[tuple[Any, bool, str]]:
-    """(person, newly?, text) for KB people named with a title in the text."""
-    titles = {"president", "premier", "minister", "chancellor", "secretary", "king", "queen", "prime", "leader"}
-    out = []
-    for e in doc.ents:
-        if e.label_ != "PERSON":
-            continue
-        left = doc[max(0, e.start - 4):e.start]
-        if not any(t.lower_ in titles for t in left):
-            continue
-        for p in people.people.values():
-            if e.text in p.aliases or e.text == p.name:
-                newly = any(t.lower_ in ("newly", "new", "minted", "newly-appointed") for t in left)
-                out.append((p, newly, f"{left.text} {e.text}".strip()))
-                break
+            past.append((y, e.text))
+            if full and full[0].year == y:
+                past_days.append((full[0], e.text))
+    out: list[Clue] = []
+    if past:
+        y, what = max(past)
+        if y <= today.year:
+            out.append(Clue("past_year", f"{what} (in the past tense)", [(date(y, 1, 1), today)],
+                            _CLUE_WEIGHT["past_year"]))
+            # a text that says "this year" and names a past year by number is written after that
+            # year; writers name last year's figures, so the year after it is the likeliest
+            if re.search(r"\bthis year\b", doc.text, re.I) and y < today.year:
+                out.append(Clue("past_year", f"'this year' beside {y} in the past tense",
+                                [(date(y + 1, 1, 1), today)], _CLUE_WEIGHT["past_year"]))
+                out.append(Clue("this_year", f"'this year' and {y} the latest year named as past",
+                                _year_iv(y + 1), _CLUE_WEIGHT["this_year"]))
+    if past_days:
+        d, what = max(past_days)
+        out.append(Clue("past_date", what, [(d, today)], _CLUE_WEIGHT["past_date"]))
+    if fut:
+        y, what = min(fut)
+        if y >= EARLIEST.year:
+            out.append(Clue("future_year", f"{what} (ahead)", [(EARLIEST, date(y, 12, 31))], _CLUE_WEIGHT["future_year"]))
     return out
+
+
+def publication_clues(doc: Doc, kb: Any, today: date | None = None) -> list[Clue]:
+    """Every clue the text gives about when it was written."""
+    today = today or date.today()
+    people = getattr(getattr(kb, "actors", None), "kb", None)
+    return (_dateline_clue(doc.text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(doc.text, today)
+            + _office_clues(doc, people, today) + _year_clues(doc, today))
+
+
+def combine(clues: list[Clue], today: date | None = None) -> PubDateEstimate | None:
+    """Intersect the clues, strongest first; a clue that contradicts the others is set aside."""
+    today = today or date.today()
+    current: list[Interval] = [(EARLIEST, today)]
+    used, conflicts = [], []
+    for c in sorted(clues, key=lambda c: -c.weight):
+        nxt = intersect(current, c.intervals)
+        if nxt:
+            current = nxt
+            used.append(c)
+        else:
+            conflicts.append(c)
+    if not used:
+        return None
+    lo, hi = hull(current) or (EARLIEST, today)
+    prec = precision_of(lo, hi)
+    conf = max(0.2, min(0.85, max(c.weight for c in used)) - 0.15 * len(conflicts))
+    return PubDateEstimate(lo, hi, prec, round(conf, 2), "", used, conflicts)
+
+
+def _describe(est: PubDateEstimate, extra: list[str]) -> str:
+    parts = [f"{c.kind}: {c.evidence}" for c in est.used] + extra
+    if est.conflicts:
+        parts.append("set aside as conflicting: " + "; ".join(f"{c.kind}: {c.evidence}" for c in est.conflicts))
+    return "; ".join(parts)
+
+
+def estimate_publication(doc: Doc, article: Article, kb: Any, today: date | None = None) -> PubDateEstimate | None:
+    """The publication interval from the text's clues (see the module docstring)."""
+    today = today or date.today()
+    est = combine(publication_clues(doc, kb, today), today)
+    if est is None:
+        return None
+    lo, hi = est.lo, est.hi
+    extra: list[str] = []
+    past_spans = [s for s in _date_spans(doc) if not _future(s) and not _YEAR.search(s.text)]
+    # a weekday read against a dated anchor: "newly minted X … met on Thursday"
+    anchor = next((c.anchor for c in est.used if c.kind == "newly" and c.anchor and lo <= c.anchor <= hi), None)
+    if anchor is not None and est.precision != "day":
+        for span in past_spans:
+            wds = [wd for w, wd in WEEKDAYS.items() if re.fullmatch(rf"(?:on\s+)?{w}", span.text.lower())]
+            if wds:
+                d = anchor + timedelta(days=(wds[0] - anchor.weekday()) % 7)
+                if lo <= d <= hi:
+                    est.lo = est.hi = d
+                    est.precision, est.confidence = "day", min(est.confidence, 0.55)
+                    extra.append(f"'{span.text}' read after the anchor {anchor.isoformat()}")
+                    break
+    if est.precision not in ("day",) and (hi - lo).days > RECENCY_DAYS:
+        # the latest past day-month event inside the interval (one year fits): published within days of it
+        best = None
+        for span in past_spans:
+            md = _MD.search(span.text)
+            if not md or _WD_DM.search(span.text):
+                pass
+            if not md:
+                continue
+            mname = (md.group("m") or md.group("m2") or "").lower()
+            if mname not in MONTHS:
+                continue
+            got = _day_month_in(MONTHS[mname], int(md.group("d") or md.group("d2")), lo, hi)
+            if got and got[0] == got[1] and lo <= got[0] <= hi and (best is None or got[0] > best[0]):
+                best = (got[0], span.text)
+        if best:
+            est.lo, est.hi = best[0], min(hi, best[0] + timedelta(days=RECENCY_DAYS))
+            est.precision = precision_of(est.lo, est.hi)
+            est.confidence = min(est.confidence, 0.6)
+            extra.append(f"'{best[1]}' inside the interval; published within {RECENCY_DAYS} days after it")
+    est.evidence = _describe(est, extra)
+    return est
 
 
 def resolve_dates(doc: Doc, article: Article, kb: Any) -> tuple[list[TimeExpr], PubDateEstimate | None]:
     estimate = None
-    anchor = article.published
-    if anchor is None:
+    lo, hi, _prec = article_interval(article)
+    if lo is None or (article.date_source == "estimated"):
         estimate = estimate_publication(doc, article, kb)
-        anchor = estimate.date if estimate else None
+        if estimate is not None:
+            lo, hi = estimate.lo, estimate.hi
+    anchor = (lo, hi) if lo is not None and hi is not None else None
     return find_timexes(doc, article, anchor), estimate
 
 
+# ---- event dates by syntax -----------------------------------------------------------------------
+
+_TIME_NOUNS = {"morning", "afternoon", "evening", "night", "day", "week", "weekend", "month", "year", "dawn",
+               "eve", "sidelines"}
+_CLAUSE_BARRIERS = {"relcl", "acl", "advcl", "xcomp", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
+_NOMINAL_UP = {"dobj", "nsubj", "nsubjpass", "attr", "pobj", "prep", "compound", "conj", "oprd", "agent", "dative"}
+
+
+def _attachment(span: Span) -> Token | None:
+    """The word a time expression modifies: up from its root through prepositions."""
+    tok = span.root
+    for _ in range(6):
+        head = tok.head
+        if head is tok:
+            return None
+        if head.i >= span.start and head.i < span.end:
+            tok = head
+            continue
+        if head.dep_ == "prep" or head.pos_ == "ADP" or head.lower_ in _TIME_NOUNS:
+            tok = head      # "on the afternoon of 8 May": up through the preposition and the time noun
+            continue
+        return head
+    return None
+
+
+def _clause_heads(trigger: Token) -> list[Token]:
+    """The trigger and, for a nominal trigger, the verb of the clause that governs it."""
+    heads = [trigger]
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        tok = trigger
+        for _ in range(5):
+            if tok.dep_ not in _NOMINAL_UP or tok.head is tok:
+                break
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                heads.append(tok)
+                break
+    # verbs joined to it ("met and signed on Tuesday")
+    for h in list(heads):
+        if h.dep_ == "conj" and h.head.pos_ == h.pos_:
+            heads.append(h.head)
+        heads.extend(c for c in h.children if c.dep_ == "conj" and c.pos_ == h.pos_)
+    return heads
+
+
+def _dates_trigger(span: Span, trigger: Token) -> int | None:
+    """0 when the expression is the trigger's own modifier, 1 when it modifies the clause that governs
+    a nominal trigger or a joined verb, None when it does not date the trigger."""
+    at = _attachment(span)
+    if at is None:
+        return None
+    heads = _clause_heads(trigger)
+    if at == heads[0]:
+        return 0
+    return 1 if at in heads[1:] else None
+
+
 def event_date(article: Article, timexes: list[TimeExpr], sent_idx: int, trigger_start: int,
-               trigger_end: int) -> tuple[date | None, date | None, str | None, str]:
-    """(date, date_end, precision, source) of an event whose trigger is at these offsets."""
+               trigger_end: int, trigger: Token | None = None) -> tuple[date | None, date | None, str | None, str]:
+    """(date, date_end, precision, source) of an event whose trigger is at these offsets.
+
+    With the ``trigger`` token, only expressions attached to its clause date it (see the module
+    docstring); without it, the most precise expression of the sentence, the nearest among equals.
+    """
     same = [t for t in timexes if t.sent_idx == sent_idx and t.value is not None and not t.target]
+    rank = {"day": 0, "range": 1, "month": 2, "year": 3}
+    if trigger is not None and same:
+        doc = trigger.doc
+        scored = []
+        for t in same:
+            span = doc.char_span(t.start, t.end, alignment_mode="expand")
+            if span is None:
+                continue
+            level = _dates_trigger(span, trigger)
+            if level is not None:
+                scored.append((level, rank.get(t.precision, 4), abs(t.start - trigger_end), t))
+        same = [min(scored, key=lambda x: x[:3])[3]] if scored else []
     if same:
-        # the most precise expression of the sentence, the nearest one among equals: "on Tuesday"
-        # beats "in 2008" in "on Tuesday, his first visit since stepping down in 2008"
-        rank = {"day": 0, "range": 1, "month": 2, "year": 3}
         best = min(same, key=lambda t: (rank.get(t.precision, 4),
                                         min(abs(t.start - trigger_end), abs(trigger_start - t.end))))
-        return best.value, best.end_value, best.precision, "text"
-    if article.published is None:
-        return None, None, None, "unknown"
-    src = "estimated_publication" if article.date_source == "estimated" else "publication"
-    return article.published, None, "day", src
+        return best.value, best.end_value or best.value, best.precision, "text"
+    lo, hi, prec = article_interval(article)
+    if lo is None:
+        return None, None, "unknown", "unknown"
+    src = "publication" if article.date_source in ("metadata", "text") else "estimated_publication"
+    return lo, hi, prec, src
 
 
 def stage(doc: Doc, res: ArticleResult, kb: Any) -> None:
-    """Dates stage: the article's time expressions, and an estimate of a missing publication date."""
+    """Dates stage: the article's publication interval and its time expressions."""
     art = res.article
+    if art.published is not None and art.published_from is None:
+        art.published_from = art.published_to = art.published
+        art.published_precision = "day"
     res.timexes, estimate = resolve_dates(doc, art, kb)
     if estimate is not None and art.published is None:
         art.published = estimate.date
+        art.published_from, art.published_to = estimate.lo, estimate.hi
+        art.published_precision = estimate.precision
         art.date_source = "estimated"
         art.date_confidence = estimate.confidence
         art.date_evidence = estimate.evidence

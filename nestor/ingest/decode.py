@@ -1,7 +1,15 @@
-"""Bytes to text: binary detection, BOMs, UTF-8 first, then charset detection."""
+"""Bytes to text: binary detection, BOMs, UTF-8 first, then charset detection.
+
+Decoding errors stay local: text that is UTF-8 apart from a few stray bytes (valid multi-byte
+sequences outnumber the invalid bytes) is decoded as UTF-8 with those bytes replaced by U+FFFD,
+and the document carries a warning; only text with no valid UTF-8 multi-byte sequence at all is
+handed to charset detection (a legacy single-byte file). A whole file is never re-read in a codec
+that turns its curly quotes into mojibake because of six bad bytes.
+"""
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
@@ -33,22 +41,49 @@ def looks_binary(data: bytes) -> bool:
     return ctrl / len(head) > 0.05
 
 
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    warning: str | None = None
+
+
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Return (text, encoding). Raises DecodeError(reason=binary|undecodable)."""
+    d = decode_text(data, declared)
+    return d.text, d.encoding
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if good and bad <= good and bad <= max(16, len(text) // 100):
+        return Decoded(text, "utf-8", f"{bad} byte(s) that are not UTF-8 replaced by U+FFFD; the rest is UTF-8")
+    return None
+
+
+def decode_text(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode bytes; the result says when bytes were replaced. Raises DecodeError."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc
+            text = data.decode(enc, errors="replace")
+            bad = text.count("\ufffd")
+            return Decoded(text, enc, f"{bad} invalid {enc} sequence(s) replaced by U+FFFD" if bad else None)
     if looks_binary(data):
         raise DecodeError("binary", "binary content (NUL or control bytes)")
     if declared:
         try:
-            return data.decode(declared), declared.lower()
+            return Decoded(data.decode(declared), declared.lower())
         except (LookupError, UnicodeDecodeError):
             pass
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly
     best = from_bytes(data[:2_000_000]).best()
     if best is None or best.encoding is None:
         raise DecodeError("undecodable", "no text encoding fits the bytes")
@@ -63,4 +98,5 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     readable = sum(1 for ch in sample if ch.isalpha() or ch.isspace())
     if sample and readable / len(sample) < 0.6:
         raise DecodeError("undecodable", f"bytes decode to no readable text (best guess {best.encoding})")
-    return text, best.encoding
+    nrep = text.count("\ufffd")
+    return Decoded(text, best.encoding, f"{nrep} byte(s) not decodable in {best.encoding} replaced" if nrep else None)

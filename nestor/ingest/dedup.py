@@ -54,6 +54,7 @@ class Deduper:
         self.num_perm = num_perm
         self.pending: dict[tuple[int, int], list[str]] = defaultdict(list)
         self.pending_sigs: dict[str, np.ndarray] = {}
+        self.pending_bands: dict[str, list[int]] = {}
 
     def check(self, con, article_id: str, text: str) -> tuple[str | None, np.ndarray, list[int]]:
         """(id of the article this duplicates or None, signature, band hashes)."""
@@ -86,12 +87,20 @@ class Deduper:
         for b, h in enumerate(bands):
             self.pending[(b, h)].append(article_id)
         self.pending_sigs[article_id] = sig
+        self.pending_bands[article_id] = list(bands)
 
-    def committed(self, article_ids: list[str], bands: dict[str, list[int]]) -> None:
-        """Forget pending entries once their batch is in the store."""
+    def index_rows(self, article_ids: list[str]) -> tuple[list[tuple[int, int, str]], list[tuple[str, list[int]]]]:
+        """The ``lsh_bands`` and ``signatures`` rows of pending articles, to write with their batch."""
+        bands = [(b, h, aid) for aid in article_ids for b, h in enumerate(self.pending_bands.get(aid, ()))]
+        sigs = [(aid, [int(x) for x in self.pending_sigs[aid]]) for aid in article_ids if aid in self.pending_sigs]
+        return bands, sigs
+
+    def forget(self, article_ids: list[str]) -> None:
+        """Drop pending entries: their batch is in the store (the store's index answers from now on),
+        or the article was not stored at all (it must not be anyone's original)."""
         for aid in article_ids:
             self.pending_sigs.pop(aid, None)
-            for b, h in enumerate(bands.get(aid, ())):
+            for b, h in enumerate(self.pending_bands.pop(aid, ())):
                 lst = self.pending.get((b, h))
                 if lst and aid in lst:
                     lst.remove(aid)

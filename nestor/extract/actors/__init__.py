@@ -334,7 +334,7 @@ class _Resolver:
                 # a bare office word ("the president said"): the last person holding that office
                 if r.office and span.root.pos_ == "NOUN" and (m.start == sent.start or doc[m.start - 1].lower_ in
                                                                    ("the", "his", "her", "their")):
-                    ref = self._last_with_office(r.office, last_persons, si)
+                    ref = self._last_with_office(r.phrase, last_persons, si)
                     if ref is not None:
                         out.append(self._copy(ref, span, si, "coref", 0.7))
                         continue
@@ -346,14 +346,16 @@ class _Resolver:
                              sector=m.sector, code=m.code, how=how, members=list(m.members),
                              confidence=round(m.confidence * conf, 2))
 
-    def _last_with_office(self, office: str, last_persons, si: int) -> Mention | None:
+    def _last_with_office(self, phrase: str, last_persons, si: int) -> Mention | None:
+        """The last person whose office the title names in their own country ("the president" after
+        Pezeshkian is Iran's head of government, after Putin Russia's head of state)."""
         for psi, pm in reversed(last_persons):
             if si - psi > 3:
                 break
             p = self.kb.people.get((pm.actor_id or "")[7:])
             if p:
                 o, _ = p.office_at(self.day)
-                if o and o.office == office:
+                if o and o.office == self.kb.office_for(o.country, phrase, self.day):
                     return pm
         return None
 
@@ -385,8 +387,7 @@ class _Resolver:
         return None
 
     def _role_mention(self, country: str, role, span: Span, si: int, last_persons, how: str) -> Mention:
-        # the office a title stands for in this country ("president" of Iran: head of government)
-        office = self.kb.office_for(country, role.phrase) if hasattr(self.kb, "office_for") else role.office
+        office = self.kb.office_for(country, role.phrase, self.day)   # titles.csv: Iran's president
         if office:
             holder = self.kb.holder(country, office, self.day)
             if holder is not None:

@@ -373,7 +373,7 @@ def _emit(ctx: _Ctx, sent: Span, si: int, trig: Token, trig_end: int, category: 
     if category == "COOPERATE" and mode is None:
         mode = {"military": "military", "economic": "economic", "natural_resource": "energy",
                 "technology": "technology", "legal": "judicial"}.get(context or "", None)
-    d, d_end, prec, dsrc = event_date(art, timexes, si, trig.idx, trig_end)
+    d, d_end, prec, dsrc = event_date(art, timexes, si, trig.idx, trig_end, trigger=trig)
     seen = set()
     if negated and category in COOPERATIVE and modality != "denied":
         # "refused to sign", "will not accept": the refusal itself is a REJECT event
