@@ -112,7 +112,8 @@ class ActorKB:
         for rg in getattr(kb, "regions", {}).values():
             for a in [rg.name, *rg.aliases]:
                 add(a, "region", rg.code, " " in a and not a.isupper())
-                if a.lower().startswith("the "):
+                if a.lower().startswith("the ") and " " in a[4:]:
+                    # "Middle East" without its article, but not a bare "West" ("West African", "West Bank")
                     add(a[4:], "region", rg.code, False)
         for o in kb.orgs.values():
             for a in [o.name, *o.aliases]:
