@@ -76,6 +76,10 @@ class Coder:
         def sector(m: Mention) -> str:
             # a state mention without a sector is its government; any other actor keeps its kind
             return m.sector or ("GOV" if m.kind in ("state", None) else str(m.kind))
+        if {am.kind, bm.kind} == {"person", "state"} and not (am.sector if am.kind == "state" else bm.sector):
+            # a named person against a country whose sector was not read ("opposition groups in
+            # Zimbabwe demanded that Mugabe ..."): not known to be one actor
+            return False
         return sector(am) == sector(bm)
 
     def _context(self, tok: Token, sent: Span) -> str | None:
@@ -248,6 +252,33 @@ class Coder:
         return False
 
 
+    def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
+        """The words a pattern's ``objects`` are matched against: each object's lemma and form,
+        its compound ("tear gas", "sanctions list"; the compound alone after a generic head:
+        "aid deliveries"), and the noun after "of" ("a set of 20 agreements")."""
+        obj_lemmas: set[str] = set()
+        for o in obj_toks:
+            obj_lemmas.add(o.lemma_.lower())
+            obj_lemmas.add(o.lower_)
+            comps = [t for t in o.children if t.dep_ == "compound"]
+            if comps:
+                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lower_}")
+                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lemma_.lower()}")
+                if o.lemma_.lower() in self.onto.generic_heads:
+                    obj_lemmas.update(t.lemma_.lower() for t in comps)
+            mods = [t for t in o.children if t.dep_ == "amod"]
+            if mods:
+                obj_lemmas.add(f"{mods[-1].lower_} {o.lemma_.lower()}")
+            for p in o.children:
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
+        return obj_lemmas
+
+    def _via(self, tok: Token, prep: str, cache: dict[str, set[str]]) -> set[str]:
+        if prep not in cache:
+            cache[prep] = self._object_lemmas(prep_objects(tok, (prep,)))
+        return cache[prep]
+
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
         onto = self.onto
         keys = verb_keys(tok, onto.by_verb)
@@ -261,24 +292,15 @@ class Coder:
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
         subj, passive = subject(tok)
         obj_toks = dobj or (subj if passive else [])
-        obj_lemmas = set()
-        for o in obj_toks:
-            obj_lemmas.add(o.lemma_.lower())
-            obj_lemmas.add(o.lower_)
-            comps = [t for t in o.children if t.dep_ == "compound"]
-            if comps:
-                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lower_}")
-                if o.lemma_.lower() in onto.generic_heads:
-                    # "mediation efforts", "aid deliveries": the compound names the thing
-                    obj_lemmas.update(t.lemma_.lower() for t in comps)
-            # "a set of 20 agreements", "a range of agreements"
-            for p in o.children:
-                if p.dep_ == "prep" and p.lower_ == "of":
-                    obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
+        obj_lemmas = self._object_lemmas(obj_toks)
+        via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
                 if pat.objects is not None and not (obj_lemmas & pat.objects):
-                    continue
+                    # list membership: the object may be the prepositional one ("added ... to the
+                    # Entity List", "included ... in the sanctions list")
+                    if not any(self._via(tok, p, via_lemmas) & pat.objects for p in pat.via):
+                        continue
                 if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
                     continue
                 if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
@@ -303,7 +325,9 @@ class Coder:
                     if where == "dobj":
                         cand = dobj if not passive else subj
                         # an object that is itself the required document/noun is no actor
-                        t = self.slots.resolve_targets([c for c in cand if pat.objects is None], speaker)
+                        t = self.slots.resolve_targets([c for c in cand if pat.objects is None or pat.via], speaker)
+                        if not t and pat.via:
+                            t = self.slots.object_actors(list(cand), speaker)
                     elif where == "iobj":
                         t = self.slots.resolve_targets([c for c in tok.children if c.dep_ in ("dative", "iobj")], speaker)
                     elif where == "poss":
@@ -314,8 +338,16 @@ class Coder:
                     if t:
                         targets = t
                         break
+                if not sources and passive:
+                    # "soldiers were killed in firing by Indian troops": the agent of the noun
+                    # that names the act
+                    sources = self.slots.resolve_actors(
+                        [a for pc in prep_objects(tok, ("in", "during", "after", "under")) for a in prep_objects(pc, ("by",))],
+                        speaker)
                 src_starts = {x.mention.start for x in sources}
                 targets = [x for x in targets if x.mention.start not in src_starts]
+                if pat.target_required and not targets:
+                    continue        # an ambiguous verb counts only with its target named ("spoke with X")
                 if not targets and not (pat.reciprocal and len(sources) > 1):
                     # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)

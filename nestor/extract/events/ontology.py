@@ -26,10 +26,10 @@ from ...errors import InputError
 from ...vocab import CATEGORIES
 
 PATTERN_KEYS = {"id", "verbs", "objects", "mode", "target", "reciprocal", "only_joint", "not_objects", "no_object",
-                "object_actor", "note"}
+                "object_actor", "target_required", "via", "note"}
 NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "note"}
 LIST_KEYS = {"nouns", "light_verbs", "generic_heads", "embedding_nouns", "sets"}
-BOOL_KEYS = ("reciprocal", "only_joint", "no_object", "object_actor")
+BOOL_KEYS = ("reciprocal", "only_joint", "no_object", "object_actor", "target_required")
 
 
 class _Loader(yaml.SafeLoader):
@@ -92,6 +92,8 @@ class Pattern:
     no_object: bool = False                     # intransitive sense only ("demonstrated" vs "demonstrated resolve")
     object_actor: bool = False                  # the object must be an actor ("hosted the Japanese premier")
     id: str = ""
+    target_required: bool = False               # only with a target in the pattern's slots ("spoke with X")
+    via: tuple[str, ...] = ()                   # prepositions whose object may be the required one ("add to")
 
 
 @dataclass(frozen=True)
@@ -287,4 +289,5 @@ def _pattern(cat: str, p: Any, name: str, lines: dict[int, int], sets: dict[str,
     return Pattern(cat, tuple(_expand_words(p["verbs"], sets, where)), frozenset(objects) if objects else None,
                    mode, tuple(str(t) for t in p.get("target", ["dobj"])), bool(p.get("reciprocal")),
                    bool(p.get("only_joint")), frozenset(_expand_words(p.get("not_objects") or [], sets, where)),
-                   bool(p.get("no_object")), bool(p.get("object_actor")), str(p["id"]))
+                   bool(p.get("no_object")), bool(p.get("object_actor")), str(p["id"]),
+                   bool(p.get("target_required")), tuple(str(v) for v in p.get("via") or ()))
