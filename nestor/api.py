@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_DB
-from .dates import precision_of
+from .dates import add_shown, precision_of, show_interval
 from .errors import InputError
 from .store import Store, rows
 from .vocab import CATEGORIES
@@ -59,7 +59,7 @@ class Nestor:
                f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
                f"path, url FROM articles WHERE {' AND '.join(where)} "
                f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {int(offset)}")
-        return self._q(sql, params)
+        return [add_shown(r, "article") for r in self._q(sql, params)]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article with its sentences, entities, mentions and time expressions.
@@ -82,6 +82,12 @@ class Nestor:
                 art[table] = rows(con, f"SELECT * FROM {table} WHERE article_id = ? ORDER BY sent_idx", [aid])
             art["warnings"] = [r["message"] for r in rows(
                 con, "SELECT message FROM warnings WHERE article_id = ?", [aid])]
+        add_shown(art, "article")
+        for e in art["events"]:
+            add_shown(e, "event")
+        for c in art["claims"]:
+            c["period_precision"] = precision_of(c["period_start"], c["period_end"] or c["period_start"])
+            add_shown(c, "claim")
         return art
 
     # ---- actors and events ---------------------------------------------------------------
@@ -127,9 +133,9 @@ class Nestor:
             where.append("evidence ILIKE ?"); params.append(f"%{q}%")
         if not include_negated:
             where.append("NOT negated")
-        return self._q(f"SELECT * FROM events WHERE {' AND '.join(where)} "
+        return [add_shown(r, "event") for r in self._q(f"SELECT * FROM events WHERE {' AND '.join(where)} "
                        f"ORDER BY date NULLS LAST, article_id, sent_idx, trigger_start "
-                       f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)
+                       f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)]
 
     # ---- claims and accords ----------------------------------------------------------------
     def _dyad_filter(self, dyad: str | None, column: str) -> tuple[str, list[Any]]:
@@ -153,6 +159,7 @@ class Nestor:
                            LIMIT {_limit(limit)}""", params)
         for r in out:   # the period's precision follows from its interval
             r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
+            add_shown(r, "claim")
         return out
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
@@ -175,8 +182,9 @@ class Nestor:
         if until:
             where.append("date_start <= ?"); params.append(until)
         with self.store.reader() as con:
-            return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
-                             f"LIMIT {_limit(limit)}", params)
+            return [add_shown(r, "story") for r in rows(
+                con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id LIMIT {_limit(limit)}",
+                params)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
@@ -186,7 +194,8 @@ class Nestor:
                 return None
             s = found[0]
             s["events"] = rows(con, """SELECT e.*, a.title AS article_title, a.source AS article_source,
-                                       a.published FROM story_events se JOIN events e ON e.id = se.event_id
+                                       a.published, a.published_from, a.published_to, a.published_precision
+                                       FROM story_events se JOIN events e ON e.id = se.event_id
                                        JOIN articles a ON a.id = e.article_id WHERE se.story_id = ?
                                        ORDER BY a.published, e.article_id, e.sent_idx""", [s["id"]])
             s["article_ids"] = s.get("articles") or []
@@ -198,6 +207,11 @@ class Nestor:
                                         WHERE si.story_id = ? AND si.kind = 'accord' ORDER BY ac.start""", [s["id"]])
             s["claims"] = rows(con, """SELECT c.* FROM story_items si JOIN claims c ON c.id = si.record_id
                                        WHERE si.story_id = ? AND si.kind = 'claim' ORDER BY c.start""", [s["id"]])
+        add_shown(s, "story")
+        for e in s["events"]:
+            add_shown(e, "event")
+        for a in s["articles"]:
+            add_shown(a, "article")
         return s
 
     def timeline(self, a: str, b: str, since: date | None = None, until: date | None = None,
@@ -220,22 +234,33 @@ class Nestor:
                                  avg(e.intensity) AS mean_intensity
                           FROM events e JOIN articles a ON a.id = e.article_id
                           WHERE e.date IS NOT NULL AND NOT e.negated
-                            AND (a.published IS NULL OR e.date <= a.published + INTERVAL 7 DAY)
+                            AND (coalesce(a.published_to, a.published) IS NULL
+                                 OR e.date <= coalesce(a.published_to, a.published) + INTERVAL 7 DAY)
+                            -- only events dated to a month or better: a year-wide date is no month
+                            AND (e.date_end IS NULL OR e.date_end - e.date <= 31)
                             AND ((e.source_code = ? AND e.target_code = ?) OR (e.source_code = ? AND e.target_code = ?))
                           GROUP BY 1, 2 ORDER BY 1, 2""", [a.upper(), b.upper(), b.upper(), a.upper()])
 
     def dyads(self, limit: int | None = 50) -> list[dict[str, Any]]:
         """Dyads ranked by activity (events, articles, stories)."""
         with self.store.reader() as con:
-            return rows(con, f"""WITH d AS (
+            out = rows(con, f"""WITH d AS (
                     SELECT least(source_code, target_code) || '-' || greatest(source_code, target_code) AS dyad,
                            count(*) AS events, count(DISTINCT article_id) AS articles,
                            sum(CASE WHEN quad_class IN (1, 2) THEN 1 ELSE 0 END) AS cooperation,
                            sum(CASE WHEN quad_class IN (3, 4) THEN 1 ELSE 0 END) AS conflict,
-                           min(date) AS first, max(date) AS last
+                           min(date) AS first, max(coalesce(date_end, date)) AS last,
+                           arg_min(coalesce(date_end, date), date) AS _first_end,
+                           arg_min(date_precision, date) AS _first_precision,
+                           arg_max(date, coalesce(date_end, date)) AS _last_start,
+                           arg_max(date_precision, coalesce(date_end, date)) AS _last_precision
                     FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
                       AND source_code <> target_code AND NOT negated GROUP BY 1)
                 SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
+        for r in out:   # the first and last dates at their precision ("2022", not "2022-01-01")
+            r["first_shown"] = show_interval(r["first"], r.pop("_first_end"), r.pop("_first_precision"))
+            r["last_shown"] = show_interval(r.pop("_last_start"), r["last"], r.pop("_last_precision"))
+        return out
 
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:

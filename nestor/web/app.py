@@ -27,6 +27,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from .. import api
+from ..dates import show_interval
 from ..errors import InputError, StoreError
 from ..vocab import CATEGORIES
 
@@ -54,7 +55,7 @@ def mark_article(art: dict[str, Any]) -> Markup:
             spans.append((m["start"], m["end"], "actor", m.get("code") or m["actor_id"]))
     for t in art.get("timexes", []):
         if t.get("value"):
-            spans.append((t["start"], t["end"], "date", str(t["value"])))
+            spans.append((t["start"], t["end"], "date", show_interval(t["value"], t["end_value"], t["precision"])))
     taken: list[tuple[int, int, str, str]] = []
     for s in spans:
         if 0 <= s[0] < s[1] <= len(text) and all(s[1] <= o[0] or s[0] >= o[1] for o in taken):
