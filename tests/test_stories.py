@@ -200,3 +200,14 @@ def test_year_precision_is_shown_as_a_year_everywhere(tmp_path):
     for page in (f"/story/{st[0]['id']}", f"/article/{art['id']}", "/articles", "/"):
         html = web.get(page).text
         assert "2022-01-01" not in html and "2022" in html, page     # never an invented day
+
+
+def test_story_takes_the_day_its_events_name_not_the_publication_day(tmp_path):
+    # published on a Friday about a signing "on Wednesday": the happening is the Wednesday
+    text = ("Fisheries Accord Signed\nMarch 5, 2021\n\n"
+            "Norway signed a fisheries agreement with Chile in Oslo on Wednesday, officials said on Friday "
+            "after the texts were published by both governments.")
+    db = str(tmp_path / "w.duckdb")
+    Pipeline(Settings(db=db)).run([str(write(tmp_path / "w", {"w.txt": text}))])
+    st = nestor.open(db).stories(dyad="NOR-CHL")
+    assert [str(s["date"]) for s in st] == ["2021-03-03"], st
