@@ -299,3 +299,22 @@ def test_embedded_post_dates_the_page_after_it(extract_text):
             "The count is final, the chair wrote. — Ann Other (@annother) September 6, 2019")
     art = extract_text(text, published=None).article
     assert art.published_from == date(2019, 9, 6) and "embedded_post" in art.date_evidence
+
+
+def test_years_on_from_a_named_year(nlp, knowledge):
+    from nestor.extract.when import publication_clues
+
+    today = date(2026, 1, 1)
+    on = publication_clues(nlp("The flood of May 2017 ruined the port. Four years on, the quays are still closed."),
+                           knowledge, today=today)
+    assert [c.intervals for c in on if c.kind == "years_on"] == [[(date(2021, 1, 1), date(2022, 12, 31))]]
+    told_in_the_past = publication_clues(nlp("In 2012, four years after the 2008 flood, the port reopened."),
+                                         knowledge, today=today)
+    assert not [c for c in told_in_the_past if c.kind == "years_on"]     # a past narrative dates nothing
+
+
+def test_years_on_with_several_candidate_years_gives_nothing(nlp, knowledge):
+    from nestor.extract.when import publication_clues
+
+    text = ("The flood of May 2017 ruined the port. Repairs began in 2019. Four years on, the quays are still closed.")
+    assert not [c for c in publication_clues(nlp(text), knowledge, today=date(2026, 1, 1)) if c.kind == "years_on"]

@@ -107,7 +107,7 @@ EARLIEST = date(1945, 1, 1)     # no clue reaches before this
 RECENCY_DAYS = 7                # a report's latest past day-month event: published within this many days
 NEWLY_DAYS = 90
 _CLUE_WEIGHT = {"dateline": 0.9, "anniversary": 0.85, "weekday_daymonth": 0.8, "office": 0.75, "newly": 0.7,
-                "former": 0.7, "embedded_post": 0.7, "holiday_weekday": 0.75,
+                "former": 0.7, "embedded_post": 0.7, "holiday_weekday": 0.75, "years_on": 0.5,
                 "past_date": 0.65, "past_year": 0.6, "future_year": 0.5, "this_year": 0.45}
 
 
@@ -377,6 +377,41 @@ def _embedded_post_clues(text: str, today: date) -> list[Clue]:
     return [Clue("embedded_post", what, [(d, today)], _CLUE_WEIGHT["embedded_post"])] if d <= today else []
 
 
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_YEARS_ON = re.compile(r"\b(?P<n>\d{1,3}|" + "|".join(_NUMBER_WORDS) + r"|a|one|two|three)\s+(?P<unit>years?|decades?)\s+"
+                       r"(?:on|after|since|later|have passed since|has passed since)\b", re.I)
+
+
+def _years_on_clues(doc: Doc, today: date) -> list[Clue]:
+    """"Three years on (from the June 2020 clash)", "it has been five years since the 2019 vote":
+    written N years after a year the text names, when told in the present."""
+    out = []
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
+        for mt in _YEARS_ON.finditer(sent.text):
+            raw = mt.group("n").lower()
+            n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 1 if raw in ("a", "one") else 0)
+            n *= 10 if mt.group("unit").lower().startswith("decade") else 1
+            if not 1 <= n <= 100:
+                continue
+            root = sent.root
+            present = root.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") and c.dep_ == "aux"
+                                                         for c in root.children)
+            if not (present or mt.start() < 3):
+                continue
+            own = [int(y.group("y")) for y in _YEAR.finditer(sent.text)]
+            earlier = {int(y.group("y")) for y in _YEAR.finditer(doc.text[:sent.start_char])}
+            # the year it counts from: one named in its own sentence, else the only year named before it
+            base = own[0] if own else (next(iter(earlier)) if len(earlier) == 1 else None)
+            if base is None or base + n > today.year:
+                continue
+            out.append(Clue("years_on", f"{mt.group(0)} … {base}",
+                            [(date(base + n, 1, 1), min(today, date(base + n + 1, 12, 31)))], _CLUE_WEIGHT["years_on"]))
+    return out
+
+
 def _year_iv(y: int) -> list[Interval]:
     return [(date(y, 1, 1), date(y, 12, 31))]
 
@@ -596,17 +631,19 @@ def publication_clues(doc: Doc, kb: Any, today: date | None = None) -> list[Clue
     people = getattr(getattr(kb, "actors", None), "kb", None)
     return (_dateline_clue(doc.text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(doc.text, today)
             + _holiday_weekday_clues(doc, today) + _office_clues(doc, people, today) + _year_clues(doc, today)
-            + _embedded_post_clues(doc.text, today))
+            + _embedded_post_clues(doc.text, today) + _years_on_clues(doc, today))
 
 
 def combine(clues: list[Clue], today: date | None = None) -> PubDateEstimate | None:
     """Intersect the clues, strongest first; a clue that contradicts the others is set aside."""
     today = today or date.today()
     current: list[Interval] = [(EARLIEST, today)]
-    used, conflicts = [], []
-    for c in sorted(clues, key=lambda c: -c.weight):
+    used, conflicts, deciding = [], [], []
+    for c in sorted(clues, key=lambda c: (-c.weight, c.kind, c.evidence)):
         nxt = intersect(current, c.intervals)
         if nxt:
+            if nxt != current:
+                deciding.append(c)      # it narrowed the interval: the result is no surer than it
             current = nxt
             used.append(c)
         else:
@@ -615,7 +652,7 @@ def combine(clues: list[Clue], today: date | None = None) -> PubDateEstimate | N
         return None
     lo, hi = hull(current) or (EARLIEST, today)
     prec = precision_of(lo, hi)
-    conf = max(0.2, min(0.85, max(c.weight for c in used)) - 0.15 * len(conflicts))
+    conf = max(0.2, min(0.85, min(c.weight for c in deciding or used)) - 0.15 * len(conflicts))
     return PubDateEstimate(lo, hi, prec, round(conf, 2), "", used, conflicts)
 
 
