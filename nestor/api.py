@@ -125,8 +125,8 @@ class Nestor:
             if quad_class not in (1, 2, 3, 4):
                 raise InputError("quad_class must be 1, 2, 3 or 4")
             where.append("quad_class = ?"); params.append(quad_class)
-        if since:
-            where.append("date >= ?"); params.append(since)
+        if since:   # an event's date is an interval: it matches when the interval overlaps the window
+            where.append("coalesce(date_end, date) >= ?"); params.append(since)
         if until:
             where.append("date <= ?"); params.append(until)
         if q:

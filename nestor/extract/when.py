@@ -497,17 +497,31 @@ def _titles(kb_roles: dict[str, Any]) -> dict[tuple[str, ...], str | None]:
     return {tuple(p.split()): r.office for p, r in kb_roles.items() if getattr(r, "kind", "") == "role"}
 
 
+_INDEX: dict[int, tuple[Any, tuple[dict[tuple[str, ...], str | None], int, dict[str, Any]]]] = {}
+
+
+def _people_index(kbase: Any) -> tuple[dict[tuple[str, ...], str | None], int, dict[str, Any]]:
+    """(titles, longest title, person by name) of a knowledge base, built once per knowledge base."""
+    got = _INDEX.get(id(kbase))
+    if got is not None and got[0] is kbase:
+        return got[1]
+    titles = _titles(getattr(kbase, "roles", {}) or {})
+    by_name: dict[str, Any] = {}
+    for p in kbase.people.values():
+        for n in [p.name, *p.aliases]:
+            by_name.setdefault(n, p)
+    index = (titles, max((len(k) for k in titles), default=1), by_name)
+    _INDEX.clear()
+    _INDEX[id(kbase)] = (kbase, index)
+    return index
+
+
 def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
     """Office and "newly" clues of the people named with a title."""
     people = getattr(kbase, "people", None)
     if not people:
         return []
-    titles = _titles(getattr(kbase, "roles", {}) or {})
-    longest = max((len(k) for k in titles), default=1)
-    by_name: dict[str, Any] = {}
-    for p in people.values():
-        for n in [p.name, *p.aliases]:
-            by_name.setdefault(n, p)
+    titles, longest, by_name = _people_index(kbase)
     out: list[Clue] = []
     seen: set[tuple[str, str]] = set()
     for e in doc.ents:
