@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_DB
-from .dates import precision_of
+from .dates import add_shown, precision_of, show_interval
 from .errors import InputError
 from .store import Store, connect, rows
 from .vocab import CATEGORIES
@@ -186,7 +186,7 @@ class Nestor:
                f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
                f"path, url FROM articles WHERE {' AND '.join(where)} "
                f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {_offset(offset)}")
-        return self._q(sql, params)
+        return [add_shown(r, "article") for r in self._q(sql, params)]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article with its sentences, entities, mentions and time expressions.
@@ -210,6 +210,12 @@ class Nestor:
                 art[table] = rows(con, f"SELECT * FROM {table} WHERE article_id = ? ORDER BY sent_idx", [aid])
             art["warnings"] = [r["message"] for r in rows(
                 con, "SELECT message FROM warnings WHERE article_id = ?", [aid])]
+        add_shown(art, "article")
+        for e in art["events"]:
+            add_shown(e, "event")
+        for c in art["claims"]:
+            c["period_precision"] = precision_of(c["period_start"], c["period_end"] or c["period_start"])
+            add_shown(c, "claim")
         return art
 
     # ---- actors and events ---------------------------------------------------------------
@@ -291,6 +297,7 @@ class Nestor:
                     f"FROM events WHERE {where}) WHERE _rn = 1")
         out = self._q(f"SELECT * FROM ({base}) ORDER BY {EVENT_SORTS[sort]}, article_id, sent_idx, trigger_start, id "
                       f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+        out = [add_shown(e, "event") for e in out]
         total = -1
         if with_total:
             total = self._q(f"SELECT count(*) AS n FROM ({base})", params)[0]["n"]
@@ -358,6 +365,7 @@ class Nestor:
                            LIMIT {_limit(limit)}""", params)
         for r in out:   # the period's precision follows from its interval
             r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
+            add_shown(r, "claim")
         return out
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
@@ -380,8 +388,9 @@ class Nestor:
         if until:
             where.append("date_start <= ?"); params.append(until)
         with self.store.reader() as con:
-            return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
-                             f"LIMIT {_limit(limit)}", params)
+            return [add_shown(r, "story") for r in rows(
+                con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id LIMIT {_limit(limit)}",
+                params)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
@@ -403,6 +412,11 @@ class Nestor:
                                         WHERE si.story_id = ? AND si.kind = 'accord' ORDER BY ac.start""", [s["id"]])
             s["claims"] = rows(con, """SELECT c.* FROM story_items si JOIN claims c ON c.id = si.record_id
                                        WHERE si.story_id = ? AND si.kind = 'claim' ORDER BY c.start""", [s["id"]])
+        add_shown(s, "story")
+        for e in s["events"]:
+            add_shown(e, "event")
+        for a in s["articles"]:
+            add_shown(a, "article")
         return s
 
     def timeline(self, a: str, b: str, since: date | None = None, until: date | None = None,
@@ -441,7 +455,7 @@ class Nestor:
         directed rows), with articles, stories, cooperation and conflict happenings, and the
         first and last event dates."""
         with self.store.reader() as con:
-            return rows(con, f"""WITH e AS (SELECT *, count(*) OVER (PARTITION BY {HAPPENING_KEY}) AS n_rows
+            out = rows(con, f"""WITH e AS (SELECT *, count(*) OVER (PARTITION BY {HAPPENING_KEY}) AS n_rows
                     FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
                       AND source_code <> target_code AND NOT negated
                     QUALIFY row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY id) = 1),
@@ -450,10 +464,18 @@ class Nestor:
                            count(*) AS events, sum(n_rows) AS rows, count(DISTINCT article_id) AS articles,
                            sum(CASE WHEN quad_class IN (1, 2) THEN 1 ELSE 0 END) AS cooperation,
                            sum(CASE WHEN quad_class IN (3, 4) THEN 1 ELSE 0 END) AS conflict,
-                           min(date) AS first, max(date) AS last
+                           min(date) AS first, max(coalesce(date_end, date)) AS last,
+                           arg_min(coalesce(date_end, date), date) AS _first_end,
+                           arg_min(date_precision, date) AS _first_precision,
+                           arg_max(date, coalesce(date_end, date)) AS _last_start,
+                           arg_max(date_precision, coalesce(date_end, date)) AS _last_precision
                     FROM e GROUP BY 1)
                 SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d
                 ORDER BY events DESC, dyad LIMIT {_limit(limit)} OFFSET {_offset(offset)}""")
+        for r in out:   # the first and last dates at their precision ("2022", not "2022-01-01")
+            r["first_shown"] = show_interval(r["first"], r.pop("_first_end"), r.pop("_first_precision"))
+            r["last_shown"] = show_interval(r.pop("_last_start"), r["last"], r.pop("_last_precision"))
+        return out
 
     def dyad_count(self) -> int:
         return self._q("""SELECT count(DISTINCT least(source_code, target_code) || '-' || greatest(source_code, target_code))
@@ -504,7 +526,7 @@ class Nestor:
             total = rows(con, f"SELECT count(*) AS n FROM stories s WHERE {w}", params)[0]["n"]
             out = rows(con, f"SELECT s.* FROM stories s WHERE {w} ORDER BY {STORY_SORTS[sort]}, s.id "
                             f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
-        return out, total
+        return [add_shown(r, "story") for r in out], total
 
     def story_actors(self, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """Per story, the actors of its events (id, code, name, kind, events), busiest first."""

@@ -16,7 +16,7 @@ from rich.progress import (
 
 from .. import api
 from ..config import Settings
-from ..dates import show_interval
+from ..dates import add_shown, show_interval
 from ..errors import InputError
 from ..pipeline import Pipeline
 from ..store import Store
@@ -149,9 +149,8 @@ def articles(
 
 def show_published(r: dict, mark: bool = True) -> str:
     """An article's publication date at its precision; " (est.)" when estimated from the text."""
-    lo, hi = r.get("published_from") or r.get("published"), r.get("published_to") or r.get("published")
-    shown = show_interval(lo, hi, r.get("published_precision") if r.get("published_from") else None)
-    if mark and lo is not None and r.get("date_source") not in ("metadata", "text"):
+    shown = add_shown(dict(r), "article")["published_shown"]
+    if mark and shown != "?" and r.get("date_source") not in ("metadata", "text"):
         shown += " (est.)"
     return shown
 
@@ -194,7 +193,7 @@ def mark_text(art: dict) -> str:
             f"place {m['country']}" if m.get("kind") == "place" and m.get("country") else "uncoded")
         spans.append((m["start"], m["end"], "mention", label))
     for t in art.get("timexes", []):
-        spans.append((t["start"], t["end"], "timex", str(t.get("value") or "")))
+        spans.append((t["start"], t["end"], "timex", show_interval(t.get("value"), t.get("end_value"), t.get("precision"))))
     for e in art.get("entities", []):
         spans.append((e["start"], e["end"], "entity", e["label"]))
     taken: list[tuple[int, int, str, str]] = []
