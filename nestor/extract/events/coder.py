@@ -193,7 +193,7 @@ class Coder:
         while cur.dep_ == "conj" and cur.head.i != cur.i:
             cur = cur.head
         if cur.dep_ == "pcomp" and cur.head.head.pos_ in ("VERB", "AUX") and \
-                any(k in self.onto.by_verb for k in verb_keys(cur.head.head, self.onto.by_verb)):
+                any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
                                                  self.onto.embedding_nouns for o in g.children):
@@ -202,9 +202,10 @@ class Coder:
         if cur.dep_ not in ("xcomp", "ccomp"):
             return False
         g = cur.head
-        if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech:
+        if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech \
+                or g.lemma_ in self.words.aspectual:
             return False
-        return any(k in self.onto.by_verb for k in verb_keys(g, self.onto.by_verb))
+        return any(k in self.onto.by_verb for k in self._keys(g))
 
 
 
@@ -252,6 +253,9 @@ class Coder:
         return False
 
 
+    def _keys(self, tok: Token) -> list[str]:
+        return verb_keys(tok, self.onto.by_verb, self.words.phrasal_preps, self.words.phrasal_adverbs)
+
     def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
         """The words a pattern's ``objects`` are matched against: each object's lemma and form,
         its compound ("tear gas", "sanctions list"; the compound alone after a generic head:
@@ -274,19 +278,22 @@ class Coder:
                     obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
         return obj_lemmas
 
-    def _via(self, tok: Token, prep: str, cache: dict[str, set[str]]) -> set[str]:
+    def _via(self, heads: list[Token], prep: str, cache: dict[str, set[str]]) -> set[str]:
+        """Object words of ``prep`` phrases on the verb or its object (the parser attaches "in
+        its sanctions list" to either)."""
         if prep not in cache:
-            cache[prep] = self._object_lemmas(prep_objects(tok, (prep,)))
+            cache[prep] = self._object_lemmas([p for h in heads for p in prep_objects(h, (prep,))])
         return cache[prep]
 
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
         onto = self.onto
-        keys = verb_keys(tok, onto.by_verb)
+        keys = self._keys(tok)
         if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
                 c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok):
             return
+        sport = any(t.lemma_.lower() in self.words.sports for t in sent)
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
@@ -296,10 +303,12 @@ class Coder:
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
+                if sport and onto.categories[pat.category]["quad"] in (3, 4):
+                    continue        # "the team crushed Italy", "beat Belgium in the final"
                 if pat.objects is not None and not (obj_lemmas & pat.objects):
                     # list membership: the object may be the prepositional one ("added ... to the
                     # Entity List", "included ... in the sanctions list")
-                    if not any(self._via(tok, p, via_lemmas) & pat.objects for p in pat.via):
+                    if not any(self._via([tok, *obj_toks], p, via_lemmas) & pat.objects for p in pat.via):
                         continue
                 if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
                     continue

@@ -112,6 +112,10 @@ class Words:
     unwilling: frozenset[str]
     cooperative: frozenset[str]
     intent_modalities: frozenset[str]
+    aspectual: frozenset[str]
+    sports: frozenset[str]
+    phrasal_preps: frozenset[str]
+    phrasal_adverbs: frozenset[str]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode
