@@ -8,6 +8,8 @@ six arguments.
 """
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -49,6 +51,7 @@ class Coder:
                     places.setdefault(t.i, m)
         self.slots = Slots(doc, article, self.onto, by_token, by_id, places,
                            getattr(getattr(kb, "actors", None), "adjectives", None) or {})
+        self.mentions = mentions
 
     def run(self) -> list[Event]:
         """All events the article asserts, reports or plans, each with its evidence sentence."""
@@ -60,7 +63,33 @@ class Coder:
                     self._code_verb(sent, si, tok)
                 if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.onto.nouns:
                     self._code_noun(sent, si, tok)
+        self._infer_dyad_targets()
         return self.events
+
+    def dyad(self) -> tuple[str, str] | None:
+        """The article's two main parties: the two country codes named most often (each at least
+        twice) by coded actors; None when the article has no clear pair."""
+        counts = Counter(code3(m) for m in self.mentions
+                         if m.actor_id and m.country and code3(m) not in (None, "IGO", "NGO"))
+        top = [c for c, n in counts.most_common(2) if n >= 2]
+        return (str(top[0]), str(top[1])) if len(top) == 2 else None
+
+    def _infer_dyad_targets(self) -> None:
+        """An event whose sentence names only its source, in an article about a pair of countries
+        of which the source is one, is aimed at the other: marked ``target_inferred`` with lower
+        confidence (``closed_class.yaml``: dyad_categories, confidence.inferred_target)."""
+        pair = self.dyad()
+        if pair is None or len(list(self.doc.sents)) < 2:
+            return
+        w = self.words.confidence
+        for i, e in enumerate(self.events):
+            if e.target_code or e.event_type not in self.words.dyad_categories or e.source_code not in pair:
+                continue
+            other = pair[1] if e.source_code == pair[0] else pair[0]
+            conf = round(max(w["floor"], min(e.confidence + w["inferred_target"], w["ceiling"])), 2)
+            self.events[i] = dataclasses.replace(
+                e, id=record_id(e.article_id, e.sent_idx, e.trigger_start, e.event_type, e.source_id, other),
+                target_id=other, target_code=other, target_text=None, target_inferred=True, confidence=conf)
 
     @staticmethod
     def same_actor(am: Mention, bm: Mention) -> bool:
@@ -76,8 +105,8 @@ class Coder:
         def sector(m: Mention) -> str:
             # a state mention without a sector is its government; any other actor keeps its kind
             return m.sector or ("GOV" if m.kind in ("state", None) else str(m.kind))
-        if {am.kind, bm.kind} == {"person", "state"} and not (am.sector if am.kind == "state" else bm.sector):
-            # a named person against a country whose sector was not read ("opposition groups in
+        if am.kind == "state" and not am.sector and bm.kind == "person":
+            # a country whose sector was not read acting on a named person ("opposition groups in
             # Zimbabwe demanded that Mugabe ..."): not known to be one actor
             return False
         return sector(am) == sector(bm)
@@ -312,6 +341,8 @@ class Coder:
                         continue
                 if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
                     continue
+                if pat.not_subjects and self._object_lemmas(subj) & pat.not_subjects:
+                    continue        # "peacekeeping troops arrived in Bosnia" is no visit
                 if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
                     continue
                 if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
