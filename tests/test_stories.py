@@ -1,6 +1,5 @@
 """Stories from articles written for the tests: merging, separation, incremental = from scratch."""
 from __future__ import annotations
-
 import re
 
 from datetime import date
