@@ -295,7 +295,9 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         period_start = period.value if period else None
         period_end = period.end_value if period else None
         period_text = period.text if period else None
-    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id})
+    # the parties a figure is about: states and organisations (a region such as "the West" is context)
+    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id
+                     and m.kind not in ("region", "place")})
     inferred = False
     if dyad and len(actors) < 2 and set(actors) <= set(dyad):
         # the sentence names at most one side of the article's main dyad: the figure is about the
