@@ -617,7 +617,7 @@ def test_two_runs_of_one_folder_at_once_store_it_once(tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1][-800:] for o in outs]
     ref = str(tmp_path / "ref.duckdb")
-    subprocess.run(cmd[:5] + [ref, "--workers", "1"], env=env, check=True, capture_output=True)
+    subprocess.run(cmd[:5] + ["--db", ref, "--workers", "1"], env=env, check=True, capture_output=True)
     assert _table_counts(db) == _table_counts(ref)
 
 
