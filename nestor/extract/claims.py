@@ -289,7 +289,9 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         period_start = period.value if period else None
         period_end = period.end_value if period else None
         period_text = period.text if period else None
-    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id})
+    # the states and named IGOs of the sentence; a region ("as the West tried ...") is no party to a figure
+    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id and
+                     m.kind != "region"})
     inferred = False
     if dyad and len(actors) < 2 and set(actors) <= set(dyad):
         # the sentence names at most one side of the article's main dyad: the figure is about the
@@ -318,7 +320,8 @@ def _link_references(doc: Doc, claims: list[Claim]) -> None:
             if prev.status == "target" and (prev.measure == cl.measure or cl.measure is None) and prev.unit == cl.unit:
                 cl.refers_to = prev.id
                 if cl.period_start is None:   # "exceeded this mark": the same period as the mark
-                    cl.period_start, cl.period_end, cl.period_text = prev.period_start, prev.period_end, prev.period_text
+                    cl.period_start, cl.period_end = prev.period_start, prev.period_end
+                    cl.period_text = prev.period_text
                 break
 
 
