@@ -195,7 +195,8 @@ def kb_with_regions_and_titles(tmp_path_factory):
     from nestor.knowledge import Knowledge
 
     d = tmp_path_factory.mktemp("kb")
-    (d / "regions.csv").write_text("code,name,aliases,adjectives,members\nLAM,Latin America,,Latin American,ARG|BRA|CHL\n"
+    (d / "regions.csv").write_text("code,name,aliases,adjectives,members\n"
+                                   "LAM,Latin America,,Latin American,ARG|BRA|CHL\n"
                                    "MEA,Middle East,the Middle East,Middle Eastern,EGY|ISR|JOR\n"
                                    "WST,the West,,Western,USA|GBR|FRA\n", "utf-8")
     (d / "titles.csv").write_text("country,phrase,office,start,end\nIRN,president,head_of_government,,\n", "utf-8")

@@ -255,3 +255,18 @@ def test_share_of_population_and_currency_word(extract_text):
 def test_participants_are_not_counts(extract_text):
     cl = claims_of(extract_text, "The two governments of Kenya and Ghana and the two heads of state met.")
     assert cl == []
+
+
+def test_main_dyad_prefers_a_pair_of_states_to_an_igo_venue():
+    from types import SimpleNamespace
+
+    from nestor.extract.claims import main_dyad
+    from nestor.models import Mention
+
+    venue = [SimpleNamespace(source_code="IDN", target_code="G20", source_sector="GOV", target_sector="IGO")]
+    ments = [Mention("a", i, i, i + 1, t, actor_id=c, country=c, kind="state")
+             for i, (t, c) in enumerate([("India", "IND"), ("Indonesia", "IDN")] * 2)]
+    assert main_dyad(venue, ments) == ("IDN", "IND")          # the states the article names most
+    assert main_dyad(venue, []) == ("G20", "IDN")              # nothing better: the pair of its events
+    pair = venue + [SimpleNamespace(source_code="IND", target_code="IDN", source_sector="GOV", target_sector="GOV")]
+    assert main_dyad(pair, []) == ("IDN", "IND")
