@@ -35,8 +35,8 @@ from nestor.vocab import CATEGORIES
 # F1 floors per half, a little below what the coder scored when they were last set (see the
 # measured figures in the commit that changed them). Half A is the tuning half, B the check.
 FLOORS = {
-    "A": {"category": 0.74, "triple": 0.67},      # measured 0.77 / 0.70 (264 of 551 sentences, 2026-11-23)
-    "B": {"category": 0.73, "triple": 0.65},      # measured 0.76 / 0.68 (287 sentences)
+    "A": {"category": 0.74, "triple": 0.66},      # measured 0.77 / 0.69 (268 of 564 sentences, 2026-11-23)
+    "B": {"category": 0.72, "triple": 0.64},      # measured 0.75 / 0.66 (296 sentences)
 }
 # The same for the two halves of the tuning set (../shared/eval/plover_gsr_dev.json, `nestor eval`).
 TUNING_FLOORS = {
@@ -305,7 +305,11 @@ def test_validation_names_the_bad_item(modes):
 
 
 def test_halves_are_fixed_and_both_used(items):
-    assert split_half("r0001") == split_half("r0001")
+    import hashlib
+
+    for rid in ("r0001", "r0002", "PLOVER-GSR01-AGREE-0001", 17):
+        first = hashlib.sha1(str(rid).encode("utf-8")).digest()[0]
+        assert split_half(rid) == ("A" if first % 2 == 0 else "B")
     assert {split_half(f"r{i:04d}") for i in range(1, 21)} == {"A", "B"}
     n_a = sum(split_half(it["id"]) == "A" for it in items)
     assert 0.35 < n_a / len(items) < 0.65
@@ -330,6 +334,12 @@ def test_scorer_counts_hard_negatives_modes_and_wildcards():
     sc = Score()
     score_item(sc, item, [_Ev("TUR", "CONCEDE", "GRC", "ease"), _Ev("TUR", "AGREE", "GRC", negated=True)])
     assert (sc.category.tp, sc.category.fp, sc.triple.tp, sc.triple.fn) == (1, 0, 0, 1)
+    sc = Score()
+    item = {"id": "p", "text": "t", "events": [{"source": "IND", "type": "COOPERATE", "target": "JPN"},
+                                              {"source": "IND", "type": "AGREE", "target": "JPN", "optional": True}]}
+    score_item(sc, item, [_Ev("IND", "COOPERATE", "JPN"), _Ev("IND", "AGREE", "JPN")])
+    score_item(sc, item, [_Ev("IND", "COOPERATE", "JPN")])
+    assert (sc.category.tp, sc.category.fp, sc.category.fn, sc.triple.fp, sc.triple.fn) == (2, 0, 0, 0, 0)
     sc = Score()
     item = {"id": "o", "text": "t", "not": [{"type": "ASSAULT"}]}
     score_item(sc, item, [_Ev("USA", "ACCUSE", None), _Ev("USA", "ASSAULT", None)])

@@ -224,3 +224,11 @@ def test_plus_groupings_keep_their_own_code(extract_text):
 def test_the_amazon_rainforest_is_not_a_company(extract_text):
     r = extract_text("Fires spread across the Amazon as Brazil sent troops.", published=date(2024, 5, 16))
     assert not any(m.actor_id == "org:AMAZON" for m in r.mentions)
+
+
+def test_west_bank_is_palestine_not_the_west(extract_text):
+    r = extract_text("Israeli troops raided a refugee camp in the occupied West Bank on Tuesday.",
+                     published=date(2024, 5, 16))
+    coded = {m.text: m.country for m in r.mentions if m.country}
+    assert any("West Bank" in t and c == "PSE" for t, c in coded.items()), coded
+    assert "WST" not in coded.values(), coded

@@ -947,5 +947,5 @@ def test_a_schema_1_store_gets_its_keys(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM mentions").fetchall()[0][0] == 1
     assert con.execute("SELECT count(*) FROM lsh_bands").fetchall()[0][0] == 1
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()[0][0] == "2"
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()[0][0] == str(store_mod.SCHEMA_VERSION)
     con.close()

@@ -189,6 +189,7 @@ class _Finder:
         self.c = cues()
         self.verbs = set(self.c["sign_verbs"])
         self.sents = list(doc.sents)
+        self.text = article.text          # Doc.text rebuilds the string on every access
         self.out: list[Accord] = []
         self.sets: list[_Set] = []
         self.taken: list[tuple[int, int]] = []        # token ranges already inside a record
@@ -450,7 +451,7 @@ class _Finder:
     # -- 3: lists under a heading ----------------------------------------------------------------
     def _starts_line(self, sent: Span) -> bool:
         i = sent.start_char
-        return i == 0 or "\n" in self.doc.text[max(0, i - 3):i]
+        return i == 0 or "\n" in self.text[max(0, i - 3):i]
 
     def _announces(self, si: int, sent: Span) -> bool:
         text = sent.text.strip()

@@ -19,6 +19,7 @@ Not claims: dates and years, ordinals, times, phone numbers, numbers inside a do
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date
 from typing import Any
 
@@ -88,15 +89,20 @@ def find_claims(doc: Doc, article: Article, mentions: list[Mention], timexes: li
     c = cues()
     out: list[Claim] = []
     sents = list(doc.sents)
-    date_tokens = {t.i for e in doc.ents if e.label_ in ("DATE", "TIME", "ORDINAL") for t in e}
+    ents = list(doc.ents)       # Span.ents walks every entity of the doc: group them once
+    by_sent: list[list[Span]] = [[] for _ in sents]
+    starts = [s.start for s in sents]
+    for e in ents:
+        by_sent[bisect_right(starts, e.start) - 1].append(e)
+    date_tokens = {t.i for e in ents if e.label_ in ("DATE", "TIME", "ORDINAL") for t in e}
     dyad = main_dyad(events, mentions)
     for si, sent in enumerate(sents):
-        spans = [e for e in sent.ents if e.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY")]
-        spans += _unlabelled(doc, sent, c)
+        spans = [e for e in by_sent[si] if e.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY")]
+        spans += _unlabelled(doc, sent, c, by_sent[si])
         for span in sorted(_split_changes(doc, spans), key=lambda x: x.start):
             if any(t.i in date_tokens for t in span) and not _numeric_range(span, c):
                 continue
-            if _not_a_figure(doc, sent, span, c):
+            if _not_a_figure(doc, sent, span, c, article.text):
                 continue
             claim = _claim(doc, article, sent, si, span, mentions, timexes, events, c, dyad)
             if claim is not None:
@@ -123,12 +129,12 @@ def _split_changes(doc: Doc, spans: list[Span]) -> list[Span]:
     return out
 
 
-def _unlabelled(doc: Doc, sent: Span, c: dict) -> list[Span]:
+def _unlabelled(doc: Doc, sent: Span, c: dict, sent_ents: list[Span]) -> list[Span]:
     """Number words the NER leaves unlabelled: "a couple of firms", "scores of troops", "dozens of"
     and ranges it labels DATE ("between 10 and 15 projects")."""
     nw = c["number_words"]
     starters = set(nw["vague"]) | {"couple", "dozen", "dozens", "score", "scores"}
-    taken = {t.i for e in sent.ents for t in e}
+    taken = {t.i for e in sent_ents for t in e}
     out: list[Span] = []
     i = sent.start
     while i < sent.end:
@@ -150,7 +156,7 @@ def _unlabelled(doc: Doc, sent: Span, c: dict) -> list[Span]:
         if end < sent.end and doc[end].lower_ == "of" or t.lower_ in ("dozen",):
             out.append(doc[start:end])
         i = end
-    for e in sent.ents:
+    for e in sent_ents:
         if e.label_ == "DATE" and _numeric_range(e, c):
             out.append(e)
     return out
@@ -167,16 +173,16 @@ def _numeric_range(span: Span, c: dict) -> bool:
     return span.end < len(span.doc) and span.doc[span.end].pos_ == "NOUN"
 
 
-def _not_a_figure(doc: Doc, sent: Span, span: Span, c: dict) -> bool:
-    """Clock times, ordinals, ages, years, list numbering, numbers glued to a name ("5G", "G20")."""
+def _not_a_figure(doc: Doc, sent: Span, span: Span, c: dict, full: str) -> bool:
+    """Clock times, ordinals, ages, years, list numbering, numbers glued to a name ("5G", "G20").
+    ``full`` is the article's text (``Doc.text`` would rebuild it on every access)."""
     text = span.text
-    if _CLOCK.match(doc.text[span.start_char:span.end_char + 8]):
+    if _CLOCK.match(full[span.start_char:span.end_char + 8]):
         return True
     if _ORDINAL.search(text):
         return True
     if _PHONE.fullmatch(text.strip()):
         return True
-    full = doc.text
     # glued to letters: "5G", "G20", "F-16", "COVID-19"
     after = full[span.end_char:span.end_char + 1]
     before = full[max(0, span.start_char - 1):span.start_char]

@@ -288,8 +288,8 @@ class Gazetteer:
             g._add(_Cand(replace(place, adm1=city.place.adm1 if city else None), 0.95), names)
 
         # -- disputed areas, sub-national regions, seas, straits; the KB's regions
-        for place, names in features:
-            g._add(_Cand(place, 0.9), names)
+        for place, names in features:   # above a country of the same name ("Gaza", "West Bank"): a finer point
+            g._add(_Cand(place, 0.92), names)
         for code, reg in kb.regions.items():
             lat, lon = points.get(code, (None, None))
             place = Place(reg.name, "region", "region", None, lat, lon, "region", tuple(reg.members), source="kb")
@@ -392,8 +392,10 @@ def _same_place(a: Place, b: Place) -> bool:
         return True
     if a.country != b.country:
         return False
-    if {a.feature, b.feature} == {"country", "city"}:   # a city-state and its city: Hong Kong, Singapore
-        return (a if a.feature == "city" else b).kind == "capital"
+    if "country" in (a.feature, b.feature):
+        # a place inside the country of the same name is the same answer at a finer point: a city-state
+        # and its city (Hong Kong, Singapore), a territory and the country that holds it (Gaza)
+        return True
     return a.feature in ("city", "landmark") and b.feature in ("city", "landmark") and _km(a, b) <= NEAR_KM
 
 

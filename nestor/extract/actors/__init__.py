@@ -62,7 +62,15 @@ def actor_cues() -> dict[str, Any]:
         for w in row["words"]:
             phrases.append((w.lower(), row))
     data["descriptor_phrases"] = sorted(phrases, key=lambda x: -len(x[0].split()))
+    # by first word, longest first: the scan looks up one list per token instead of every phrase
+    by_first: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
+    for ph, row in data["descriptor_phrases"]:
+        words = tuple(ph.split())
+        by_first.setdefault(words[0], []).append((words, row))
+    data["descriptor_index"] = by_first
     return data
+
+
 PRONOUNS_PLURAL = {"they", "them", "their"}
 
 
@@ -559,16 +567,15 @@ class _Resolver:
         gave it. The descriptor table is ``org_descriptors`` in ``nestor/data/actors.yaml``.
         Without a demonym or country no country is guessed (the name stays uncoded)."""
         doc = self.doc
-        phrases = actor_cues()["descriptor_phrases"]
+        index = actor_cues()["descriptor_index"]
         coded = [(m.start, m.end) for m in self.out if m.actor_id]
         for si, sent in enumerate(doc.sents):
             low = [t.lower_ for t in sent]
             i = 0
             while i < len(low):
                 hit = None
-                for ph, row in phrases:
-                    words = ph.split()
-                    if low[i:i + len(words)] == words:
+                for words, row in index.get(low[i], ()):
+                    if tuple(low[i:i + len(words)]) == words:
                         hit = (len(words), row)
                         break
                 if hit is None:
