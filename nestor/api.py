@@ -16,12 +16,25 @@ from .store import Store, rows
 from .vocab import CATEGORIES
 
 MAX_LIMIT = 10_000
+MAX_OFFSET = 1_000_000_000
+
+
+def like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern (``%`` and ``_`` match themselves); use with
+    ``ESCAPE '\\'``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _offset(offset: int) -> int:
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise InputError(f"offset must be between 0 and {MAX_OFFSET}, got {offset!r}")
+    return offset
 
 
 def parse_dyad(value: str) -> tuple[str, str]:
     """ "RUS-CHN" (or "rus_chn") → ("RUS", "CHN"); anything else is an InputError."""
     parts = [p.strip().upper() for p in value.replace("_", "-").split("-") if p.strip()]
-    if len(parts) != 2 or not all(p.isalnum() and len(p) <= 8 for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isalnum() and len(p) <= 8 for p in parts):
         raise InputError(f"dyad must look like RUS-CHN, got {value!r}")
     return parts[0], parts[1]
 
@@ -54,11 +67,11 @@ class Nestor:
         if until:
             where.append("coalesce(published_from, published) <= ?"); params.append(until)
         if q:
-            where.append("(title ILIKE ? OR text ILIKE ?)"); params += [f"%{q}%", f"%{q}%"]
+            where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')"); params += [f"%{like(q)}%"] * 2
         sql = (f"SELECT id, published, published_from, published_to, published_precision, date_source, "
                f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
                f"path, url FROM articles WHERE {' AND '.join(where)} "
-               f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {int(offset)}")
+               f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {_offset(offset)}")
         return [add_shown(r, "article") for r in self._q(sql, params)]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -67,7 +80,8 @@ class Nestor:
         ``article_id`` may be a unique prefix of the id.
         """
         with self.store.reader() as con:
-            found = rows(con, "SELECT * FROM articles WHERE id LIKE ? || '%' ORDER BY id LIMIT 2", [article_id])
+            found = rows(con, "SELECT * FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
+                         [like(article_id) + "%"])
             if not found:
                 return None
             if len(found) > 1:
@@ -130,12 +144,12 @@ class Nestor:
         if until:
             where.append("date <= ?"); params.append(until)
         if q:
-            where.append("evidence ILIKE ?"); params.append(f"%{q}%")
+            where.append("evidence ILIKE ? ESCAPE '\\'"); params.append(f"%{like(q)}%")
         if not include_negated:
             where.append("NOT negated")
         return [add_shown(r, "event") for r in self._q(f"SELECT * FROM events WHERE {' AND '.join(where)} "
                        f"ORDER BY date NULLS LAST, article_id, sent_idx, trigger_start "
-                       f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)]
+                       f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)]
 
     # ---- claims and accords ----------------------------------------------------------------
     def _dyad_filter(self, dyad: str | None, column: str) -> tuple[str, list[Any]]:
@@ -149,7 +163,7 @@ class Nestor:
         w, params = self._dyad_filter(dyad, "c.actors")
         where = [w]
         if measure:
-            where.append("c.measure ILIKE ?"); params.append(f"%{measure}%")
+            where.append("c.measure ILIKE ? ESCAPE '\\'"); params.append(f"%{like(measure)}%")
         if status:
             where.append("c.status = ?"); params.append(status)
         out = self._q(f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
@@ -189,7 +203,7 @@ class Nestor:
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
         with self.store.reader() as con:
-            found = rows(con, "SELECT * FROM stories WHERE id LIKE ? || '%' LIMIT 2", [story_id])
+            found = rows(con, "SELECT * FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2", [like(story_id) + "%"])
             if len(found) != 1:
                 return None
             s = found[0]

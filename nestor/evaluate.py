@@ -51,6 +51,10 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
         data = json.loads(p.read_text("utf-8"))
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a folder; give the JSON file of gold records") from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot be read ({e.strerror or e})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise InputError(f"{p}: not a JSON file of gold records ({e})") from None
     if isinstance(data, dict):
@@ -135,7 +139,9 @@ def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any], view: s
     gold_triples = {(s, g_cat, t) for s in g_src or [None] for t in (g_tgt or [None])}
     pred_triples = set()
     for e in events:
-        s, t = e.source_code, e.target_code
+        # a named IGO keeps its own code (EU, BRICS); the gold data writes every IGO as "IGO"
+        s = "IGO" if getattr(e, "source_sector", None) == "IGO" else e.source_code
+        t = "IGO" if getattr(e, "target_sector", None) == "IGO" else e.target_code
         if not g_tgt and len(g_src) > 1 and s in g_src and t in g_src:
             t = None
         pred_triples.add((s, _category(e, view), t))

@@ -198,6 +198,7 @@ class Accord:
     title: str
     doc_type: str                     # joint_statement | agreement | contract | memorandum | treaty | set | ...
     parties: list[str] = field(default_factory=list)
+    parties_inferred: bool = False    # parties taken from the article's main dyad, not the sentence
     domain: str | None = None         # energy, finance, military, technology, media, trade, ...
     count: int | None = None          # for "a set of 20 agreements"
     count_qualifier: str | None = None  # "nearly three dozen agreements": count 36, qualifier nearly

@@ -15,6 +15,8 @@ import pkgutil
 import sys
 from typing import Any
 
+from rich.markup import escape
+
 from .. import preflight
 
 
@@ -64,7 +66,7 @@ def main() -> None:
     except NestorError as e:
         from .common import console_err
 
-        console_err.print(f"[bold red]error:[/] {e}", highlight=False)
+        console_err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

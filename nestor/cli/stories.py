@@ -40,6 +40,10 @@ def timeline(a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS")],
              plot: Annotated[str | None, typer.Option(help="Write the cooperation/conflict chart (PNG/SVG).")] = None,
              ) -> None:
     """The dyad's history: its stories in date order with their outcomes."""
+    if plot:
+        from ..plots import check_plot_path
+
+        check_plot_path(plot)          # a bad file name is an error before anything is printed
     n = api.open(db)
     rows = n.timeline(a, b, since=parse_date_opt(since, "--since"), until=parse_date_opt(until, "--until"), top=top)
     for r in rows:

@@ -37,6 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Accord, Article, ArticleResult, Event, Mention, record_id
+from .claims import main_dyad
 from .quantities import cues, find_cue, parse_amount
 
 _FUNCTION = {"on", "of", "and", "the", "for", "in", "with", "between", "a", "an", "to", "at", "by", "from"}
@@ -77,7 +78,7 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
             break
         if t.pos_ == "ADP" and t.dep_ == "prep" and not capital and t.lower_ not in preps:
             break             # "documents after the talks"
-        if t.pos_ == "ADP" and _names_time_or_place(t):
+        if t.pos_ == "ADP" and _names_time_or_place(t, capital):
             break             # "agreements on Monday", "a contract in Lima"
         if t.lower_ in ("of", "between"):
             seen_of = True
@@ -104,13 +105,20 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
     return doc[start:end]
 
 
-def _names_time_or_place(prep: Token) -> bool:
+_CALENDAR = re.compile(r"\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+                       r"may|june|july|august|september|october|november|december", re.IGNORECASE)
+
+
+def _names_time_or_place(prep: Token, capital: bool = False) -> bool:
     """"on Monday", "in 2019", "in Lima", "at the Kremlin": a preposition whose object is a date,
-    time or place ends a title ("agreement on Syria" names its topic and stays)."""
+    time or place ends a title ("agreement on Syria" names its topic and stays). In a capitalised
+    title only a calendar date ends it ("... in the Modern Age" stays)."""
     objs = [c for c in prep.children if c.dep_ == "pobj"]
     if not objs:
         return False
     ent = objs[0].ent_type_
+    if capital:
+        return ent in ("DATE", "TIME") and bool(_CALENDAR.search(" ".join(t.text for t in objs[0].subtree)))
     if ent in ("DATE", "TIME"):
         return True
     return prep.lower_ in ("in", "at", "during") and ent in ("GPE", "LOC", "FAC")
@@ -146,6 +154,7 @@ class _Set:
     noun: str                       # the member type as a phrase: "joint statement"
     doc_type: str                   # the members' doc_type
     members: list[Accord] = field(default_factory=list)
+    head_i: int = -1                # the token of the set's noun
 
 
 class _Finder:
@@ -183,6 +192,25 @@ class _Finder:
         self.out.append(a)
         return a
 
+    def _same_as(self, title: str, kind: str, count: int | None = None) -> Accord | None:
+        """An earlier accord of the article that this title names again: equal titles, or a title
+        that begins the other ("joint statement on strategic stability" / "Joint Statement on
+        Strategic Stability in the Modern Age"), of the same type."""
+        norm = " ".join(re.findall(r"\w+", title.lower()))
+        if kind == "set":
+            # "would sign 20 agreements" ... "a set of 20 agreements was signed": one set
+            return next((x.accord for x in self.sets if x.accord.count == count and count), None)
+        if not norm:
+            return None
+        for a in self.out:
+            if a.doc_type != kind:
+                continue
+            other = " ".join(re.findall(r"\w+", a.title.lower()))
+            if norm == other or (len(norm.split()) >= 4 and (other.startswith(norm) or norm.startswith(other))
+                                 and len(other.split()) >= 4):
+                return a
+        return None
+
     def _in_taken(self, i: int) -> bool:
         return any(a <= i < b for a, b in self.taken)
 
@@ -214,6 +242,32 @@ class _Finder:
             return None
         return None
 
+    def _follows_title(self, tok: Token) -> bool:
+        """A document noun coordinated after a title already found: "... New Era and a Joint
+        Statement on ..." (the parser often hangs the second title inside the first)."""
+        j = tok.left_edge.i - 1
+        while j > 0 and self.doc[j].pos_ == "DET":
+            j -= 1
+        if j <= 0 or self.doc[j].lower_ not in ("and", ",", "as well as"):
+            return False
+        return any(b == j for _, b in self.taken)
+
+    def _unreal(self, verb: Token) -> bool:
+        """"if they can reach a deal", "did not sign", "failed to sign the treaty": no signing."""
+        words = set(self.c["irrealis"])
+        t = verb
+        for _ in range(3):
+            for ch in t.children:
+                if ch.dep_ in ("mark", "neg") and ch.lower_ in words:
+                    return True
+            if t.lemma_.lower() in words:
+                return True
+            if t.dep_ in ("xcomp", "conj", "ccomp") and t.head is not t:
+                t = t.head
+                continue
+            break
+        return False
+
     def _announcer(self, tok: Token) -> Token | None:
         """For an item of "the documents signed include: ...", the announcing noun."""
         t = tok
@@ -241,7 +295,12 @@ class _Finder:
                  and t.pos_ in ("NOUN", "PROPN") and (_doc_type(t, c) or t.lower_ in c["set_nouns"])]
         announced: dict[int, _Set] = {}
         for h in heads:
-            if self._in_taken(h.i) or self._signer(h) is None:
+            if self._in_taken(h.i):
+                continue
+            signer = self._signer(h)
+            if signer is None and self._follows_title(h):
+                signer = h          # "... a Joint Statement on X and a Joint Statement on Y"
+            if signer is None or self._unreal(signer):
                 continue
             count, cq = None, None
             head_doc = h
@@ -290,6 +349,11 @@ class _Finder:
                     first = min(t.left_edge.i for t in nums)
                     title_span = doc[min(first, title_span.start):title_span.end]
             set_id = None
+            # "20 agreements, including agreements on nuclear energy": members of the counted set
+            if h.dep_ == "pobj" and h.head.lower_ in ("including", "include", "among"):
+                owner = next((x for x in self.sets if x.sent_idx == si and x.head_i == h.head.head.i), None)
+                if owner is not None and kind != "set":
+                    set_id = owner.accord.id
             ann = self._announcer(h)
             if ann is not None and kind != "set":
                 st = announced.get(ann.i)
@@ -302,15 +366,25 @@ class _Finder:
                     self.sets.append(st)
                 set_id = st.accord.id
             self.taken.append((title_span.start, title_span.end))
+            same = self._same_as(title_span.text, kind, count)
+            if same is not None:
+                if si not in same.refs and si != same.sent_idx:
+                    same.refs.append(si)    # "the joint communique" again: the same document
+                first = next((x for x in self.sets if x.accord is same), None)
+                if first is not None:       # its members may be named here ("including ...")
+                    self.sets.append(_Set(same, si, first.noun, first.doc_type, first.members, head_i=h.i))
+                continue
             rec = self._record(si, title_span, title_span.text, kind, count=count if kind == "set" else None,
                                count_qualifier=cq if kind == "set" else None, set_id=set_id,
                                domain_text=sent.text if kind == "set" else None)
+            if set_id is not None and ann is None:
+                next(x for x in self.sets if x.accord.id == set_id).members.append(rec)
             if ann is not None and set_id is not None:
                 st = announced[ann.i]
                 st.members.append(rec)
                 st.accord.count = len(st.members)
             if kind == "set":
-                st = _Set(rec, si, _noun_phrase(head_doc), dt)
+                st = _Set(rec, si, _noun_phrase(head_doc), dt, head_i=h.i)
                 self.sets.append(st)
                 self._appositive_members(st, head_doc, sent, si)
 
@@ -373,8 +447,8 @@ class _Finder:
             sj = si + 1
             while sj < len(self.sents):
                 item = self._line_item(self.sents[sj])
-                if item is None:
-                    break
+                if item is None or self._announces(sj, self.sents[sj]):
+                    break           # the list ends, or a nearer heading starts its own
                 line = self.sents[sj]
                 start = item.i
                 while start > line.start and doc[start - 1].dep_ in ("compound", "amod") and not doc[start - 1].is_punct:
@@ -461,6 +535,12 @@ def find_accords(doc: Doc, article: Article, mentions: list[Mention], events: li
         f.sentence(si, sent)
     f.lists()
     f.anaphora()
+    dyad = main_dyad(events, mentions)
+    if dyad:
+        for a in f.out:
+            if len(a.parties) < 2 and set(a.parties) <= set(dyad):
+                # the sentence names at most one side: the article's main dyad, marked inferred
+                a.parties, a.parties_inferred = sorted(dyad), True
     return sorted(f.out, key=lambda a: (a.start, a.end))
 
 

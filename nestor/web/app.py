@@ -17,6 +17,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -33,6 +34,32 @@ from ..vocab import CATEGORIES
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
 MAX_LIMIT = 1000
+
+
+def _secure(resp: Response) -> Response:
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered as GET without the body (FastAPI's routes are GET-only)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 def _wants_json(request: Request, name: str) -> tuple[str, bool]:
@@ -106,11 +133,12 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
-        resp = await call_next(request)
-        resp.headers["Content-Security-Policy"] = CSP
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "no-referrer"
-        return resp
+        return _secure(await call_next(request))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        # answered by Starlette's outermost middleware, past security_headers: secure it here
+        return _secure(JSONResponse({"detail": "internal error"}, status_code=500))
 
     def _error(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith("/api") or request.url.path.endswith(".json") or \
@@ -136,7 +164,7 @@ def create_app(db: str | Path) -> FastAPI:
         if as_json:
             return JSONResponse(jsonable_encoder(data))
         resp = templates.TemplateResponse(request, template, {**ctx, "json_url": json_url})
-        resp.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
+        resp.headers["Link"] = f'<{quote(json_url, safe="/:?=&.-_")}>; rel="alternate"; type="application/json"'
         return resp
 
     # ---- pages with JSON twins ----------------------------------------------------------------
@@ -207,7 +235,7 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/articles.json", include_in_schema=False)
     def articles_page(request: Request, limit: int = Query(200, ge=1, le=MAX_LIMIT),
-                      offset: int = Query(0, ge=0)) -> Response:
+                      offset: int = Query(0, ge=0, le=api.MAX_OFFSET)) -> Response:
         as_json = request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
         rows = n().articles(limit=limit, offset=offset)
         return page(request, "articles.html", {"articles": rows}, rows, as_json, "/articles.json")
@@ -217,7 +245,7 @@ def create_app(db: str | Path) -> FastAPI:
     def events_page(request: Request, dyad: str | None = None, actor: str | None = None,
                     type: str | None = None, quad_class: int | None = Query(None, ge=1, le=4),  # noqa: A002
                     since: date | None = None, until: date | None = None, q: str | None = Query(None, max_length=200),
-                    limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)) -> Response:
+                    limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=api.MAX_OFFSET)) -> Response:
         as_json = request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
         f = {"dyad": dyad or None, "actor": actor or None, "type": (type or None), "since": since, "until": until,
              "q": q or None}
@@ -233,7 +261,7 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/api/articles", tags=["api"])
     def api_articles(status: str | None = None, since: date | None = None, until: date | None = None,
                      q: str | None = Query(None, max_length=200), limit: int = Query(100, ge=1, le=MAX_LIMIT),
-                     offset: int = Query(0, ge=0)) -> Any:
+                     offset: int = Query(0, ge=0, le=api.MAX_OFFSET)) -> Any:
         return jsonable_encoder(n().articles(status=status, since=since, until=until, q=q, limit=limit, offset=offset))
 
     @app.get("/api/articles/{aid}", tags=["api"])
@@ -251,7 +279,7 @@ def create_app(db: str | Path) -> FastAPI:
     def api_events(dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
                    quad_class: int | None = Query(None, ge=1, le=4), since: date | None = None,
                    until: date | None = None, q: str | None = Query(None, max_length=200),
-                   limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)) -> Any:
+                   limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=api.MAX_OFFSET)) -> Any:
         return jsonable_encoder(n().events(dyad=dyad, actor=actor, type=type, quad_class=quad_class, since=since,
                                            until=until, q=q, limit=limit, offset=offset))
 
@@ -288,4 +316,5 @@ def create_app(db: str | Path) -> FastAPI:
     def api_dyads(limit: int = Query(50, ge=1, le=MAX_LIMIT)) -> Any:
         return jsonable_encoder(n().dyads(limit))
 
+    app.add_middleware(HeadAsGet)
     return app
