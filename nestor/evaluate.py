@@ -155,7 +155,16 @@ def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any], view: s
 
 
 def evaluate(path: str | Path, nlp: Any = None, knowledge: Any = None, view: str = "cameo") -> Report:
-    """Code every gold sentence with the full per-article extraction and score it.
+    """All gold records of ``path`` in one report (see :func:`evaluate_split` for the halves)."""
+    return evaluate_split(path, nlp, knowledge, view, split=False)["all"]
+
+
+def evaluate_split(path: str | Path, nlp: Any = None, knowledge: Any = None, view: str = "cameo",
+                   split: bool = True) -> dict[str, Report]:
+    """Code every gold sentence with the full per-article extraction and score it: the report
+    of all records under "all" and, with ``split``, of the two fixed halves under "A" (the tuning
+    half: patterns change only on its failures) and "B" (the check: its gap to A shows
+    overfitting). A record without an id is split by its text.
 
     ``view`` "cameo" (default) scores each event in the reading of the CAMEO manual the gold was
     coded from: an intention (planned, pledged, hypothetical, conditional) to cooperate counts as
@@ -172,7 +181,9 @@ def evaluate(path: str | Path, nlp: Any = None, knowledge: Any = None, view: str
     gold = load_gold(path)
     nlp = nlp or load_model("auto")
     knowledge = knowledge or Knowledge.load(Settings())
-    rep = Report()
+    reps: dict[str, Report] = {"all": Report()}
+    if split:
+        reps.update(A=Report(), B=Report())
     texts = [g["text"] for g in gold]
     for g, doc in zip(gold, nlp.pipe(texts, batch_size=16)):
         try:
@@ -182,5 +193,7 @@ def evaluate(path: str | Path, nlp: Any = None, knowledge: Any = None, view: str
         art = Article(id=content_id(g["text"]), text=g["text"], published=day,
                       date_source="metadata" if day else "unknown")
         res = extract(art, doc, knowledge)
-        score_sentence(rep, g, res.events, view)
-    return rep
+        score_sentence(reps["all"], g, res.events, view)
+        if split:
+            score_sentence(reps[split_half(g.get("id", g["text"]))], g, res.events, view)
+    return reps

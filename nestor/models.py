@@ -154,6 +154,8 @@ class Event:
     date_article: str | None = None  # with date_source "story": the article whose date the story gave it
     confidence: float = 0.5
     evidence: str = ""
+    pattern_id: str | None = None    # the lexicon entry that produced it (events/data/patterns*.yaml)
+    target_inferred: bool = False    # the target is the article's other party, not named in the sentence
 
 
 @dataclass

@@ -223,3 +223,17 @@ def test_title_names_another_office_in_one_country(nlp, kb_with_regions_and_titl
     by = {m.text: m.actor_id for m in res.mentions}
     assert by["Iranian president"] == "person:masoud-pezeshkian"
     assert by["Chinese president"] == "person:xi-jinping"
+
+
+def test_abbreviation_defined_in_parentheses_keeps_the_actor(extract_text):
+    res = extract_text("The Kenyan Foreign Office (KFO) summoned the envoy. Later the KFO issued a statement.",
+                       published=date(2024, 3, 1))
+    later = [m for m in res.mentions if m.text == "KFO"]
+    assert later and all(m.country == "KEN" and m.how == "abbreviation" for m in later)
+
+
+def test_surname_alias_used_as_another_persons_first_name(extract_text):
+    res = extract_text("Mayor Abe Torres visited Lima on Monday.", published=date(2015, 3, 1))
+    assert not any(m.actor_id == "person:shinzo-abe" for m in res.mentions)
+    res = extract_text("Prime Minister Shinzo Abe visited Lima on Monday.", published=date(2015, 3, 1))
+    assert any(m.actor_id == "person:shinzo-abe" for m in res.mentions)

@@ -28,7 +28,8 @@ def run(
     paths: Annotated[list[str] | None, typer.Argument(
         help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]); none: the demo corpus.")] = None,
     db: DbOpt = "nestor.duckdb",
-    workers: Annotated[int | None, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (0 = all cores, the default; 1 = in-process).")] = None,
     model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
     kb: Annotated[str | None, typer.Option("--kb", help="Folder with extra knowledge-base files.")] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip files larger than this (MB).")] = 50.0,
@@ -68,7 +69,8 @@ def run(
         summary = {"engine": "spark", "parquet": out, "written": counts, "loaded": loaded}
         print_json(summary) if as_json else console.print(f"spark: {counts}\nloaded into {db}: {loaded}")
         raise typer.Exit(1 if counts.get("skips") else 0)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console_err, transient=True, disable=as_json) as progress:
         task = progress.add_task("nestor run", total=None)
         report = Pipeline(settings, progress=lambda what, n: progress.advance(task, n)).run(paths)
@@ -172,7 +174,8 @@ def show(
     date_note = {"metadata": "", "text": " (from the text)", "estimated": " (ESTIMATED)", "unknown": ""}
     console.print(f"[bold]{escape(art.get('title') or '(no title)')}[/]")
     shown = show_published(art, mark=False)
-    console.print(f"[dim]{art['id']} · {'date unknown' if shown == '?' else shown}{date_note.get(art['date_source'], '')}"
+    when = ("date unknown" if shown == "?" else shown) + date_note.get(art["date_source"], "")
+    console.print(f"[dim]{art['id']} · {when}"
                   f" · {escape(art['source'] or '')} · {art['status']} · {escape(art['path'])}[/]")
     if art.get("date_evidence") and art["date_source"] == "estimated":
         console.print(f"[dim]date estimated from (confidence {art.get('date_confidence')}): "

@@ -643,9 +643,10 @@ def publication_clues(doc: Doc, kb: Any, today: date | None = None) -> list[Clue
     """Every clue the text gives about when it was written."""
     today = today or date.today()
     people = getattr(getattr(kb, "actors", None), "kb", None)
-    return (_dateline_clue(doc.text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(doc.text, today)
+    text = doc.text       # built once: spaCy rebuilds Doc.text on every access
+    return (_dateline_clue(text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(text, today)
             + _holiday_weekday_clues(doc, today) + _office_clues(doc, people, today) + _year_clues(doc, today)
-            + _embedded_post_clues(doc.text, today) + _years_on_clues(doc, today))
+            + _embedded_post_clues(text, today) + _years_on_clues(doc, today))
 
 
 def combine(clues: list[Clue], today: date | None = None) -> PubDateEstimate | None:

@@ -120,7 +120,8 @@ class ActorKB:
         for rg in getattr(kb, "regions", {}).values():
             for a in [rg.name, *rg.aliases]:
                 add(a, "region", rg.code, " " in a and not a.isupper())
-                if a.lower().startswith("the "):
+                if a.lower().startswith("the ") and " " in a[4:]:
+                    # "Middle East" without its article, but not a bare "West" ("West African", "West Bank")
                     add(a[4:], "region", rg.code, False)
         for o in kb.orgs.values():
             for a in [o.name, *o.aliases]:
@@ -250,6 +251,7 @@ class _Resolver:
             self.out.extend(sent_mentions)
         self._place_shared_institutions()
         self._described_orgs()
+        self._abbreviations()
         self._uncoded()
         self.out.sort(key=lambda m: (m.start, m.end))
         return self.out
@@ -282,6 +284,9 @@ class _Resolver:
                 continue
             if single and doc[m.start].pos_ not in ("PROPN", "NOUN"):
                 continue
+            if single and m.end < sent.end and m.end in self.person_ents and doc[m.end].text[:1].isupper() and \
+                    doc[m.end].pos_ == "PROPN":
+                continue     # "Anand Sharma": a surname alias used as another person's first name
             start = m.start
             while start > sent.start and _is_title_token(doc[start - 1], akb):
                 start -= 1
@@ -612,6 +617,27 @@ class _Resolver:
             if m and m.entry.kind == "country" and m.end <= span.end:
                 return m.entry.ref
         return None
+
+    def _abbreviations(self) -> None:
+        """"The Foreign Office (FO) rejected ...; the FO's statement ...": an abbreviation defined in
+        parentheses right after a coded mention stands for the same actor in the rest of the article."""
+        text = self.text
+        defined: dict[str, Mention] = {}
+        for m in sorted(self.out, key=lambda x: x.start):
+            if not m.actor_id:
+                continue
+            mt = re.match(r"\s*\(([A-Z][A-Za-z]{1,6})\)", text[m.end:m.end + 12])
+            if mt and mt.group(1) not in defined:
+                defined[mt.group(1)] = m
+        if not defined:
+            return
+        taken = [(m.start, m.end) for m in self.out]
+        for t in self.doc:
+            m = defined.get(t.text)
+            if m is None or t.idx <= m.end or any(a <= t.idx < b for a, b in taken):
+                continue
+            self.out.append(self._copy(m, self.doc[t.i:t.i + 1], self._sent_index(self.doc[t.i:t.i + 1]),
+                                       "abbreviation", 0.9))
 
     def _uncoded(self) -> None:
         spans = [(m.start, m.end) for m in self.out]
