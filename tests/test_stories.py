@@ -199,8 +199,9 @@ def test_year_precision_is_shown_as_a_year_everywhere(tmp_path):
     assert all(e["date_shown"] in ("2022", "2021") for e in n.events(dyad="NOR-CHL"))
     web = TestClient(create_app(db))
     for page in (f"/story/{st[0]['id']}", f"/article/{art['id']}", "/articles", "/"):
-        shown = re.sub(r"<[^>]+>", " ", web.get(page).text)          # what a reader sees, not link targets
-        assert "2022-01-01" not in shown and "2022" in shown, page    # never an invented day
+        html = web.get(page).text
+        shown = re.sub(r"<[^>]*>", " ", html)      # what a reader sees: links may carry the interval's bounds
+        assert "2022-01-01" not in shown and "2022" in shown, page     # never an invented day
 
 
 def test_story_takes_the_day_its_events_name_not_the_publication_day(tmp_path):
