@@ -1,7 +1,7 @@
 """Stories from articles written for the tests: merging, separation, incremental = from scratch."""
 from __future__ import annotations
-import re
 
+import re
 from datetime import date
 from pathlib import Path
 
