@@ -114,6 +114,8 @@ class Words:
     cooperative: frozenset[str]
     intent_modalities: frozenset[str]
     aspectual: frozenset[str]
+    civilians: frozenset[str]
+    civilian_categories: frozenset[str]
     dyad_categories: frozenset[str]
     sports: frozenset[str]
     phrasal_preps: frozenset[str]
