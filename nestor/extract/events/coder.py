@@ -385,9 +385,13 @@ class Coder:
                 if not sources and passive:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act
-                    sources = self.slots.resolve_actors(
-                        [a for pc in prep_objects(tok, ("in", "during", "after", "under")) for a in prep_objects(pc, ("by",))],
-                        speaker)
+                    # "... were killed in an exchange of fire with Azerbaijani forces": the other side
+                    acts = prep_objects(tok, ("in", "during", "after", "under"))
+                    sources = self.slots.resolve_actors([a for pc in acts for a in prep_objects(pc, ("by",))], speaker) \
+                        or self.slots.resolve_actors(
+                            [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
+                             for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
+                             for w in x.children if w.dep_ == "pobj"], speaker)
                 src_starts = {x.mention.start for x in sources}
                 targets = [x for x in targets if x.mention.start not in src_starts]
                 if pat.target_required and not targets:

@@ -114,6 +114,7 @@ class Words:
     cooperative: frozenset[str]
     intent_modalities: frozenset[str]
     aspectual: frozenset[str]
+    fighting_nouns: frozenset[str]
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
     dyad_categories: frozenset[str]
