@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -426,3 +427,28 @@ def test_no_event_has_its_source_as_target_but_sectors_differ(extract_text):
     evs = events(extract_text, "India's government criticised the Indian opposition.")
     assert any(e.source_code == "IND" and e.target_code == "IND" and e.source_sector != e.target_sector
                for e in evs)
+
+
+# ---- real-page failure classes (tests/data/events_realpage_classes.yaml) ---------------------------
+REALPAGE = Path(__file__).parent / "data" / "events_realpage_classes.yaml"
+
+
+def _realpage_items():
+    import yaml
+
+    return yaml.safe_load(REALPAGE.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("item", _realpage_items(), ids=lambda it: it["id"])
+def test_realpage_failure_classes(extract_text, item):
+    evs = events(extract_text, item["text"])
+    for want in item.get("events") or []:
+        assert any(e.source_code == want["source"] and e.event_type == want["type"]
+                   and ("target" not in want or e.target_code == want["target"])
+                   and ("mode" not in want or e.mode == want["mode"]) and not e.negated for e in evs), \
+            (want, triples(evs))
+    for no in item.get("not") or []:
+        assert not any(e.event_type == no["type"] and e.modality == "asserted" and not e.negated for e in evs), \
+            triples(evs)
+    if item["id"] == "rp17":
+        assert len([e for e in evs if e.event_type == "SANCTION"]) == 1

@@ -67,12 +67,16 @@ class Coder:
         return self.events
 
     def dyad(self) -> tuple[str, str] | None:
-        """The article's two main parties: the two country codes named most often (each at least
-        twice) by coded actors; None when the article has no clear pair."""
-        counts = Counter(code3(m) for m in self.mentions
-                         if m.actor_id and m.country and code3(m) not in (None, "IGO", "NGO"))
-        top = [c for c, n in counts.most_common(2) if n >= 2]
-        return (str(top[0]), str(top[1])) if len(top) == 2 else None
+        """The article's two main parties: the pair of countries that its events with a named
+        target join most often (either direction); None when no pair leads (a tie, or none)."""
+        pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
+                        if e.source_code and e.target_code and e.source_code != e.target_code
+                        and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
+        top = pairs.most_common(2)
+        if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+            return None
+        a, b = top[0][0]
+        return (a, b)
 
     def _infer_dyad_targets(self) -> None:
         """An event whose sentence names only its source, in an article about a pair of countries
@@ -381,13 +385,23 @@ class Coder:
                 if not sources and passive:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act
-                    sources = self.slots.resolve_actors(
-                        [a for pc in prep_objects(tok, ("in", "during", "after", "under")) for a in prep_objects(pc, ("by",))],
-                        speaker)
+                    # "... were killed in an exchange of fire with Azerbaijani forces": the other side
+                    acts = prep_objects(tok, ("in", "during", "after", "under"))
+                    sources = self.slots.resolve_actors([a for pc in acts for a in prep_objects(pc, ("by",))], speaker) \
+                        or self.slots.resolve_actors(
+                            [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
+                             for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
+                             for w in x.children if w.dep_ == "pobj"], speaker)
                 src_starts = {x.mention.start for x in sources}
                 targets = [x for x in targets if x.mention.start not in src_starts]
                 if pat.target_required and not targets:
-                    continue        # an ambiguous verb counts only with its target named ("spoke with X")
+                    continue
+                if not targets and sources and pat.category in self.words.civilian_categories:
+                    # "police fired tear gas at protesters in Nairobi", "arrested 46 people": the
+                    # civilians of the place (else of the acting state), a sector of their own
+                    slot = list(obj_toks) + [p for w in pat.target if w not in ("dobj", "iobj", "poss")
+                                             for h in [tok, *obj_toks] for p in prep_objects(h, (w,))]
+                    targets = self.slots.civilians(slot, sources[0].mention)        # an ambiguous verb counts only with its target named ("spoke with X")
                 if not targets and not (pat.reciprocal and len(sources) > 1):
                     # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
@@ -413,6 +427,11 @@ class Coder:
         verb ("oppose further sanctions", "demanded talks") is the thing opposed or asked for, never
         an event of its own."""
         spec = self.onto.nouns[tok.lemma_.lower()]
+        if tok.dep_ == "compound":
+            return      # a modifier names a kind, not an act: "riot police", "protest leaders"
+        if tok.dep_ in ("dobj", "nsubjpass", "pobj") and any(
+                e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
+            return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
         speaker, _ = self.slots.speaker(tok)
         src_toks = [c for c in tok.children if c.dep_ == "poss"]
         sources = self.slots.resolve_actors(src_toks, speaker)
