@@ -656,8 +656,15 @@ def _story_corpus(root: Path, n: int = 8) -> Path:
     root.mkdir(parents=True)
     for i in range(n):
         (root / f"a{i:02d}.txt").write_text(good_text(1100 + i), "utf-8")
-    # two reports of one meeting, so that a story joins articles
-    (root / "b00.txt").write_text(good_text(1100).replace("report 1100", "second report on the same meeting"), "utf-8")
+    # two reports of one meeting, in other words, so that a story joins articles
+    (root / "b00.txt").write_text(
+        "Kenya and Peru Sign Fisheries Accord\nMarch 3, 2021\n\nThe foreign ministers of Kenya and Peru met in "
+        "Nairobi on Tuesday and signed an accord on fisheries. Kenya said the accord would protect fish stocks in "
+        "the Indian Ocean, and Peru pledged to share data from its research vessels.", "utf-8")
+    (root / "b01.txt").write_text(
+        "Peru and Kenya Agree on Fishing Rules\nMarch 3, 2021\n\nPeru's foreign minister met her Kenyan "
+        "counterpart in Nairobi on Tuesday, and the two governments signed a fisheries accord. Officials from Peru "
+        "said that Kenya had invited them to a second round of talks on ocean research next year.", "utf-8")
     return root
 
 
@@ -725,13 +732,22 @@ print("NOT KILLED")
 KILL_PHASES = ("start", "read", "extract", "write", "committed", "stories", "finish")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("phase", KILL_PHASES)
-def test_sigkill_at_every_phase_then_rerun_equals_an_uninterrupted_run(tmp_path, phase):
-    corpus = _story_corpus(tmp_path / "in")
-    ref = str(tmp_path / "ref.duckdb")
+@pytest.fixture(scope="module")
+def story_reference(tmp_path_factory) -> tuple[Path, dict[str, set]]:
+    """A corpus and the store an uninterrupted run makes of it."""
+    root = tmp_path_factory.mktemp("kill")
+    corpus = _story_corpus(root / "in")
+    ref = str(root / "ref.duckdb")
     Pipeline(Settings(db=ref, store_batch=3)).run([str(corpus)])
     want = _snapshot(ref)
+    assert want["stories"] and any(s[4] > 1 for s in want["stories"]), "a story should join two articles"
+    return corpus, want
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phase", KILL_PHASES)
+def test_sigkill_at_every_phase_then_rerun_equals_an_uninterrupted_run(tmp_path, phase, story_reference):
+    corpus, want = story_reference
     db = str(tmp_path / "k.duckdb")
     p = subprocess.run([sys.executable, "-c", KILL_DRIVER, phase, db, str(corpus)], capture_output=True, text=True,
                        timeout=300)
