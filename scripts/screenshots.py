@@ -46,13 +46,22 @@ def driver(width: int, profile: str):
               "--disable-background-networking", "--disable-component-update", "--disable-sync",
               "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}", f"--window-size={width},1000"):
         opts.add_argument(a)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    emulate(drv, width, 1000)
+    return drv
+
+
+def emulate(drv, width: int, height: int) -> None:
+    """Chrome's windows are at least 500 px wide: emulate the screen size itself."""
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                 "deviceScaleFactor": 1, "mobile": width < 600})
 
 
 def full_page(drv, path: Path, width: int, max_height: int = 4000) -> None:
     """A screenshot as tall as the page (up to max_height), at the window's width."""
     h = drv.execute_script("return document.documentElement.scrollHeight")
-    drv.set_window_size(width, min(max(h, 600), max_height))
+    drv.set_window_size(max(width, 500), min(max(h, 600), max_height))
+    emulate(drv, width, min(max(h, 600), max_height))
     time.sleep(0.2)
     drv.save_screenshot(str(path))
 
@@ -79,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
                 drv = driver(w, prof)
                 try:
                     for name, url in (("home", "/"), ("dyad", f"/dyad/{dyad}"), ("story", f"/story/{story['id']}")):
-                        drv.set_window_size(w, 1000)
+                        emulate(drv, w, 1000)
                         drv.get(base + url)
                         full_page(drv, out / f"{name}-{w}.png", w)
-                    drv.set_window_size(w, 1000)
+                    emulate(drv, w, 1000)
                     drv.get(base + f"/story/{story['id']}")
                     drv.find_element("css selector", "a.evlink").click()
                     time.sleep(0.3)
