@@ -241,7 +241,8 @@ def claims(points: list[dict[str, Any]], title: str, cid: str) -> Markup:
     """One measure in one unit: achieved figures (filled circles, joined) against targets and
     forecasts (hollow diamonds); a horizontal bar shows the period a figure refers to. Each point
     links to its evidence sentence."""
-    pts = [p for p in points if p.get("value") is not None]
+    pts = [p for p in points if p.get("value") is not None
+           and (p.get("period_start") or p.get("published") or p.get("published_from"))]   # placeable in time
     if not pts:
         return Markup("")
     scale, unit = 1.0, pts[0].get("unit") or ""
@@ -252,7 +253,7 @@ def claims(points: list[dict[str, Any]], title: str, cid: str) -> Markup:
         scale, unit = 1e6, f"{unit} million"
 
     def when(p: dict[str, Any]) -> tuple[date, date]:
-        a = p.get("period_start") or p.get("published") or date(1970, 1, 1)
+        a = p.get("period_start") or p.get("published") or p["published_from"]
         b = p.get("period_end") or a
         return a, b
 
