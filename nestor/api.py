@@ -13,12 +13,25 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_DB
-from .dates import precision_of
+from .dates import add_shown, precision_of, show_interval
 from .errors import InputError
 from .store import Store, connect, rows
 from .vocab import CATEGORIES
 
 MAX_LIMIT = 10_000
+MAX_OFFSET = 1_000_000_000
+
+
+def like(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern (``%`` and ``_`` match themselves); use with
+    ``ESCAPE '\\'``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _offset(offset: int) -> int:
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise InputError(f"offset must be between 0 and {MAX_OFFSET}, got {offset!r}")
+    return offset
 
 # one happening = one (article, sentence, type, negation, unordered pair of actor codes): a reciprocal
 # "X and Y signed" is stored in both directions (the exports' convention) but counts once
@@ -36,7 +49,7 @@ SITE_SQL = "coalesce(nullif(regexp_extract({p}url, '^[a-zA-Z]+://(www\\.)?([^/:?
 def like_pattern(text: str) -> str:
     """``text`` as a case-insensitive substring pattern for ``ILIKE ... ESCAPE '\\'``: its own
     ``%``, ``_`` and backslashes match literally."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + like(text) + "%"
 
 
 def actor_label(actor_id: str | None) -> tuple[str, str]:
@@ -95,7 +108,7 @@ def _kb_names() -> dict[str, list[tuple[str | None, str | None]]]:
 def parse_dyad(value: str) -> tuple[str, str]:
     """ "RUS-CHN" (or "rus_chn") → ("RUS", "CHN"); anything else is an InputError."""
     parts = [p.strip().upper() for p in value.replace("_", "-").split("-") if p.strip()]
-    if len(parts) != 2 or not all(p.isalnum() and len(p) <= 8 for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isalnum() and len(p) <= 8 for p in parts):
         raise InputError(f"dyad must look like RUS-CHN, got {value!r}")
     return parts[0], parts[1]
 
@@ -168,12 +181,12 @@ class Nestor:
         if until:
             where.append("coalesce(published_from, published) <= ?"); params.append(until)
         if q:
-            where.append("(title ILIKE ? OR text ILIKE ?)"); params += [f"%{q}%", f"%{q}%"]
+            where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')"); params += [f"%{like(q)}%"] * 2
         sql = (f"SELECT id, published, published_from, published_to, published_precision, date_source, "
                f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
                f"path, url FROM articles WHERE {' AND '.join(where)} "
-               f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {int(offset)}")
-        return self._q(sql, params)
+               f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {_offset(offset)}")
+        return [add_shown(r, "article") for r in self._q(sql, params)]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article with its sentences, entities, mentions and time expressions.
@@ -181,7 +194,8 @@ class Nestor:
         ``article_id`` may be a unique prefix of the id.
         """
         with self.store.reader() as con:
-            found = rows(con, "SELECT * FROM articles WHERE id LIKE ? || '%' ORDER BY id LIMIT 2", [article_id])
+            found = rows(con, "SELECT * FROM articles WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
+                         [like(article_id) + "%"])
             if not found:
                 return None
             if len(found) > 1:
@@ -196,6 +210,12 @@ class Nestor:
                 art[table] = rows(con, f"SELECT * FROM {table} WHERE article_id = ? ORDER BY sent_idx", [aid])
             art["warnings"] = [r["message"] for r in rows(
                 con, "SELECT message FROM warnings WHERE article_id = ?", [aid])]
+        add_shown(art, "article")
+        for e in art["events"]:
+            add_shown(e, "event")
+        for c in art["claims"]:
+            c["period_precision"] = precision_of(c["period_start"], c["period_end"] or c["period_start"])
+            add_shown(c, "claim")
         return art
 
     # ---- actors and events ---------------------------------------------------------------
@@ -276,7 +296,8 @@ class Nestor:
                     f"row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY source_code, id) AS _rn "
                     f"FROM events WHERE {where}) WHERE _rn = 1")
         out = self._q(f"SELECT * FROM ({base}) ORDER BY {EVENT_SORTS[sort]}, article_id, sent_idx, trigger_start, id "
-                      f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)
+                      f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+        out = [add_shown(e, "event") for e in out]
         total = -1
         if with_total:
             total = self._q(f"SELECT count(*) AS n FROM ({base})", params)[0]["n"]
@@ -334,7 +355,7 @@ class Nestor:
         w, params = self._dyad_filter(dyad, "c.actors")
         where = [w]
         if measure:
-            where.append("c.measure ILIKE ?"); params.append(f"%{measure}%")
+            where.append("c.measure ILIKE ? ESCAPE '\\'"); params.append(f"%{like(measure)}%")
         if status:
             where.append("c.status = ?"); params.append(status)
         out = self._q(f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
@@ -344,6 +365,7 @@ class Nestor:
                            LIMIT {_limit(limit)}""", params)
         for r in out:   # the period's precision follows from its interval
             r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
+            add_shown(r, "claim")
         return out
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
@@ -366,13 +388,14 @@ class Nestor:
         if until:
             where.append("date_start <= ?"); params.append(until)
         with self.store.reader() as con:
-            return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
-                             f"LIMIT {_limit(limit)}", params)
+            return [add_shown(r, "story") for r in rows(
+                con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id LIMIT {_limit(limit)}",
+                params)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
         with self.store.reader() as con:
-            found = rows(con, "SELECT * FROM stories WHERE id LIKE ? || '%' LIMIT 2", [story_id])
+            found = rows(con, "SELECT * FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2", [like(story_id) + "%"])
             if len(found) != 1:
                 return None
             s = found[0]
@@ -389,6 +412,11 @@ class Nestor:
                                         WHERE si.story_id = ? AND si.kind = 'accord' ORDER BY ac.start""", [s["id"]])
             s["claims"] = rows(con, """SELECT c.* FROM story_items si JOIN claims c ON c.id = si.record_id
                                        WHERE si.story_id = ? AND si.kind = 'claim' ORDER BY c.start""", [s["id"]])
+        add_shown(s, "story")
+        for e in s["events"]:
+            add_shown(e, "event")
+        for a in s["articles"]:
+            add_shown(a, "article")
         return s
 
     def timeline(self, a: str, b: str, since: date | None = None, until: date | None = None,
@@ -427,7 +455,7 @@ class Nestor:
         directed rows), with articles, stories, cooperation and conflict happenings, and the
         first and last event dates."""
         with self.store.reader() as con:
-            return rows(con, f"""WITH e AS (SELECT *, count(*) OVER (PARTITION BY {HAPPENING_KEY}) AS n_rows
+            out = rows(con, f"""WITH e AS (SELECT *, count(*) OVER (PARTITION BY {HAPPENING_KEY}) AS n_rows
                     FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
                       AND source_code <> target_code AND NOT negated
                     QUALIFY row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY id) = 1),
@@ -436,10 +464,18 @@ class Nestor:
                            count(*) AS events, sum(n_rows) AS rows, count(DISTINCT article_id) AS articles,
                            sum(CASE WHEN quad_class IN (1, 2) THEN 1 ELSE 0 END) AS cooperation,
                            sum(CASE WHEN quad_class IN (3, 4) THEN 1 ELSE 0 END) AS conflict,
-                           min(date) AS first, max(date) AS last
+                           min(date) AS first, max(coalesce(date_end, date)) AS last,
+                           arg_min(coalesce(date_end, date), date) AS _first_end,
+                           arg_min(date_precision, date) AS _first_precision,
+                           arg_max(date, coalesce(date_end, date)) AS _last_start,
+                           arg_max(date_precision, coalesce(date_end, date)) AS _last_precision
                     FROM e GROUP BY 1)
                 SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d
-                ORDER BY events DESC, dyad LIMIT {_limit(limit)} OFFSET {int(offset)}""")
+                ORDER BY events DESC, dyad LIMIT {_limit(limit)} OFFSET {_offset(offset)}""")
+        for r in out:   # the first and last dates at their precision ("2022", not "2022-01-01")
+            r["first_shown"] = show_interval(r["first"], r.pop("_first_end"), r.pop("_first_precision"))
+            r["last_shown"] = show_interval(r.pop("_last_start"), r["last"], r.pop("_last_precision"))
+        return out
 
     def dyad_count(self) -> int:
         return self._q("""SELECT count(DISTINCT least(source_code, target_code) || '-' || greatest(source_code, target_code))
@@ -489,8 +525,8 @@ class Nestor:
         with self.store.reader() as con:
             total = rows(con, f"SELECT count(*) AS n FROM stories s WHERE {w}", params)[0]["n"]
             out = rows(con, f"SELECT s.* FROM stories s WHERE {w} ORDER BY {STORY_SORTS[sort]}, s.id "
-                            f"LIMIT {_limit(limit)} OFFSET {int(offset)}", params)
-        return out, total
+                            f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+        return [add_shown(r, "story") for r in out], total
 
     def story_actors(self, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """Per story, the actors of its events (id, code, name, kind, events), busiest first."""

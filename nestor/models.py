@@ -154,6 +154,8 @@ class Event:
     date_article: str | None = None  # with date_source "story": the article whose date the story gave it
     confidence: float = 0.5
     evidence: str = ""
+    pattern_id: str | None = None    # the lexicon entry that produced it (events/data/patterns*.yaml)
+    target_inferred: bool = False    # the target is the article's other party, not named in the sentence
 
 
 @dataclass
@@ -198,6 +200,7 @@ class Accord:
     title: str
     doc_type: str                     # joint_statement | agreement | contract | memorandum | treaty | set | ...
     parties: list[str] = field(default_factory=list)
+    parties_inferred: bool = False    # parties taken from the article's main dyad, not the sentence
     domain: str | None = None         # energy, finance, military, technology, media, trade, ...
     count: int | None = None          # for "a set of 20 agreements"
     count_qualifier: str | None = None  # "nearly three dozen agreements": count 36, qualifier nearly

@@ -14,8 +14,25 @@ STATUS_STYLE = {
 }
 
 
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def check_plot_path(out: Any, fmt: str | None = None) -> None:
+    """A plot file name must say PNG, SVG or PDF and its folder must exist (InputError otherwise)."""
+    if fmt is not None or not isinstance(out, (str, Path)):
+        return
+    from .errors import InputError
+
+    p = Path(out)
+    if p.suffix.lower() not in PLOT_FORMATS:
+        raise InputError(f"{p}: a plot is written as {', '.join(PLOT_FORMATS)}; give the file one of these endings")
+    if not p.parent.is_dir():
+        raise InputError(f"{p}: folder {p.parent} does not exist")
+
+
 def claims_plot(rows: list[dict[str, Any]], out: Any, title: str = "Claims over time", fmt: str | None = None) -> Any:
     """One series per unit; x = the period the figure refers to (else the article's date)."""
+    check_plot_path(out, fmt)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -56,6 +73,7 @@ def timeline_plot(series: list[dict[str, Any]], stories: list[dict[str, Any]], o
                   title: str, fmt: str | None = None) -> Any:
     """Monthly events per quad class (stacked bars), mean intensity (line, right axis), stories
     marked as labelled vertical lines."""
+    check_plot_path(out, fmt)
     import matplotlib
 
     matplotlib.use("Agg")

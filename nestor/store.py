@@ -47,8 +47,9 @@ from . import models as m
 from .errors import StoreError
 
 # 2: keys on every table, stories declared here; 3: date intervals (articles.published_from/_to/
-# _precision, events.date_article, stories.dyads/articles/date_precision)
-SCHEMA_VERSION = 3
+# _precision, events.date_article, stories.dyads/articles/date_precision); 4: events.pattern_id and
+# events.target_inferred
+SCHEMA_VERSION = 4
 log = logging.getLogger("nestor")
 
 # table name -> (dataclass, primary key columns)

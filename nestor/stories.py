@@ -5,8 +5,9 @@ A corpus step on the store, run at the end of ``nestor run`` (and by ``nestor st
 unordered pair of actors (e.g. CHN–RUS), with its date interval and its evidence text.
 
 **Report dates.** A report's interval is its article's publication interval (a day-precision
-publication covers the three days before it: reports come after the happening), narrowed to the
-median day of its events dated by the text when there are any. A report is *narrow* when its
+publication covers the three days before it: reports come after the happening); its day is the
+median day of its events dated by the text inside that interval ("told him yesterday"), else the
+publication day. A report is *narrow* when its
 interval spans at most ``NARROW_DAYS`` days, *wide* otherwise (an article whose date is only
 known to a year or a term of office).
 
@@ -49,9 +50,9 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from collections.abc import Iterable
 from typing import Any
 
 from .dates import precision_of
@@ -180,6 +181,9 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
         if inside and (lo is None or (hi - lo).days > NARROW_DAYS):
             day = inside[len(inside) // 2]
             lo = hi = day
+        elif inside and day is not None:
+            # a dated article whose events name their own day ("told him yesterday"): that day
+            day = inside[len(inside) // 2]
         if lo is None or hi is None:
             continue
         text = " ".join(sorted({e["evidence"] for e in es}))

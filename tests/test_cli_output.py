@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nestor.cli import app
-from nestor.cli import common
+from nestor.cli import app, common
 from nestor.config import Settings
 from nestor.pipeline import Pipeline
 
@@ -39,8 +38,9 @@ def store(tmp_path_factory) -> str:
 
 
 def _nestor(*args: str) -> subprocess.CompletedProcess:
+    # FORCE_COLOR makes Rich think any output is a terminal: a pipe must still get plain lines
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-           "COLUMNS": "80"}
+           "COLUMNS": "80", "FORCE_COLOR": "1"}
     return subprocess.run([sys.executable, "-m", "nestor", *args], check=False, capture_output=True, text=True,
                           env=env, timeout=300)
 
@@ -89,7 +89,7 @@ def test_timeline_plot_message_goes_to_stderr(store, tmp_path):
 
 
 def test_at_a_terminal_the_table_is_kept(monkeypatch, capsys):
-    monkeypatch.setattr(common.console, "_force_terminal", True)
+    monkeypatch.setattr(common, "to_terminal", lambda: True)
     common.emit([{"a": "x", "b": 1}], ["a", "b"], as_json=False)
     out = capsys.readouterr().out
     assert "┃" in out or "│" in out

@@ -23,13 +23,6 @@ def test_every_command_is_in_the_readme():
     assert not missing, f"commands missing from README.md: {missing}"
 
 
-def test_ci_runs_the_readme_test_command():
-    readme = (ROOT / "README.md").read_text("utf-8")
-    ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert 'pip install -e ".[test]" && python -m pytest' in readme
-    assert 'pip install -q -e ".[test]"' in ci and "\npython -m pytest" in ci
-
-
 def test_every_record_column_is_documented():
     from nestor.store import RECORD_TABLES
 

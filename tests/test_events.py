@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 D = date(2016, 4, 12)
 
 
@@ -259,3 +261,75 @@ def test_a_threat_targets_whoever_must_meet_the_condition(extract_text):
     t = [e for e in evs if e.event_type == "THREATEN" or e.cameo.startswith("13")]
     assert t and any(e.source_code == "EGY" and e.target_code == "JOR" for e in t)
     assert not any(e.source_code == "JOR" for e in evs)        # the condition is no event
+
+
+# ---- the pattern loader (issue 13 item 5) -------------------------------------------------------
+def _data_dir(tmp_path, patterns: str):
+    import shutil
+    from importlib import resources
+
+    src = resources.files("nestor.extract.events").joinpath("data")
+    for name in ("ontology.yaml", "closed_class.yaml"):
+        shutil.copy(str(src.joinpath(name)), tmp_path / name)
+    (tmp_path / "patterns.yaml").write_text(patterns, "utf-8")
+    return tmp_path
+
+
+def test_loader_reads_false_as_false_and_on_as_a_preposition(tmp_path):
+    from nestor.extract.events import Ontology
+
+    onto = Ontology.load(_data_dir(tmp_path, (
+        "PROTEST:\n"
+        "  - {id: p.march, verbs: [march], mode: demonstrate, target: [against, on], no_object: false}\n"
+        "ASSAULT:\n"
+        "  - {id: a.fire, verbs: [fire], mode: shoot, target: [on, off], object_actor: true, no_object: true}\n")))
+    march, fire = onto.patterns["p.march"], onto.patterns["a.fire"]
+    assert march.no_object is False and march.object_actor is False
+    assert march.target == ("against", "on")
+    assert fire.no_object is True and fire.object_actor is True and fire.target == ("on", "off")
+
+
+def test_loader_rejects_an_unknown_key_with_file_and_line(tmp_path):
+    from nestor.errors import InputError
+    from nestor.extract.events import Ontology
+
+    with pytest.raises(InputError, match=r"patterns\.yaml, line 3: unknown key 'objetcs'"):
+        Ontology.load(_data_dir(tmp_path, (
+            "AGREE:\n"
+            "  - {id: a.sign, verbs: [sign], objects: [treaty], mode: sign}\n"
+            "  - {id: a.ink, verbs: [ink], objetcs: [deal], mode: sign}\n")))
+
+
+def test_loader_rejects_unknown_sections_missing_ids_and_non_boolean_flags(tmp_path):
+    from nestor.errors import InputError
+    from nestor.extract.events import Ontology
+
+    with pytest.raises(InputError, match="unknown key 'AGREED'"):
+        Ontology.load(_data_dir(tmp_path, "AGREED:\n  - {id: x, verbs: [sign]}\n"))
+    with pytest.raises(InputError, match="line 2: a pattern without an id"):
+        Ontology.load(_data_dir(tmp_path, "AGREE:\n  - {verbs: [sign]}\n"))
+    with pytest.raises(InputError, match="reciprocal must be true or false"):
+        Ontology.load(_data_dir(tmp_path, "AGREE:\n  - {id: x, verbs: [sign], reciprocal: 'on'}\n"))
+    with pytest.raises(InputError, match="used twice"):
+        Ontology.load(_data_dir(tmp_path, "AGREE:\n  - {id: x, verbs: [sign]}\n  - {id: x, verbs: [ink]}\n"))
+
+
+def test_named_word_sets_expand_with_generated_plurals(tmp_path):
+    from nestor.errors import InputError
+    from nestor.extract.events import Ontology
+
+    onto = Ontology.load(_data_dir(tmp_path, (
+        "sets:\n  PENALTY_NOUNS: [penalty, tariff, embargo, export ban]\n"
+        "SANCTION:\n  - {id: s.impose, verbs: [impose], objects: [$PENALTY_NOUNS], mode: sanction}\n")))
+    objs = onto.patterns["s.impose"].objects
+    assert {"penalty", "penalties", "tariffs", "embargoes", "export bans"} <= objs
+    with pytest.raises(InputError, match="unknown word set"):
+        Ontology.load(_data_dir(tmp_path, "SANCTION:\n  - {id: s, verbs: [impose], objects: [$NOPE]}\n"))
+
+
+def test_every_event_names_the_pattern_that_produced_it(extract_text, knowledge):
+    evs = events(extract_text, "Norway signed a trade agreement with Chile. Kenya's visit to Ethiopia began.")
+    ids = {e.pattern_id for e in evs}
+    assert ids and None not in ids
+    known = set(knowledge.ontology.patterns) | {n["id"] for n in knowledge.ontology.nouns.values()}
+    assert ids <= known | {"predicate.willing", "predicate.unwilling", "predicate.must"}

@@ -35,8 +35,13 @@ from nestor.vocab import CATEGORIES
 # F1 floors per half, a little below what the coder scored when they were last set (see the
 # measured figures in the commit that changed them). Half A is the tuning half, B the check.
 FLOORS = {
-    "A": {"category": 0.5, "triple": 0.4},
-    "B": {"category": 0.5, "triple": 0.4},
+    "A": {"category": 0.74, "triple": 0.66},      # measured 0.77 / 0.69 (268 of 564 sentences, 2026-11-23)
+    "B": {"category": 0.72, "triple": 0.64},      # measured 0.75 / 0.66 (296 sentences)
+}
+# The same for the two halves of the tuning set (../shared/eval/plover_gsr_dev.json, `nestor eval`).
+TUNING_FLOORS = {
+    "A": {"category": 0.74, "triple": 0.52},      # measured 0.77 / 0.556 (75 records)
+    "B": {"category": 0.78, "triple": 0.57},      # measured 0.818 / 0.601 (86 records)
 }
 MIN_SENTENCES = 400              # issue 14: at least 400 original sentences
 MIN_PER_CATEGORY = 15            # sentences in which each category is expected
@@ -128,6 +133,15 @@ class Score:
     failures: list[str] = field(default_factory=list)
 
 
+def is_self_target(e: Any) -> bool:
+    """Source and target are the same actor: the same code and the same sector, a country and its
+    own government counting as one (government against opposition is not a self-target)."""
+    if not e.target_code or e.source_code != e.target_code:
+        return False
+    a, b = e.source_sector or "GOV", e.target_sector or "GOV"
+    return a == b
+
+
 def _matches(g: dict[str, Any], e: Any, attributes: bool = True) -> bool:
     if (g["source"], g["type"]) != (e.source_code, e.event_type):
         return False
@@ -138,11 +152,25 @@ def _matches(g: dict[str, Any], e: Any, attributes: bool = True) -> bool:
     return not (attributes and "modality" in g and g["modality"] != e.modality)
 
 
+def _scored(e: Any) -> Any:
+    """The event as the file writes it: a named IGO (EU, UNO, NATO; sector IGO) is written ``IGO``."""
+    from types import SimpleNamespace
+
+    view = SimpleNamespace(**{k: getattr(e, k) for k in ("source_code", "target_code", "source_sector",
+                                                         "target_sector", "event_type", "mode", "modality",
+                                                         "negated")})
+    if view.source_sector == "IGO":
+        view.source_code = "IGO"
+    if view.target_sector == "IGO":
+        view.target_code = "IGO"
+    return view
+
+
 def score_item(sc: Score, item: dict[str, Any], coded: list[Any]) -> None:
     """Add one sentence and the events coded from it to ``sc``."""
-    coded = [e for e in coded if not e.negated]
+    coded = [_scored(e) for e in coded if not e.negated]
     sc.n += 1
-    sc.self_targets += sum(1 for e in coded if e.target_code and e.target_id and e.target_id == e.source_id)
+    sc.self_targets += sum(1 for e in coded if is_self_target(e))
     pred_cats = {e.event_type for e in coded}
     forbidden = {n["type"] for n in item.get("not", [])}
     problems: list[str] = []
@@ -277,7 +305,11 @@ def test_validation_names_the_bad_item(modes):
 
 
 def test_halves_are_fixed_and_both_used(items):
-    assert split_half("r0001") == split_half("r0001")
+    import hashlib
+
+    for rid in ("r0001", "r0002", "PLOVER-GSR01-AGREE-0001", 17):
+        first = hashlib.sha1(str(rid).encode("utf-8")).digest()[0]
+        assert split_half(rid) == ("A" if first % 2 == 0 else "B")
     assert {split_half(f"r{i:04d}") for i in range(1, 21)} == {"A", "B"}
     n_a = sum(split_half(it["id"]) == "A" for it in items)
     assert 0.35 < n_a / len(items) < 0.65
@@ -285,10 +317,10 @@ def test_halves_are_fixed_and_both_used(items):
 
 # ---- the scorer ----------------------------------------------------------------------------------
 class _Ev:
-    def __init__(self, s, c, t, mode=None, modality="asserted", negated=False):
+    def __init__(self, s, c, t, mode=None, modality="asserted", negated=False, ss=None, ts=None):
         self.source_code, self.event_type, self.target_code = s, c, t
         self.mode, self.modality, self.negated = mode, modality, negated
-        self.source_id, self.target_id = s, t
+        self.source_sector, self.target_sector = ss, ts
 
 
 def test_scorer_counts_hard_negatives_modes_and_wildcards():
@@ -303,9 +335,22 @@ def test_scorer_counts_hard_negatives_modes_and_wildcards():
     score_item(sc, item, [_Ev("TUR", "CONCEDE", "GRC", "ease"), _Ev("TUR", "AGREE", "GRC", negated=True)])
     assert (sc.category.tp, sc.category.fp, sc.triple.tp, sc.triple.fn) == (1, 0, 0, 1)
     sc = Score()
+    item = {"id": "p", "text": "t", "events": [{"source": "IND", "type": "COOPERATE", "target": "JPN"},
+                                              {"source": "IND", "type": "AGREE", "target": "JPN", "optional": True}]}
+    score_item(sc, item, [_Ev("IND", "COOPERATE", "JPN"), _Ev("IND", "AGREE", "JPN")])
+    score_item(sc, item, [_Ev("IND", "COOPERATE", "JPN")])
+    assert (sc.category.tp, sc.category.fp, sc.category.fn, sc.triple.fp, sc.triple.fn) == (2, 0, 0, 0, 0)
+    sc = Score()
     item = {"id": "o", "text": "t", "not": [{"type": "ASSAULT"}]}
     score_item(sc, item, [_Ev("USA", "ACCUSE", None), _Ev("USA", "ASSAULT", None)])
     assert (sc.category.tp, sc.category.fp, sc.category.fn) == (0, 1, 0)
+
+
+def test_self_target_is_the_same_actor_not_the_same_country():
+    assert is_self_target(_Ev("USA", "AGREE", "USA", ss="GOV"))
+    assert is_self_target(_Ev("RUS", "CONSULT", "RUS", ss="GOV", ts=None))
+    assert not is_self_target(_Ev("IND", "COERCE", "IND", ss="COP", ts="OPP"))
+    assert not is_self_target(_Ev("IND", "ACCUSE", "PAK"))
 
 
 # ---- the coder against the file ------------------------------------------------------------------
@@ -316,4 +361,23 @@ def test_f1_floors_on_both_halves(scores):
         print("  " + f)
     low = [(h, k, round(getattr(scores[h], k).f1, 3), floor)
            for h, floors in FLOORS.items() for k, floor in floors.items() if getattr(scores[h], k).f1 < floor]
+    assert not low, f"below the floor (half, score, F1, floor): {low}"
+
+
+def test_f1_floors_on_the_tuning_halves(eval_dev, tmp_path, nlp, knowledge):
+    import json
+
+    from nestor.evaluate import evaluate
+
+    records = json.loads(eval_dev.read_text("utf-8"))
+    low, lines = [], []
+    for half in ("A", "B"):
+        part = [r for r in records if split_half(r.get("id")) == half]
+        f = tmp_path / f"half_{half}.json"
+        f.write_text(json.dumps(part), "utf-8")
+        rep = evaluate(f, nlp, knowledge).as_dict()
+        lines.append(f"tuning half {half} ({len(part)}): category F1 {rep['category']['f1']}, "
+                     f"triple F1 {rep['triple']['f1']}")
+        low += [(half, k, rep[k]["f1"], floor) for k, floor in TUNING_FLOORS[half].items() if rep[k]["f1"] < floor]
+    print("\n" + "\n".join(lines))
     assert not low, f"below the floor (half, score, F1, floor): {low}"

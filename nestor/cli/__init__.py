@@ -62,9 +62,11 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except NestorError as e:
+        from rich.markup import escape
+
         from .common import console_err
 
-        console_err.print(f"[bold red]error:[/] {e}", highlight=False)
+        console_err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

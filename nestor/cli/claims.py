@@ -20,6 +20,10 @@ def claims(
     plot: Annotated[str | None, typer.Option(help="Write a plot of the series to this PNG/SVG file.")] = None,
 ) -> None:
     """Figures claimed over time: period, value, status and source article."""
+    if plot:
+        from ..plots import check_plot_path
+
+        check_plot_path(plot)          # a bad file name is an error before anything is printed
     rows = api.open(db).claims(measure=measure, dyad=dyad, status=status, limit=limit)
     for r in rows:
         ps, pe = r["period_start"], r["period_end"]

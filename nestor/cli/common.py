@@ -23,13 +23,22 @@ app = typer.Typer(
 )
 
 
+def to_terminal() -> bool:
+    """Whether stdout is a terminal: the file itself, not Rich's guess (FORCE_COLOR or TTY_COMPATIBLE
+    in the environment make Rich draw tables into pipes, which is what this avoids)."""
+    try:
+        return sys.stdout.isatty()
+    except (ValueError, AttributeError):  # closed or replaced stdout
+        return False
+
+
 class _Console(Console):
     """A console that never wraps lines when its output is not a terminal (a pipe or a file), so
     `nestor show ID | grep Putin` finds whole lines; at a terminal it wraps to the window."""
 
-    @property  # type: ignore[override]
+    @property
     def soft_wrap(self) -> bool:
-        return self._soft_wrap or not self.is_terminal
+        return self._soft_wrap or not to_terminal()
 
     @soft_wrap.setter
     def soft_wrap(self, value: bool) -> None:
@@ -74,7 +83,7 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str | tuple[str, str]
         console_err.print(f"[dim]{empty}[/]")
         return
     cols = [(c, c) if isinstance(c, str) else c for c in columns]
-    if not console.is_terminal:
+    if not to_terminal():
         if title:
             console_err.print(f"[bold]{title}[/]")
         write_tsv(rows, cols)
@@ -107,7 +116,7 @@ def _plain(v: Any) -> str:
         return f"{v:.6g}"
     if isinstance(v, (list, tuple)):
         return ", ".join(str(x) for x in v)
-    return str(v)
+    return str(v).strip()
 
 
 def _cell(v: Any) -> str:
@@ -119,7 +128,7 @@ def _cell(v: Any) -> str:
         return ", ".join(str(x) for x in v)
     from rich.markup import escape
 
-    return escape(str(v))
+    return escape(str(v).strip())
 
 
 def parse_date_opt(value: str | None, name: str) -> date | None:
@@ -128,4 +137,4 @@ def parse_date_opt(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value if len(value) > 7 else (value + "-01" if len(value) == 7 else value + "-01-01"))
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name) from None

@@ -1,16 +1,25 @@
 """Core commands: run, articles, show, export, runs."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from .. import api
 from ..config import Settings
-from ..dates import show_interval
+from ..dates import add_shown, show_interval
+from ..errors import InputError
 from ..pipeline import Pipeline
+from ..store import Store
 from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt, print_json
 
 
@@ -19,7 +28,8 @@ def run(
     paths: Annotated[list[str] | None, typer.Argument(
         help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]); none: the demo corpus.")] = None,
     db: DbOpt = "nestor.duckdb",
-    workers: Annotated[int, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = 0,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (0 = all cores, the default; 1 = in-process).")] = None,
     model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
     kb: Annotated[str | None, typer.Option("--kb", help="Folder with extra knowledge-base files.")] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip files larger than this (MB).")] = 50.0,
@@ -36,10 +46,22 @@ def run(
         from ..demo import corpus_path
 
         paths = [str(corpus_path())]
+    import os
+
+    if workers is None and "NESTOR_WORKERS" not in os.environ:
+        workers = 0                      # the CLI's default: every core
+    if max_file_mb <= 0:
+        raise InputError(f"--max-file-mb must be positive, got {max_file_mb}")
     settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb, engine=engine,
                                        spark_master=master, max_file_bytes=int(max_file_mb * 1_000_000))
+    missing = [p for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
+    if missing:
+        raise InputError(f"{missing[0]}: no such file or directory")
     if engine == "spark":
-        from ..engine.spark import load as spark_load, run_spark
+        from ..engine.spark import load as spark_load
+        from ..engine.spark import run_spark
+
+        Store(db).check()                # a DuckDB file of another schema: refused before Spark starts
 
         out = parquet or (db + ".parquet")
         counts = run_spark(paths, settings, out)
@@ -47,9 +69,8 @@ def run(
         summary = {"engine": "spark", "parquet": out, "written": counts, "loaded": loaded}
         print_json(summary) if as_json else console.print(f"spark: {counts}\nloaded into {db}: {loaded}")
         raise typer.Exit(1 if counts.get("skips") else 0)
-    if engine != "local":
-        raise typer.BadParameter("engine must be local or spark", param_hint="--engine")
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console_err, transient=True, disable=as_json) as progress:
         task = progress.add_task("nestor run", total=None)
         report = Pipeline(settings, progress=lambda what, n: progress.advance(task, n)).run(paths)
@@ -128,9 +149,8 @@ def articles(
 
 def show_published(r: dict, mark: bool = True) -> str:
     """An article's publication date at its precision; " (est.)" when estimated from the text."""
-    lo, hi = r.get("published_from") or r.get("published"), r.get("published_to") or r.get("published")
-    shown = show_interval(lo, hi, r.get("published_precision") if r.get("published_from") else None)
-    if mark and lo is not None and r.get("date_source") not in ("metadata", "text"):
+    shown = add_shown(dict(r), "article")["published_shown"]
+    if mark and shown != "?" and r.get("date_source") not in ("metadata", "text"):
         shown += " (est.)"
     return shown
 
@@ -154,7 +174,8 @@ def show(
     date_note = {"metadata": "", "text": " (from the text)", "estimated": " (ESTIMATED)", "unknown": ""}
     console.print(f"[bold]{escape(art.get('title') or '(no title)')}[/]")
     shown = show_published(art, mark=False)
-    console.print(f"[dim]{art['id']} · {'date unknown' if shown == '?' else shown}{date_note.get(art['date_source'], '')}"
+    when = ("date unknown" if shown == "?" else shown) + date_note.get(art["date_source"], "")
+    console.print(f"[dim]{art['id']} · {when}"
                   f" · {escape(art['source'] or '')} · {art['status']} · {escape(art['path'])}[/]")
     if art.get("date_evidence") and art["date_source"] == "estimated":
         console.print(f"[dim]date estimated from (confidence {art.get('date_confidence')}): "
@@ -172,7 +193,7 @@ def mark_text(art: dict) -> str:
             f"place {m['country']}" if m.get("kind") == "place" and m.get("country") else "uncoded")
         spans.append((m["start"], m["end"], "mention", label))
     for t in art.get("timexes", []):
-        spans.append((t["start"], t["end"], "timex", str(t.get("value") or "")))
+        spans.append((t["start"], t["end"], "timex", show_interval(t.get("value"), t.get("end_value"), t.get("precision"))))
     for e in art.get("entities", []):
         spans.append((e["start"], e["end"], "entity", e["label"]))
     taken: list[tuple[int, int, str, str]] = []
@@ -195,9 +216,12 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv, parquet (one file per table), "
                                                      "polecat (JSON lines) or gdelt (61-column TSV).")] = "jsonl",
     db: DbOpt = "nestor.duckdb",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
 ) -> None:
     """Export the store: every table, or the events in PLOVER/POLECAT or GDELT 2.0 layout."""
     from .. import export as ex
+
+    _check_export_target(Path(out), fmt, force, ex.FORMATS, ex.DEFAULT_TABLES)
 
     if fmt == "polecat":
         console.print(str(ex.export_polecat(db, out)))
@@ -207,6 +231,33 @@ def export(
         return
     for p in ex.export(db, fmt, out):
         console.print(str(p))
+
+
+def _check_export_target(out: Path, fmt: str, force: bool, folder_formats: tuple[str, ...],
+                         tables: tuple[str, ...]) -> None:
+    """Refuse (InputError) an export that would overwrite a file without --force, before writing."""
+    if fmt in ("polecat", "gdelt"):
+        # as nestor.export writes them: OUT itself when it has a file ending, else a file inside OUT
+        is_file = out.suffix == ".jsonl" if fmt == "polecat" else out.suffix in (".csv", ".tsv", ".txt")
+        target = out if is_file else out / ("events.polecat.jsonl" if fmt == "polecat" else "events.gdelt.tsv")
+        if not is_file and out.exists() and not out.is_dir():
+            raise InputError(f"{out}: is a file; name a folder, or a file ending in "
+                             + (".jsonl" if fmt == "polecat" else ".tsv, .csv or .txt"))
+        if target.is_dir():
+            raise InputError(f"{target}: is a folder")
+        if target.exists() and not force:
+            raise InputError(f"{target}: exists; add --force to overwrite it")
+        if is_file and not out.parent.is_dir():
+            raise InputError(f"{out}: folder {out.parent} does not exist")
+        return
+    if fmt not in folder_formats:
+        raise InputError(f"unknown export format {fmt!r} (one of {', '.join(folder_formats + ('polecat', 'gdelt'))})")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: is a file; --format {fmt} writes a folder of files")
+    clash = [t for t in tables if (out / f"{t}.{fmt}").exists()]
+    if clash and not force:
+        raise InputError(f"{out}: already holds {clash[0]}.{fmt}" + (f" and {len(clash) - 1} more" if len(clash) > 1
+                                                                      else "") + "; add --force to overwrite")
 
 
 @app.command()

@@ -7,7 +7,16 @@ import typer
 
 from .. import api
 from ..dates import show_interval
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, emit, parse_date_opt, print_json
+from .common import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    app,
+    console,
+    emit,
+    parse_date_opt,
+    print_json,
+)
 
 
 @app.command()
@@ -47,19 +56,34 @@ def events(
 
 @app.command(name="eval")
 def eval_cmd(gold: Annotated[str, typer.Argument(help="Gold records (PLOVER gold-standard JSON).")],
-             as_json: JsonOpt = False) -> None:
+             as_json: JsonOpt = False,
+             split: Annotated[bool, typer.Option(
+                 "--split", help="Also score the two fixed halves of the file (A: tune on its failures only; "
+                                 "B: the check) and their gap.")] = False) -> None:
     """Precision, recall and F1 of the event coder against annotated sentences."""
-    from ..evaluate import evaluate
+    from ..evaluate import evaluate_split
 
-    rep = evaluate(gold)
-    d = rep.as_dict()
+    reps = evaluate_split(gold, split=split)
+    d = reps["all"].as_dict()
+    halves = {h: reps[h].as_dict() for h in ("A", "B") if h in reps}
     if as_json:
+        if halves:
+            d = {**d, "halves": halves,
+                 "gap": {k: round(halves["A"][k]["f1"] - halves["B"][k]["f1"], 3) for k in ("category", "triple")}}
         print_json(d)
         return
     c, t = d["category"], d["triple"]
     console.print(f"[bold]{d['sentences']} sentences[/]")
     console.print(f"category  P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}")
     console.print(f"triple    P {t['precision']:.3f}  R {t['recall']:.3f}  F1 {t['f1']:.3f}")
+    if halves:
+        rows = [{"half": h + (" (tuning)" if h == "A" else " (check)"), "sentences": v["sentences"],
+                 "cat_p": v["category"]["precision"], "cat_r": v["category"]["recall"],
+                 "cat_f1": v["category"]["f1"], "triple_f1": v["triple"]["f1"]} for h, v in halves.items()]
+        emit(rows, ["half", "sentences", "cat_p", "cat_r", "cat_f1", "triple_f1"], False, title="halves")
+        gap = halves["A"]["category"]["f1"] - halves["B"]["category"]["f1"]
+        console.print(f"gap A-B: category F1 {gap:+.3f}, triple F1 "
+                      f"{halves['A']['triple']['f1'] - halves['B']['triple']['f1']:+.3f}")
     rows = [{"category": k, **v, "triple_f1": d["per_category_triple"].get(k, {}).get("f1", "")}
             for k, v in d["per_category"].items()]
     emit(rows, ["category", "tp", "fp", "fn", "precision", "recall", "f1", "triple_f1"], False)

@@ -37,6 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Accord, Article, ArticleResult, Event, Mention, record_id
+from .claims import main_dyad
 from .quantities import cues, find_cue, parse_amount
 
 _FUNCTION = {"on", "of", "and", "the", "for", "in", "with", "between", "a", "an", "to", "at", "by", "from"}
@@ -66,6 +67,16 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
         start -= 1
     capital = tok.text[:1].isupper()
     preps = set(cues()["title_preps"])
+    stops = set(cues()["title_stops"])
+
+    def nxt_is_verb(k: int) -> bool:
+        for j in range(k + 1, min(sent.end, k + 3)):
+            if doc[j].tag_ == "VB":
+                return True
+            if doc[j].pos_ != "ADV":
+                return False
+        return False
+
     end = tok.i + 1
     seen_of = False
     while end < sent.end and end - tok.i < 40:
@@ -75,9 +86,15 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
             continue
         if t.is_punct and t.text not in ("-", "–", "’", "'"):
             break
-        if t.pos_ == "ADP" and t.dep_ == "prep" and not capital and t.lower_ not in preps:
-            break             # "documents after the talks"
-        if t.pos_ == "ADP" and _names_time_or_place(t):
+        if not capital and t.lower_ in stops:
+            break             # "nearly three dozen agreements following negotiations ..."
+        if t.pos_ in ("ADP", "SCONJ") and not capital and t.lower_ not in preps:
+            break             # "documents after the talks", "an agreement despite ..."
+        if t.lower_ == "to" and nxt_is_verb(end):
+            break             # "10 agreements to further develop ties": a purpose clause, not the title
+        if t.lower_ in ("to", "and") and not capital and _next_noun_is_document(doc, end, sent):
+            break             # "ranged from joint statements on X to agreements on Y": the next item
+        if t.pos_ == "ADP" and _names_time_or_place(t, capital):
             break             # "agreements on Monday", "a contract in Lima"
         if t.lower_ in ("of", "between"):
             seen_of = True
@@ -93,6 +110,8 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
         # participles modifying a noun of the title stay in ("on liquefied natural gas", "for building")
         if t.pos_ in ("VERB", "AUX") and not (t.tag_ in ("VBG", "VBN") and (doc[end - 1].lower_ in _FUNCTION or
                                                                               t.dep_ == "amod" or
+                                                                              (t.dep_ == "acl" and t.head == tok and
+                                                                               t.tag_ == "VBG") or
                                                                               t.text[:1].isupper())) and \
                 not (capital and t.text[:1].isupper()):
             break
@@ -104,13 +123,28 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
     return doc[start:end]
 
 
-def _names_time_or_place(prep: Token) -> bool:
+_CALENDAR = re.compile(r"\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+                       r"may|june|july|august|september|october|november|december", re.IGNORECASE)
+
+
+def _next_noun_is_document(doc: Doc, k: int, sent: Span) -> bool:
+    for j in range(k + 1, min(sent.end, k + 4)):
+        if doc[j].pos_ in ("DET", "ADJ", "NUM"):
+            continue
+        return doc[j].pos_ == "NOUN" and _doc_type(doc[j], cues()) is not None
+    return False
+
+
+def _names_time_or_place(prep: Token, capital: bool = False) -> bool:
     """"on Monday", "in 2019", "in Lima", "at the Kremlin": a preposition whose object is a date,
-    time or place ends a title ("agreement on Syria" names its topic and stays)."""
+    time or place ends a title ("agreement on Syria" names its topic and stays). In a capitalised
+    title only a calendar date ends it ("... in the Modern Age" stays)."""
     objs = [c for c in prep.children if c.dep_ == "pobj"]
     if not objs:
         return False
     ent = objs[0].ent_type_
+    if capital:
+        return ent in ("DATE", "TIME") and bool(_CALENDAR.search(" ".join(t.text for t in objs[0].subtree)))
     if ent in ("DATE", "TIME"):
         return True
     return prep.lower_ in ("in", "at", "during") and ent in ("GPE", "LOC", "FAC")
@@ -146,6 +180,7 @@ class _Set:
     noun: str                       # the member type as a phrase: "joint statement"
     doc_type: str                   # the members' doc_type
     members: list[Accord] = field(default_factory=list)
+    head_i: int = -1                # the token of the set's noun
 
 
 class _Finder:
@@ -154,6 +189,7 @@ class _Finder:
         self.c = cues()
         self.verbs = set(self.c["sign_verbs"])
         self.sents = list(doc.sents)
+        self.text = article.text          # Doc.text rebuilds the string on every access
         self.out: list[Accord] = []
         self.sets: list[_Set] = []
         self.taken: list[tuple[int, int]] = []        # token ranges already inside a record
@@ -183,6 +219,25 @@ class _Finder:
         self.out.append(a)
         return a
 
+    def _same_as(self, title: str, kind: str, count: int | None = None) -> Accord | None:
+        """An earlier accord of the article that this title names again: equal titles, or a title
+        that begins the other ("joint statement on strategic stability" / "Joint Statement on
+        Strategic Stability in the Modern Age"), of the same type."""
+        norm = " ".join(re.findall(r"\w+", title.lower()))
+        if kind == "set":
+            # "would sign 20 agreements" ... "a set of 20 agreements was signed": one set
+            return next((x.accord for x in self.sets if x.accord.count == count and count), None)
+        if not norm:
+            return None
+        for a in self.out:
+            if a.doc_type != kind:
+                continue
+            other = " ".join(re.findall(r"\w+", a.title.lower()))
+            if norm == other or (len(norm.split()) >= 4 and (other.startswith(norm) or norm.startswith(other))
+                                 and len(other.split()) >= 4):
+                return a
+        return None
+
     def _in_taken(self, i: int) -> bool:
         return any(a <= i < b for a, b in self.taken)
 
@@ -196,6 +251,9 @@ class _Finder:
                                                          (ch.dep_ == "amod" and ch.tag_ == "VBN")):
                     return ch       # "the documents signed", "agreements that were signed", "the signed deal"
             if t.dep_ in ("conj", "appos", "pobj", "prep", "compound", "npadvmod", "nmod", "amod"):
+                if t.dep_ == "prep" and t.head.pos_ in ("VERB", "AUX") and \
+                        t.head.lemma_.lower() in self.c["list_verbs"]:
+                    return self._listed_by(t.head)   # "the documents signed ranged from X to Y"
                 t = t.head
                 continue
             if t.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "nsubj", "dative"):
@@ -204,23 +262,55 @@ class _Finder:
                     return v
                 if v.lemma_.lower() in self.c["list_verbs"] and t.dep_ != "nsubj":
                     # "the documents signed include: a joint statement ..., a memorandum ..."
-                    for subj in v.children:
-                        if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or
-                                                                    subj.lower_ in self.c["set_nouns"]):
-                            s = self._signer(subj)
-                            if s is not None:
-                                return s
+                    return self._listed_by(v)
                 return None
             return None
         return None
+
+    def _listed_by(self, v: Token) -> Token | None:
+        """The signing verb of the announcing subject of a list verb ("the documents signed include")."""
+        for subj in v.children:
+            if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or subj.lower_ in self.c["set_nouns"]):
+                s = self._signer(subj)
+                if s is not None:
+                    return s
+        return None
+
+    def _follows_title(self, tok: Token) -> bool:
+        """A document noun coordinated after a title already found: "... New Era and a Joint
+        Statement on ..." (the parser often hangs the second title inside the first)."""
+        j = tok.left_edge.i - 1
+        while j > 0 and self.doc[j].pos_ == "DET":
+            j -= 1
+        if j <= 0 or self.doc[j].lower_ not in ("and", ",", "as well as"):
+            return False
+        return any(b == j for _, b in self.taken)
+
+    def _unreal(self, verb: Token) -> bool:
+        """"if they can reach a deal", "did not sign", "failed to sign the treaty": no signing."""
+        words = set(self.c["irrealis"])
+        t = verb
+        for _ in range(3):
+            for ch in t.children:
+                if ch.dep_ in ("mark", "neg") and ch.lower_ in words:
+                    return True
+            if t.lemma_.lower() in words:
+                return True
+            if t.dep_ in ("xcomp", "conj", "ccomp", "acl", "advcl") and t.head is not t:
+                t = t.head          # "the failure ... to conclude an agreement"
+                continue
+            break
+        return t.lemma_.lower() in words
 
     def _announcer(self, tok: Token) -> Token | None:
         """For an item of "the documents signed include: ...", the announcing noun."""
         t = tok
         while t.dep_ in ("conj", "appos") and t.head is not t:
             t = t.head
+        if t.dep_ == "pobj" and t.head.dep_ == "prep":
+            t = t.head          # "ranged from joint statements ... to agreements ..."
         v = t.head
-        if t.dep_ in ("dobj", "attr") and v.lemma_.lower() in self.c["list_verbs"]:
+        if t.dep_ in ("dobj", "attr", "prep") and v.lemma_.lower() in self.c["list_verbs"]:
             for subj in v.children:
                 if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or subj.lower_ in self.c["set_nouns"]):
                     return subj
@@ -241,7 +331,14 @@ class _Finder:
                  and t.pos_ in ("NOUN", "PROPN") and (_doc_type(t, c) or t.lower_ in c["set_nouns"])]
         announced: dict[int, _Set] = {}
         for h in heads:
-            if self._in_taken(h.i) or self._signer(h) is None:
+            if self._in_taken(h.i):
+                continue
+            if h.i > sent.start + 1 and doc[h.i - 1].text == "(" and self._in_taken(h.i - 2):
+                continue            # "memorandum of understanding (MoU)": the same document abbreviated
+            signer = self._signer(h)
+            if signer is None and self._follows_title(h):
+                signer = h          # "... a Joint Statement on X and a Joint Statement on Y"
+            if signer is None or self._unreal(signer):
                 continue
             count, cq = None, None
             head_doc = h
@@ -254,6 +351,10 @@ class _Finder:
                 count, cq = _count(head_doc)
                 if count is None:
                     count, cq = _count(h)
+                if count is None:
+                    a = parse_amount(doc[h.left_edge.i:h.i + 1].text)
+                    if a.value and a.value >= 1 and (a.qualifier or h.ent_type_ == "CARDINAL"):
+                        count, cq = int(a.value), a.qualifier   # "dozens of documents": at least 24
                 if count is None:
                     continue        # "a series of documents": a vague group, no accord
             dt = _doc_type(head_doc, c)
@@ -290,6 +391,11 @@ class _Finder:
                     first = min(t.left_edge.i for t in nums)
                     title_span = doc[min(first, title_span.start):title_span.end]
             set_id = None
+            # "20 agreements, including agreements on nuclear energy": members of the counted set
+            if h.dep_ == "pobj" and h.head.lower_ in ("including", "include", "among"):
+                owner = next((x for x in self.sets if x.sent_idx == si and x.head_i == h.head.head.i), None)
+                if owner is not None and kind != "set":
+                    set_id = owner.accord.id
             ann = self._announcer(h)
             if ann is not None and kind != "set":
                 st = announced.get(ann.i)
@@ -302,15 +408,25 @@ class _Finder:
                     self.sets.append(st)
                 set_id = st.accord.id
             self.taken.append((title_span.start, title_span.end))
+            same = self._same_as(title_span.text, kind, count)
+            if same is not None:
+                if si not in same.refs and si != same.sent_idx:
+                    same.refs.append(si)    # "the joint communique" again: the same document
+                first = next((x for x in self.sets if x.accord is same), None)
+                if first is not None:       # its members may be named here ("including ...")
+                    self.sets.append(_Set(same, si, first.noun, first.doc_type, first.members, head_i=h.i))
+                continue
             rec = self._record(si, title_span, title_span.text, kind, count=count if kind == "set" else None,
                                count_qualifier=cq if kind == "set" else None, set_id=set_id,
                                domain_text=sent.text if kind == "set" else None)
+            if set_id is not None and ann is None:
+                next(x for x in self.sets if x.accord.id == set_id).members.append(rec)
             if ann is not None and set_id is not None:
                 st = announced[ann.i]
                 st.members.append(rec)
                 st.accord.count = len(st.members)
             if kind == "set":
-                st = _Set(rec, si, _noun_phrase(head_doc), dt)
+                st = _Set(rec, si, _noun_phrase(head_doc), dt, head_i=h.i)
                 self.sets.append(st)
                 self._appositive_members(st, head_doc, sent, si)
 
@@ -332,7 +448,7 @@ class _Finder:
     # -- 3: lists under a heading ----------------------------------------------------------------
     def _starts_line(self, sent: Span) -> bool:
         i = sent.start_char
-        return i == 0 or "\n" in self.doc.text[max(0, i - 3):i]
+        return i == 0 or "\n" in self.text[max(0, i - 3):i]
 
     def _announces(self, si: int, sent: Span) -> bool:
         text = sent.text.strip()
@@ -373,8 +489,8 @@ class _Finder:
             sj = si + 1
             while sj < len(self.sents):
                 item = self._line_item(self.sents[sj])
-                if item is None:
-                    break
+                if item is None or self._announces(sj, self.sents[sj]):
+                    break           # the list ends, or a nearer heading starts its own
                 line = self.sents[sj]
                 start = item.i
                 while start > line.start and doc[start - 1].dep_ in ("compound", "amod") and not doc[start - 1].is_punct:
@@ -418,7 +534,11 @@ class _Finder:
         nouns = sorted({n for ns in c["documents"].values() for n in ns}, key=len, reverse=True)
         noun_rx = "|".join(re.escape(n) for n in nouns)
         members = c["anaphora"]["members"]
-        member_rx = re.compile(rf"\b(?:the|this|that)\s+({'|'.join(members)})\s+(one|{noun_rx})\b", re.IGNORECASE)
+        # "the other statement", "the second document", "the other is ...", "one document is ..."
+        member_rx = re.compile(rf"\b(?:the|this|that)\s+({'|'.join(members)})(?:\s+(one|{noun_rx})\b|"
+                               rf"(?=\s+(?:is|was|to|on|for|concerns|covers|deals|focuses|addresses)\b))|"
+                               rf"\b(one)\s+(?:{noun_rx})(?=\s+(?:is|was|concerns|covers|deals|focuses|addresses)\b)",
+                               re.IGNORECASE)
         whole_rx = re.compile(rf"\b({'|'.join(re.escape(w) for w in c['anaphora']['whole_set'])})\s+(?:\w+\s+)?"
                               rf"({noun_rx})\b", re.IGNORECASE)
         for si, sent in enumerate(self.sents):
@@ -427,7 +547,7 @@ class _Finder:
                 st = self._set_before(si, at)
                 if st is None:
                     continue
-                which = members[mt.group(1).lower()]
+                which = members[(mt.group(1) or "first").lower()]
                 named = sorted(st.members, key=lambda a: a.start)
                 idx = len(named) if which == "next" else (len(named) - 1 if which == "last" else int(which))
                 if 0 <= idx < len(named):
@@ -436,8 +556,13 @@ class _Finder:
                     continue
                 if st.accord.count is not None and idx >= st.accord.count:
                     continue
-                span = (at, sent.start_char + mt.end())
-                rec = self._record(si, span, mt.group(0), st.doc_type, set_id=st.accord.id,
+                end = sent.start_char + mt.end()
+                if not mt.group(2):
+                    # "the other is a statement of plans to ...", "the other to promote ...": its description
+                    tail = re.match(r"[^,;.:]*", sent.text[mt.end():])
+                    end += len(tail.group(0).rstrip()) if tail else 0
+                span = (at, end)
+                rec = self._record(si, span, self.doc.text[at:end], st.doc_type, set_id=st.accord.id,
                                    parties=list(st.accord.parties), domain_text=sent.text, confidence=0.5)
                 rec.date, rec.event_id = st.accord.date, rec.event_id or st.accord.event_id
                 st.members.append(rec)
@@ -461,6 +586,12 @@ def find_accords(doc: Doc, article: Article, mentions: list[Mention], events: li
         f.sentence(si, sent)
     f.lists()
     f.anaphora()
+    dyad = main_dyad(events, mentions)
+    if dyad:
+        for a in f.out:
+            if len(a.parties) < 2 and set(a.parties) <= set(dyad):
+                # the sentence names at most one side: the article's main dyad, marked inferred
+                a.parties, a.parties_inferred = sorted(dyad), True
     return sorted(f.out, key=lambda a: (a.start, a.end))
 
 

@@ -19,6 +19,7 @@ Not claims: dates and years, ordinals, times, phone numbers, numbers inside a do
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -43,6 +44,9 @@ _CLOCK = re.compile(r"^\d{1,2}:\d{2}\b|^\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.?m\.?|g
 _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)s?$")
 _WORDS = re.compile(r"[a-z]+")
+_FROM_TO = re.compile(r"\bfrom\b.*\d.*\bto(?:\s+(?:about|around|over|nearly|some|more than|at least))?\s*$",
+                      re.IGNORECASE)
+_BY_YEAR = re.compile(r"\s*(?:[a-z]+\s+){0,3}?by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
 
 
 def main_dyad(events: list[Event], mentions: list[Mention]) -> tuple[str, str] | None:
@@ -73,15 +77,20 @@ def find_claims(doc: Doc, article: Article, mentions: list[Mention], timexes: li
     c = cues()
     out: list[Claim] = []
     sents = list(doc.sents)
-    date_tokens = {t.i for e in doc.ents if e.label_ in ("DATE", "TIME", "ORDINAL") for t in e}
+    ents = list(doc.ents)       # Span.ents walks every entity of the doc: group them once
+    by_sent: list[list[Span]] = [[] for _ in sents]
+    starts = [s.start for s in sents]
+    for e in ents:
+        by_sent[bisect_right(starts, e.start) - 1].append(e)
+    date_tokens = {t.i for e in ents if e.label_ in ("DATE", "TIME", "ORDINAL") for t in e}
     dyad = main_dyad(events, mentions)
     for si, sent in enumerate(sents):
-        spans = [e for e in sent.ents if e.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY")]
-        spans += _unlabelled(doc, sent, c)
-        for span in sorted(spans, key=lambda x: x.start):
+        spans = [e for e in by_sent[si] if e.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY")]
+        spans += _unlabelled(doc, sent, c, by_sent[si])
+        for span in sorted(_split_changes(doc, spans), key=lambda x: x.start):
             if any(t.i in date_tokens for t in span) and not _numeric_range(span, c):
                 continue
-            if _not_a_figure(doc, sent, span, c):
+            if _not_a_figure(doc, sent, span, c, article.text):
                 continue
             claim = _claim(doc, article, sent, si, span, mentions, timexes, events, c, dyad)
             if claim is not None:
@@ -90,12 +99,30 @@ def find_claims(doc: Doc, article: Article, mentions: list[Mention], timexes: li
     return out
 
 
-def _unlabelled(doc: Doc, sent: Span, c: dict) -> list[Span]:
+def _split_changes(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"rose from $2 billion to $3 billion" is a change, not a range: two figures, each its own claim
+    (the first a baseline). "20 to 25 people" without "from" stays one range."""
+    out: list[Span] = []
+    for sp in spans:
+        tos = [t for t in sp if t.lower_ == "to"]
+        before = doc[sp.start - 1].lower_ if sp.start > 0 else ""
+        if tos and (before == "from" or sp[0].lower_ == "from"):
+            k = tos[0].i
+            first = doc[sp.start + (1 if sp[0].lower_ == "from" else 0):k]
+            second = doc[k + 1:sp.end]
+            if len(first) and len(second):
+                out += [first, second]
+                continue
+        out.append(sp)
+    return out
+
+
+def _unlabelled(doc: Doc, sent: Span, c: dict, sent_ents: list[Span]) -> list[Span]:
     """Number words the NER leaves unlabelled: "a couple of firms", "scores of troops", "dozens of"
     and ranges it labels DATE ("between 10 and 15 projects")."""
     nw = c["number_words"]
     starters = set(nw["vague"]) | {"couple", "dozen", "dozens", "score", "scores"}
-    taken = {t.i for e in sent.ents for t in e}
+    taken = {t.i for e in sent_ents for t in e}
     out: list[Span] = []
     i = sent.start
     while i < sent.end:
@@ -117,7 +144,7 @@ def _unlabelled(doc: Doc, sent: Span, c: dict) -> list[Span]:
         if end < sent.end and doc[end].lower_ == "of" or t.lower_ in ("dozen",):
             out.append(doc[start:end])
         i = end
-    for e in sent.ents:
+    for e in sent_ents:
         if e.label_ == "DATE" and _numeric_range(e, c):
             out.append(e)
     return out
@@ -134,16 +161,16 @@ def _numeric_range(span: Span, c: dict) -> bool:
     return span.end < len(span.doc) and span.doc[span.end].pos_ == "NOUN"
 
 
-def _not_a_figure(doc: Doc, sent: Span, span: Span, c: dict) -> bool:
-    """Clock times, ordinals, ages, years, list numbering, numbers glued to a name ("5G", "G20")."""
+def _not_a_figure(doc: Doc, sent: Span, span: Span, c: dict, full: str) -> bool:
+    """Clock times, ordinals, ages, years, list numbering, numbers glued to a name ("5G", "G20").
+    ``full`` is the article's text (``Doc.text`` would rebuild it on every access)."""
     text = span.text
-    if _CLOCK.match(doc.text[span.start_char:span.end_char + 8]):
+    if _CLOCK.match(full[span.start_char:span.end_char + 8]):
         return True
     if _ORDINAL.search(text):
         return True
     if _PHONE.fullmatch(text.strip()):
         return True
-    full = doc.text
     # glued to letters: "5G", "G20", "F-16", "COVID-19"
     after = full[span.end_char:span.end_char + 1]
     before = full[max(0, span.start_char - 1):span.start_char]
@@ -213,6 +240,9 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
             return None      # single letters and symbols are never measures
         noun_words = " ".join([t.lower_ for t in head.lefts if t.dep_ == "compound"] + [head.lower_])
         measure = find_cue(noun_words, c["measures"])
+        if head.lower_ in c["people_nouns"] and measure is None:
+            people = {k: c["measures"][k] for k in c["people_measures"]}
+            measure = find_cue(sent.text.lower(), people)
         if measure is None and (head.lower_ in c["stop_nouns"] or head.lemma_.lower() in c["stop_nouns"]):
             # "two people were killed": the sentence says what the people count as
             people = {k: c["measures"][k] for k in c["people_measures"]}
@@ -229,7 +259,7 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         for _, t in sorted(words, key=lambda x: x[0]):
             phrase = doc[t.i:min(sent.end, t.i + 3)].text.lower()
             m = find_cue(phrase, c["measures"])
-            if m and m not in ("agreements_signed", "meetings", "casualties", "projects", "companies", "refugees",
+            if m and m not in ("agreements_signed", "meetings", "casualties", "companies", "refugees",
                                "arrests", "weapons", "protesters"):
                 measure = m
                 break
@@ -241,9 +271,15 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         if find_cue(window, {st: c["status"][st]}):
             status = st.removesuffix("_weak")
             break
-    if span.start > sent.start and doc[span.start - 1].lower_ in ("from", "of") and status == "target" and \
-            doc[span.start - 1].lower_ == "from":
-        status = "achieved"
+        if st == "target_weak" and _BY_YEAR.match(doc.text[span.end_char:span.end_char + 30]):
+            status = "target"      # "$100 billion by 2015"
+            break
+    if status == "target" and any(t.lower_ == "from" for t in doc[max(sent.start, span.start - 4):span.start]) and \
+            not any(t.lower_ == "to" for t in doc[max(sent.start, span.start - 4):span.start]):
+        status = "achieved"    # "from current levels of $2.7 billion to about $6 billion": the baseline
+    if status == "achieved" and _FROM_TO.search(doc[max(sent.start, span.start - 12):span.start].text) and \
+            (find_cue(sent.text.lower(), {"t": c["status"]["target"] + c["status"]["target_weak"]})):
+        status = "target"      # "agreed to double trade from $2.7 billion to about $6 billion"
     if _REFER.search(sent.text):
         status = "achieved"
     # period: the nearest resolved time expression in the sentence

@@ -7,8 +7,11 @@ The method is general, not a list of strings from particular articles:
   happens to mention "newsletter" survives;
 * **error blocks**: an error cue ("Page not found") drops its line and every line after it that
   is not long prose, and everything after it when it sits in the last part of the page;
-* **metadata lines**: a line that is only a date/time (a timestamp such as "June 6, 2012 • 7:37AM")
-  or a byline ("By Jane Doe") near the top is moved to metadata, not kept as body text;
+* **metadata lines**: a line that is only a date/time (a timestamp such as "June 6, 2012 • 7:37AM",
+  "14:05 GMT 21.03.2023", "date 2023-03-21", "Published: 21 Mar 2023 Updated: 22 Mar 2023": the first
+  date is the publication) or a byline ("By Jane Doe", also with its date: "By Jane Doe | 21 March
+  2023") near the top is moved to metadata, not kept as body text. A wire dateline without a year
+  ("MOSCOW, 21 Mar (Agency) --") stays in the text: the dates stage reads it as a clue;
 * **repetition**: a short line seen earlier in the same document (a headline repeated by the
   template) is dropped;
 * **prefix labels** ("Free to read:", "Exclusive:") are stripped and kept as a label;
@@ -27,7 +30,7 @@ from importlib import resources
 
 import yaml
 
-from ..dates import TIME_WORDS, find_date
+from ..dates import DATE_FIELD, TIME_WORDS, find_date
 
 SHORT_WORDS = 12
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -64,6 +67,38 @@ def _is_timestamp_line(line: str) -> tuple[date, str] | None:
         return None
     rest = TIME_WORDS.sub(" ", line)
     return found if len(rest.split()) <= 1 else None
+
+
+_GLUED = re.compile(r"^(?P<name>(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][a-z'’-]+?)(?=(?:Monday|Tuesday|Wednesday|Thursday|"
+                    r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|"
+                    r"November|December)\b|\d)")
+
+
+def _glued_byline(line: str) -> tuple[str, date] | None:
+    """("Jane Roe", day) of an author's name glued to a timestamp: "Jane RoeTuesday, 21 March 2023, 16:58"."""
+    mt = _GLUED.match(line)
+    if not mt or _words(line) > 10:
+        return None
+    ts = _is_timestamp_line(line[mt.end():])
+    return (mt.group("name").strip(), ts[0]) if ts else None
+
+
+_BY_SEP = re.compile(r"\s*(?:[|•·,–—-]|\bon\b|\bpublished\b|\bupdated\b)\s*", re.I)
+
+
+def _byline_with_date(line: str) -> tuple[str, date] | None:
+    """("Jane Roe", day) of a byline that carries the date: "By Jane Roe | 21 March 2023, 10:05"."""
+    if not re.match(r"^(?:by|written by|reporting by)\s+[A-Z]", line, re.I):
+        return None
+    found = find_date(line)
+    if not found:
+        return None
+    head = line[: line.find(found[1])]
+    name = _BY_SEP.split(re.sub(r"^(?:by|written by|reporting by)\s+", "", head, flags=re.I).strip(" |•,"))[0]
+    if not name or not _BYLINE.match("By " + name):
+        return None
+    rest = TIME_WORDS.sub(" ", line[line.find(found[1]):])
+    return (name, found[0]) if len(rest.split()) <= 1 else None
 
 
 def _words(line: str) -> int:
@@ -109,12 +144,31 @@ def clean_text(raw: str, title_hint: str | None = None, max_line_chars: int = 10
                 out.label = out.label or mt.group(0).strip(" :|")
                 line = line[mt.end():].strip()
                 break
+        field_mt = DATE_FIELD.match(line) if len(kept) < 6 else None
+        if field_mt and words > 2:
+            # a date field glued to the line that follows it ("date 2023-03-21 Leaders Meet")
+            try:
+                day = date(int(field_mt.group("y")), int(field_mt.group("mn")), int(field_mt.group("d")))
+            except ValueError:
+                day = None
+            if day is not None:
+                if out.date is None:
+                    out.date, out.date_evidence = day, field_mt.group(0).strip()
+                line = line[field_mt.end():].strip()
+                words = _words(line)
         if len(kept) < 6 and words <= 20:
             ts = _is_timestamp_line(line)
             if ts:
                 if out.date is None:
                     out.date, out.date_evidence = ts[0], line
                 out.dropped.append((line, "timestamp"))
+                continue
+            by_date = _byline_with_date(line) or _glued_byline(line)
+            if by_date:
+                out.byline = out.byline or by_date[0]
+                if out.date is None:
+                    out.date, out.date_evidence = by_date[1], line
+                out.dropped.append((line, "byline"))
                 continue
             if _BYLINE.match(line):
                 out.byline = out.byline or re.sub(r"^(?:by|written by|author:|reporting by)\s+", "", line, flags=re.I)

@@ -342,6 +342,15 @@ def read_warc(path: Path, fh: IO[bytes], source: str, settings: Settings) -> Ite
             yield Skip(str(path), *problem)
             return
         tail_error = problem[1] if problem else None
+    if path.name.lower().endswith((".warc", ".warc.gz")):
+        try:
+            start = (gzip.GzipFile(fileobj=fh) if head == b"\x1f\x8b" else fh).read(5)
+        except _GZIP_ERRORS as e:
+            start = repr(e).encode()
+        fh.seek(0)
+        if start != b"WARC/":
+            yield Skip(str(path), "malformed_warc", f"not a WARC file (it starts with {start[:5]!r}, not b'WARC/')")
+            return
     n = 0
     yielded = 0
     kinds: Counter[str] = Counter()
@@ -349,6 +358,10 @@ def read_warc(path: Path, fh: IO[bytes], source: str, settings: Settings) -> Ite
     try:
         for record in ArchiveIterator(fh, check_digests=True):
             kinds[record.rec_type] += 1
+            if record.format == "arc" and not path.name.lower().endswith((".arc", ".arc.gz")):
+                yielded += 1
+                yield Skip(str(path), "malformed_warc", f"after {n} records: a line that is not a WARC header")
+                return
             if record.rec_type != "response":
                 continue
             n += 1

@@ -36,11 +36,12 @@ COLUMNS = {
     "people.csv": ["person_id", "name", "aliases", "country", "office", "sector", "start", "end"],
     "orgs.csv": ["code", "name", "aliases", "kind", "country", "sector", "owner", "industry"],
     "roles.csv": ["phrase", "sector", "kind", "office"],
-    "regions.csv": ["code", "name", "aliases", "members"],
-    "titles.csv": ["country", "phrase", "office"],
+    "regions.csv": ["code", "name", "aliases", "adjectives", "members"],
+    "titles.csv": ["country", "phrase", "office", "start", "end"],
 }
 # columns a file may leave out (older user files keep loading)
-OPTIONAL = {"orgs.csv": {"owner", "industry"}, "roles.csv": {"office"}}
+OPTIONAL = {"orgs.csv": {"owner", "industry"}, "roles.csv": {"office"}, "regions.csv": {"adjectives"},
+            "titles.csv": {"start", "end"}}
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ class Region:
     code: str
     name: str
     aliases: list[str]
-    members: list[str]            # ISO alpha-3 codes of the states usually meant
+    adjectives: list[str]         # "Latin American", "Western": the region's actors, not a state's
+    members: list[str]            # ISO alpha-3 codes of the states usually meant (may be empty)
 
 
 @dataclass
@@ -167,7 +169,8 @@ class KnowledgeBase:
     orgs: dict[str, Org] = field(default_factory=dict)
     roles: dict[str, Role] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
-    titles: dict[tuple[str, str], str] = field(default_factory=dict)   # (country, phrase) -> office
+    # (country, phrase) -> [(office, start, end)]: what a title stands for in one country, when
+    titles: dict[tuple[str, str], list[tuple[str, date | None, date | None]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, extra: str | Path | None = None) -> "KnowledgeBase":
@@ -255,7 +258,8 @@ class KnowledgeBase:
                         raise KnowledgeBaseError(sp, line, "members", f"{c!r} is not a country code")
                 if not r["name"].strip():
                     raise KnowledgeBaseError(sp, line, "name", "empty")
-                self.regions[code] = Region(code, r["name"].strip(), _split(r["aliases"]), members)
+                self.regions[code] = Region(code, r["name"].strip(), _split(r["aliases"]),
+                                            _split(r.get("adjectives")), members)
             elif name == "titles.csv":
                 country = r["country"].strip()
                 if country not in self.countries:
@@ -263,8 +267,12 @@ class KnowledgeBase:
                 phrase = r["phrase"].strip().lower()
                 if phrase not in self.roles:
                     raise KnowledgeBaseError(sp, line, "phrase", f"{phrase!r} is not a phrase of roles.csv")
-                office = one_of(r, line, "office", OFFICES)
-                self.titles[(country, phrase)] = office
+                office = one_of(r, line, "office", OFFICES) or ""   # never empty: one_of raises
+                start, end = _date(sp, line, "start", r.get("start") or ""), _date(sp, line, "end", r.get("end") or "")
+                if start and end and end < start:
+                    raise KnowledgeBaseError(sp, line, "end", f"end {end} is before start {start}")
+                rules = [x for x in self.titles.get((country, phrase), []) if (x[1], x[2]) != (start, end)]
+                self.titles[(country, phrase)] = rules + [(office, start, end)]   # a user row replaces the same period
 
     def _check_refs(self) -> None:
         for p in self.people.values():
@@ -273,15 +281,20 @@ class KnowledgeBase:
                     raise KnowledgeBaseError("people.csv", None, "country",
                                              f"{p.id}: unknown country or organisation code {o.country!r}")
 
-    def office_for(self, country: str, phrase: str) -> str | None:
-        """The office a title stands for in ``country``: ``titles.csv`` first, else ``roles.csv``.
+    def office_for(self, country: str, phrase: str, day: date | None = None) -> str | None:
+        """The office a title stands for in ``country`` on ``day``: ``titles.csv`` first, else ``roles.csv``.
 
         "president" is ``head_of_state`` in most countries but ``head_of_government`` in Iran, where
-        the Supreme Leader is head of state; "leader" is the prime minister in parliamentary systems.
+        the Supreme Leader is head of state; "leader" is the prime minister in parliamentary systems
+        (Pakistan's only since 2008). Undated (``day`` None): the rule still in force.
         """
         phrase = phrase.lower()
-        if (country, phrase) in self.titles:
-            return self.titles[(country, phrase)]
+        for office, start, end in self.titles.get((country, phrase), []):
+            if day is None:
+                if end is None:
+                    return office
+            elif (start is None or start <= day) and (end is None or day < end):
+                return office
         role = self.roles.get(phrase)
         return role.office if role else None
 

@@ -20,7 +20,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
@@ -62,6 +62,32 @@ D = {
     "sort_events": "one of " + ", ".join(api.EVENT_SORTS),
     "sort_stories": "one of " + ", ".join(api.STORY_SORTS),
 }
+
+
+def _secure(resp: Response) -> Response:
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered as GET without the body (FastAPI's routes are GET-only)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 def _wants(request: Request, name: str) -> tuple[str, str]:
@@ -149,10 +175,12 @@ def create_app(db: str | Path) -> FastAPI:
                 resp = await call_next(request)
             finally:
                 current.reset(token)
-        resp.headers["Content-Security-Policy"] = CSP
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "no-referrer"
-        return resp
+        return _secure(resp)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        # answered by Starlette's outermost middleware, past security_headers: secure it here
+        return _secure(JSONResponse({"detail": "internal error"}, status_code=500))
 
     def _error(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith("/api") or _fmt(request) != "html":
@@ -187,7 +215,7 @@ def create_app(db: str | Path) -> FastAPI:
         if request.url.path == "/":
             twins = {"json": "/index.json"}
         resp = templates.TemplateResponse(request, template, {**ctx, "twins": twins})
-        resp.headers["Link"] = f'<{twins["json"]}>; rel="alternate"; type="application/json"'
+        resp.headers["Link"] = f'<{quote(twins["json"], safe="/:?=&.-_")}>; rel="alternate"; type="application/json"'
         return resp
 
     def titled(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -484,4 +512,5 @@ def create_app(db: str | Path) -> FastAPI:
         rows = [_vocab(d, "dyad") for d in n().dyads(limit, offset)]
         return {"items": rows, **_paging(request, n().dyad_count(), limit, offset)}
 
+    app.add_middleware(HeadAsGet)
     return app

@@ -14,6 +14,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from .. import api
+from ..dates import show_interval
 from .charts import fmt_day
 
 
@@ -36,7 +37,7 @@ def mark_article(art: dict[str, Any]) -> Markup:
             spans.append((m["start"], m["end"], "actor", m.get("code") or m["actor_id"]))
     for t in art.get("timexes", []):
         if t.get("value"):
-            spans.append((t["start"], t["end"], "date", str(t["value"])))
+            spans.append((t["start"], t["end"], "date", show_interval(t["value"], t.get("end_value"), t.get("precision"))))
     taken: list[tuple[int, int, str, str]] = []
     for s in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
         if 0 <= s[0] < s[1] <= len(text) and all(s[1] <= o[0] or s[0] >= o[1] for o in taken):

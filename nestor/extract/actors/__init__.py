@@ -27,8 +27,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
+import yaml
 from spacy.tokens import Doc, Span, Token
 
 from ...kb import KnowledgeBase, Person
@@ -47,12 +50,33 @@ GROUP_PEOPLE = re.compile(r"\b(?:the two|both|the)\s+(?:leaders|presidents|heads
 GROUP_STATES = re.compile(r"\b(?:the two|both)\s+(?:sides|countries|nations|governments|states|parties|neighbou?rs|"
                           r"powers)\b|\bthe sides\b", re.I)
 PRONOUNS_PERSON = {"he", "him", "his", "she", "her"}
+
+
+@lru_cache(maxsize=1)
+def actor_cues() -> dict[str, Any]:
+    """``nestor/data/actors.yaml``: shared institution names, the org-descriptor table."""
+    data = yaml.safe_load(resources.files("nestor").joinpath("data/actors.yaml").read_text("utf-8"))
+    data["shared"] = {w.lower() for w in data["shared_institutions"]}
+    phrases: list[tuple[str, dict[str, Any]]] = []
+    for row in data["org_descriptors"]:
+        for w in row["words"]:
+            phrases.append((w.lower(), row))
+    data["descriptor_phrases"] = sorted(phrases, key=lambda x: -len(x[0].split()))
+    # by first word, longest first: the scan looks up one list per token instead of every phrase
+    by_first: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
+    for ph, row in data["descriptor_phrases"]:
+        words = tuple(ph.split())
+        by_first.setdefault(words[0], []).append((words, row))
+    data["descriptor_index"] = by_first
+    return data
+
+
 PRONOUNS_PLURAL = {"they", "them", "their"}
 
 
 @dataclass
 class _Entry:
-    kind: str          # person | country | capital | adjective | org | role
+    kind: str          # person | country | capital | adjective | org | role | region
     ref: str
     alias: str
 
@@ -93,6 +117,12 @@ class ActorKB:
             for a in c.adjectives:
                 add(a, "adjective", c.code, False)
                 self.adjectives[a.lower()] = c.code
+        for rg in getattr(kb, "regions", {}).values():
+            for a in [rg.name, *rg.aliases]:
+                add(a, "region", rg.code, " " in a and not a.isupper())
+                if a.lower().startswith("the ") and " " in a[4:]:
+                    # "Middle East" without its article, but not a bare "West" ("West African", "West Bank")
+                    add(a[4:], "region", rg.code, False)
         for o in kb.orgs.values():
             for a in [o.name, *o.aliases]:
                 # organisation names are matched as written: "Russia Today" the channel is not
@@ -139,6 +169,11 @@ def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | 
             if best is None or j + 1 > best.end:
                 best = _Match(i, j + 1, e)
             break  # entries are sorted longest first
+    if best is not None and best.entry.kind == "org" and best.entry.alias.lower() in actor_cues()["shared"]:
+        # "Foreign Office", "Supreme Court": a name many countries use is a role word, placed by context
+        for e in akb.by_key_lower.get(key.lower(), ()):
+            if e.kind == "role" and e.alias == best.entry.alias.lower():
+                return _Match(best.start, best.end, e)
     return best
 
 
@@ -160,6 +195,7 @@ class _Resolver:
         self.person_ents = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
         self.out: list[Mention] = []
         self._current: list[Mention] = []
+        self._pending: list[tuple[int, Span, str]] = []   # shared institution names awaiting a country
 
     # -- builders ---------------------------------------------------------------------------
     def _mention(self, span: Span, sent_idx: int, **kw) -> Mention:
@@ -171,7 +207,8 @@ class _Resolver:
         country = office.country if office else None
         sector = office.sector if office else None
         if office and office.office == "igo_leader":
-            country, code = "IGO", "IGO" + office.country
+            # a named IGO keeps its own code (BRICS, SCO, EU, ...), sector IGO
+            country, code = office.country, "IGO" + office.country
         else:
             code = (country or "") + (sector or "") if country else None
         return self._mention(span, sent_idx, actor_id=f"person:{p.id}", actor_name=p.name, kind="person",
@@ -187,8 +224,10 @@ class _Resolver:
     def org(self, code: str, span: Span, sent_idx: int) -> Mention:
         o = self.kb.orgs[code]
         if o.kind == "IGO":
+            # a named IGO keeps its own code as its "country" (BRICS, SCO, EAEU, ASEAN, AU, EU), never a
+            # generic "IGO" that would pair every grouping with every state in one dyad
             return self._mention(span, sent_idx, actor_id=f"org:{code}", actor_name=o.name, kind="igo",
-                                 country="IGO", sector="IGO", code="IGO" + code, how="kb")
+                                 country=code, sector="IGO", code="IGO" + code, how="kb")
         return self._mention(span, sent_idx, actor_id=f"org:{code}", actor_name=o.name, kind="organisation",
                              country=o.country, sector=o.sector, code=(o.country or "") + o.sector, how="kb")
 
@@ -205,11 +244,14 @@ class _Resolver:
             for m in sent_mentions:
                 if m.kind == "person" and m.actor_id:
                     last_persons.append((si, m))
-                if m.country and m.country != "IGO" and m.kind in ("state", "sector", "person") and m.actor_id:
+                if m.country in self.kb.countries and m.kind in ("state", "sector", "person") and m.actor_id:
                     if not last_states or last_states[-1][1] != m.country:
                         last_states.append((si, m.country))
             self._pronouns(sent, si, last_persons)
             self.out.extend(sent_mentions)
+        self._place_shared_institutions()
+        self._described_orgs()
+        self._abbreviations()
         self._uncoded()
         self.out.sort(key=lambda m: (m.start, m.end))
         return self.out
@@ -242,6 +284,9 @@ class _Resolver:
                 continue
             if single and doc[m.start].pos_ not in ("PROPN", "NOUN"):
                 continue
+            if single and m.end < sent.end and m.end in self.person_ents and doc[m.end].text[:1].isupper() and \
+                    doc[m.end].pos_ == "PROPN":
+                continue     # "Anand Sharma": a surname alias used as another person's first name
             start = m.start
             while start > sent.start and _is_title_token(doc[start - 1], akb):
                 start -= 1
@@ -272,6 +317,11 @@ class _Resolver:
                                              country=e.ref, how="place", confidence=0.8))
             elif e.kind == "org":
                 out.append(self.org(e.ref, span, si))
+            elif e.kind == "region":
+                rg = self.kb.regions[e.ref]
+                # a region is not a state: its own code, kind "region" ("Latin America" is not USA)
+                out.append(self._mention(span, si, actor_id=f"region:{rg.code}", actor_name=rg.name, kind="region",
+                                         country=rg.code, code=rg.code, how="kb", confidence=0.8))
             elif e.kind == "adjective":
                 got = self._adjective(m, sent, si, last_persons)
                 if got is not None:
@@ -283,10 +333,17 @@ class _Resolver:
                     out.append(self.state(e.ref, span, si, "demonym", conf=0.6))
             elif e.kind == "role":
                 r = self.kb.roles[e.ref]
+                if r.kind == "org" and r.phrase in actor_cues()["shared"] and span.root.pos_ in ("NOUN", "PROPN") \
+                        and self._acts(span) and not any(ch.dep_ == "poss" and ch.pos_ == "PRON"
+                                                         for ch in span.root.children):
+                    # "the Foreign Office", "the army": the country comes from the context (after all sentences)
+                    self._pending.append((si, span, r.sector))
+                    used.update(range(m.start, m.end))
+                    continue
                 # a bare office word ("the president said"): the last person holding that office
                 if r.office and span.root.pos_ == "NOUN" and (m.start == sent.start or doc[m.start - 1].lower_ in
                                                                    ("the", "his", "her", "their")):
-                    ref = self._last_with_office(r.office, last_persons, si)
+                    ref = self._last_with_office(r.phrase, last_persons, si)
                     if ref is not None:
                         out.append(self._copy(ref, span, si, "coref", 0.7))
                         continue
@@ -298,14 +355,16 @@ class _Resolver:
                              sector=m.sector, code=m.code, how=how, members=list(m.members),
                              confidence=round(m.confidence * conf, 2))
 
-    def _last_with_office(self, office: str, last_persons, si: int) -> Mention | None:
+    def _last_with_office(self, phrase: str, last_persons, si: int) -> Mention | None:
+        """The last person whose office the title names in their own country ("the president" after
+        Pezeshkian is Iran's head of government, after Putin Russia's head of state)."""
         for psi, pm in reversed(last_persons):
             if si - psi > 3:
                 break
             p = self.kb.people.get((pm.actor_id or "")[7:])
             if p:
                 o, _ = p.office_at(self.day)
-                if o and o.office == office:
+                if o and o.office == self.kb.office_for(o.country, phrase, self.day):
                     return pm
         return None
 
@@ -337,8 +396,9 @@ class _Resolver:
         return None
 
     def _role_mention(self, country: str, role, span: Span, si: int, last_persons, how: str) -> Mention:
-        if role.office:
-            holder = self.kb.holder(country, role.office, self.day)
+        office = self.kb.office_for(country, role.phrase, self.day)   # titles.csv: Iran's president
+        if office:
+            holder = self.kb.holder(country, office, self.day)
             if holder is not None:
                 return self.person(holder, span, si, how, conf=0.9)
         return self.state(country, span, si, how, sector=role.sector, conf=0.9)
@@ -388,7 +448,7 @@ class _Resolver:
                 at = sent.start_char + mt.start()
                 before = [m for m in current if m.end <= at and m.actor_id and m.kind in ("person", "state", "sector")]
                 last_persons = last_persons + [(si, m) for m in before if m.kind == "person"]
-                last_states = last_states + [(si, m.country) for m in before if m.country and m.country != "IGO"]
+                last_states = last_states + [(si, m.country) for m in before if m.country in self.kb.countries]
                 span = self.doc.char_span(sent.start_char + mt.start(), sent.start_char + mt.end(),
                                           alignment_mode="expand")
                 if span is None:
@@ -454,6 +514,130 @@ class _Resolver:
                     cand = same[-1]
                 if cand is not None:
                     self.out.append(self._copy(cand, self.doc[t.i:t.i + 1], si, "pronoun", 0.8))
+
+    def main_country(self) -> str | None:
+        """The article's main country: the state its coded mentions and places name most often
+        (the earliest on a tie); None when it names none."""
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for m in self.out:
+            if m.country in self.kb.countries and m.kind in ("state", "sector", "person", "place", "organisation"):
+                counts[m.country] = counts.get(m.country, 0) + 1
+                first.setdefault(m.country, m.start)
+        if not counts:
+            return None
+        return max(counts, key=lambda k: (counts[k], -first[k]))
+
+    def _place_shared_institutions(self) -> None:
+        """"The Foreign Office rejected the claim": the country named before it in the sentence, else a
+        place in the sentence ("said in Islamabad"), else the article's main country; never a default."""
+        main = self.main_country() if self._pending else None
+        for si, span, sector in self._pending:
+            same = [m for m in self.out if m.sent_idx == si and m.country in self.kb.countries]
+            before = [m for m in same if m.end <= span.start_char and m.kind in ("state", "sector", "person")]
+            places = [m for m in same if m.kind == "place"]
+            if before:
+                country, how, conf = before[-1].country, "context-sentence", 0.7
+            elif places:
+                country, how, conf = places[0].country, "context-place", 0.7
+            elif main:
+                country, how, conf = main, "context-article", 0.6
+            else:
+                continue
+            self.out.append(self.state(country, span, si, how, sector=sector, conf=conf))
+
+    def _described_orgs(self) -> None:
+        """Org-name rule: a name the KB does not know, described by a noun phrase that says what it
+        is and a demonym (or country) that says where: "the Chinese tech giant Huawei", "Zentrix, a
+        Peruvian telecom operator,", "state-owned Indonesian oil company X". The name is the run of
+        proper nouns after the phrase, or before the comma of an appositive, whatever label the NER
+        gave it. The descriptor table is ``org_descriptors`` in ``nestor/data/actors.yaml``.
+        Without a demonym or country no country is guessed (the name stays uncoded)."""
+        doc = self.doc
+        index = actor_cues()["descriptor_index"]
+        coded = [(m.start, m.end) for m in self.out if m.actor_id]
+        for si, sent in enumerate(doc.sents):
+            low = [t.lower_ for t in sent]
+            i = 0
+            while i < len(low):
+                hit = None
+                for words, row in index.get(low[i], ()):
+                    if tuple(low[i:i + len(words)]) == words:
+                        hit = (len(words), row)
+                        break
+                if hit is None:
+                    i += 1
+                    continue
+                a, b = sent.start + i, sent.start + i + hit[0]
+                i += hit[0]
+                # the descriptor reaches left over its modifiers: "the state-owned Indonesian oil company"
+                left = a
+                while left > sent.start:
+                    t = doc[left - 1]
+                    hyphen = t.text in ("-", "–")
+                    owned = t.pos_ == "VERB" and left - 2 >= sent.start and doc[left - 2].text in ("-", "–")
+                    if not (hyphen or owned or (t.pos_ in ("ADJ", "PROPN", "NOUN") and not t.is_punct)):
+                        break
+                    left -= 1
+                name = None
+                c = b
+                while c < sent.end and doc[c].pos_ == "PROPN" and doc[c].text[:1].isupper():
+                    c += 1
+                if c > b:
+                    name = doc[b:c]                  # "... tech giant Huawei"
+                elif left - 1 > sent.start and doc[left - 1].pos_ == "DET" and doc[left - 2].text == ",":
+                    e = left - 2
+                    s0 = e
+                    while s0 > sent.start and doc[s0 - 1].pos_ == "PROPN" and doc[s0 - 1].text[:1].isupper():
+                        s0 -= 1
+                    if s0 < e:
+                        name = doc[s0:e]             # "Zentrix, a Peruvian telecom operator"
+                if name is None or any(not (name.end_char <= x or name.start_char >= y) for x, y in coded):
+                    continue
+                country = self._country_in(doc[left:b])
+                if country is None:
+                    continue
+                sector = hit[1]["sector"]
+                slug = re.sub(r"[^a-z0-9]+", "-", name.text.lower()).strip("-")
+                self.out.append(self._mention(name, si, actor_id=f"org:{country}:{slug}", actor_name=name.text,
+                                              kind="organisation", country=country, sector=sector,
+                                              code=country + sector, how="described", confidence=0.7))
+                coded.append((name.start_char, name.end_char))
+
+    def _country_in(self, span: Span) -> str | None:
+        """The country a descriptor names: a demonym ("Chinese", "South Korean") or a country."""
+        doc = self.doc
+        for t in span:
+            two = f"{t.lower_} {doc[t.i + 1].lower_}" if t.i + 1 < span.end else None
+            if two and two in self.akb.adjectives:
+                return self.akb.adjectives[two]
+            if t.lower_ in self.akb.adjectives and t.text[:1].isupper():
+                return self.akb.adjectives[t.lower_]
+            m = _match_at(doc, t.i, self.akb, self.ends, self.text)
+            if m and m.entry.kind == "country" and m.end <= span.end:
+                return m.entry.ref
+        return None
+
+    def _abbreviations(self) -> None:
+        """"The Foreign Office (FO) rejected ...; the FO's statement ...": an abbreviation defined in
+        parentheses right after a coded mention stands for the same actor in the rest of the article."""
+        text = self.text
+        defined: dict[str, Mention] = {}
+        for m in sorted(self.out, key=lambda x: x.start):
+            if not m.actor_id:
+                continue
+            mt = re.match(r"\s*\(([A-Z][A-Za-z]{1,6})\)", text[m.end:m.end + 12])
+            if mt and mt.group(1) not in defined:
+                defined[mt.group(1)] = m
+        if not defined:
+            return
+        taken = [(m.start, m.end) for m in self.out]
+        for t in self.doc:
+            m = defined.get(t.text)
+            if m is None or t.idx <= m.end or any(a <= t.idx < b for a, b in taken):
+                continue
+            self.out.append(self._copy(m, self.doc[t.i:t.i + 1], self._sent_index(self.doc[t.i:t.i + 1]),
+                                       "abbreviation", 0.9))
 
     def _uncoded(self) -> None:
         spans = [(m.start, m.end) for m in self.out]

@@ -1,0 +1,418 @@
+"""The event coder: for each verb (and each nominal trigger) of an article, the patterns of the
+lexicon that match it, their slots filled (:mod:`.slots`), the modality read (:mod:`.modality`),
+and one :class:`~nestor.models.Event` per source-target pair, carrying the id of its pattern.
+
+:class:`Coder` holds the per-article context (the document, the article, the actor index, the
+time expressions and the events coded so far), so the rules are methods, not functions passed
+six arguments.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from ...models import Article, Event, Mention, TimeExpr, record_id
+from ..when import event_date
+from .modality import modality as read_modality
+from .ontology import Ontology
+from .slots import Actor, Slots, code3, coded
+from .syntax import lemmas, prep_objects, subject, verb_keys
+
+
+class Coder:
+    """Codes one article's events; ``run()`` returns them."""
+
+    def __init__(self, doc: Doc, article: Article, mentions: list[Mention], timexes: list[TimeExpr],
+                 kb: Any) -> None:
+        self.onto: Ontology = kb.ontology
+        self.words = self.onto.words
+        self.doc, self.article, self.timexes = doc, article, timexes
+        self.text = doc.text          # built once (spaCy rebuilds it on every access)
+        self.events: list[Event] = []
+        self.limit = kb.settings.max_sentences if hasattr(kb, "settings") else 2000
+        by_token: dict[int, Mention] = {}
+        for m in sorted(mentions, key=lambda m: (m.actor_id is None, -(m.end - m.start))):
+            if m.actor_id is None and not m.members:
+                continue
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                by_token.setdefault(t.i, m)
+        by_id = {m.actor_id: m for m in mentions if m.actor_id and not m.members}
+        places: dict[int, Mention] = {}
+        for m in mentions:
+            if m.actor_id is None and not m.members and m.country:
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                for t in span or ():
+                    places.setdefault(t.i, m)
+        self.slots = Slots(doc, article, self.onto, by_token, by_id, places,
+                           getattr(getattr(kb, "actors", None), "adjectives", None) or {})
+
+    def run(self) -> list[Event]:
+        """All events the article asserts, reports or plans, each with its evidence sentence."""
+        for si, sent in enumerate(self.doc.sents):
+            if si >= self.limit:
+                break
+            for tok in sent:
+                if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+                    self._code_verb(sent, si, tok)
+                if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.onto.nouns:
+                    self._code_noun(sent, si, tok)
+        return self.events
+
+    @staticmethod
+    def same_actor(am: Mention, bm: Mention) -> bool:
+        """One actor on both sides: the same actor id, or the same country code and the same
+        sector, a country and its own government counting as one ("USA" and "USA GOV"). A
+        domestic actor of another sector (government against opposition, police against
+        protesters) is not the same actor, nor are two different IGOs."""
+        if bm.actor_id == am.actor_id:
+            return True
+        ca, cb = code3(am), code3(bm)
+        if not ca or ca != cb or ca in ("IGO", "NGO") or am.kind == "igo" or bm.kind == "igo":
+            return False
+        def sector(m: Mention) -> str:
+            # a state mention without a sector is its government; any other actor keeps its kind
+            return m.sector or ("GOV" if m.kind in ("state", None) else str(m.kind))
+        if {am.kind, bm.kind} == {"person", "state"} and not (am.sector if am.kind == "state" else bm.sector):
+            # a named person against a country whose sector was not read ("opposition groups in
+            # Zimbabwe demanded that Mugabe ..."): not known to be one actor
+            return False
+        return sector(am) == sector(bm)
+
+    def _context(self, tok: Token, sent: Span) -> str | None:
+        words = [t.lemma_.lower() for t in tok.subtree] + [c.lemma_.lower() for c in tok.children]
+        for w in words:
+            if w in self.onto.contexts:
+                return self.onto.contexts[w]
+        return None
+
+
+    def _location(self, tok: Token, mentions_in_sent: list[Mention]) -> str | None:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+                for pc in c.children:
+                    if pc.dep_ == "pobj" and pc.ent_type_ in ("GPE", "LOC", "FAC"):
+                        return " ".join(t.text for t in pc.subtree)
+        return None
+
+
+    def _emit(self, sent: Span, si: int, trig: Token, trig_end: int, category: str, mode: str | None,
+              sources: list[Actor], targets: list[Actor], reciprocal: bool, speaker: list[Mention],
+              specific: bool, pattern_id: str, _refusal: bool = False,
+              mod_tok: Token | None = None) -> None:
+        """Record the events of one trigger; ``mod_tok`` is the verb whose auxiliaries and governors
+        carry the modality (the light verb of a nominal trigger: "threatened to launch an offensive")."""
+        art = self.article
+        first_person_src = any(s.mention.text.lower() in self.words.first_person for s in sources)
+        self_speaker = bool(speaker) and (first_person_src or any(
+            sp.actor_id == s.mention.actor_id or (sp.country and sp.country == s.mention.country)
+            for sp in speaker for s in sources))
+        modality, negated = read_modality(mod_tok if mod_tok is not None else trig, category, self_speaker, self.words)
+        if _refusal:
+            negated = False
+        intent = modality in self.words.intent_modalities and not negated
+        if speaker and not self_speaker and modality in ("asserted", "planned", "pledged"):
+            modality = "reported"
+        if sources and self.onto.categories[category].get("default_target") == "authorities" and all(
+                t.mention.country == sources[0].mention.country and t.mention.sector == sources[0].mention.sector
+                for t in targets):
+            # no target, or only the protesters themselves ("their demands"): the authorities
+            targets = self.slots.authorities(trig, sources[0].mention)
+        pairs: list[tuple[Actor, Actor | None]] = []
+        if reciprocal and not targets and len(sources) >= 2:
+            for a in sources:
+                for b in sources:
+                    if a is not b and a.mention.actor_id != b.mention.actor_id:
+                        pairs.append((a, b))
+        else:
+            for a in sources:
+                if targets:
+                    pairs.extend((a, b) for b in targets)
+                else:
+                    pairs.append((a, None))
+        onto = self.onto.categories[category]
+        context = self._context(trig, sent)
+        if mode is None and category in self.words.context_modes:
+            mode = self.words.context_modes[category].get(context or "")
+        d, d_end, prec, dsrc = event_date(art, self.timexes, si, trig.idx, trig_end, trigger=trig)
+        seen = set()
+        if negated and category in self.words.cooperative and modality != "denied":
+            # "refused to sign", "will not accept": the refusal itself is a REJECT event
+            self._emit(sent, si, trig, trig_end, "REJECT", "refuse", sources, targets, False, speaker, specific,
+                       pattern_id, _refusal=True)
+        def same(am: Mention, bm: Mention) -> bool:
+            # the authorities a domestic protest is aimed at are CAMEO's convention, kept
+            return bm.how != "default" and self.same_actor(am, bm)
+        # a source whose only targets are itself ("its borders") acts without a coded target
+        pairs = [(a, b) for a, b in pairs if b is None or not same(a.mention, b.mention)] + [
+            (a, None) for a in sources if pairs and all(b is not None and same(a.mention, b.mention)
+                                                        for x, b in pairs if x is a)]
+        for a, b in pairs:
+            am, bm = a.mention, (b.mention if b else None)
+            key = (am.actor_id, bm.actor_id if bm else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            w = self.words.confidence
+            conf = w["base"] + (w["specific_pattern"] if specific else 0) + (
+                w["coded_target"] if bm is not None and coded(bm) else 0)
+            conf += w["coreference"] if (a.via_coref or (b and b.via_coref)) else 0
+            conf += w["reported"] if modality == "reported" else 0
+            conf += w["inferred_target"] if (b and b.inferred) else 0
+            src_sp = speaker[0] if speaker else None
+            self.events.append(Event(
+                id=record_id(art.id, si, trig.idx, category, am.actor_id, bm.actor_id if bm else None),
+                article_id=art.id, sent_idx=si, sent_start=sent.start_char, sent_end=sent.end_char,
+                trigger_start=trig.idx, trigger_end=trig_end, trigger=self.text[trig.idx:trig_end],
+                event_type=category, mode=mode, context=context, cameo=self.onto.cameo(category, mode, intent),
+                quad_class=int(onto["quad"]), intensity=float(onto["intensity"]),
+                source_id=am.actor_id, source_code=code3(am), source_sector=am.sector, source_text=am.text,
+                target_id=bm.actor_id if bm else None, target_code=code3(bm) if bm else None,
+                target_sector=bm.sector if bm else None, target_text=bm.text if bm else None,
+                negated=negated, modality=modality, speaker_id=src_sp.actor_id if src_sp else None,
+                speaker_text=src_sp.text if src_sp else None, location=self._location(trig, []),
+                date=d, date_end=d_end, date_precision=prec, date_source=dsrc,
+                confidence=round(max(w["floor"], min(conf, w["ceiling"])), 2),
+                pattern_id=pattern_id, target_inferred=bool(b and b.inferred), evidence=sent.text,
+            ))
+
+
+    def _embedded_in_other_event(self, tok: Token) -> bool:
+        """An action asked for, threatened, refused or criticised is not itself an event; under
+        commitment verbs ("agreed to expand", "vowed to") it is (as pledged)."""
+        if tok.head.i == tok.i:
+            return False
+        g = tok.head
+        if tok.dep_ in ("acl", "ccomp", "relcl") and g.pos_ in ("NOUN", "PROPN") and \
+                g.lemma_.lower() in self.onto.embedding_nouns:
+            return True      # "its demand that Israel ease restrictions", "a threat to attack"
+        cur = tok
+        while cur.dep_ == "conj" and cur.head.i != cur.i:
+            cur = cur.head
+        if cur.dep_ == "pcomp" and cur.head.head.pos_ in ("VERB", "AUX") and \
+                any(k in self.onto.by_verb for k in verb_keys(cur.head.head, self.onto.by_verb)):
+            return True      # "accused the US of violating ... , ignoring ...": the content of the charge
+        if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
+                                                 self.onto.embedding_nouns for o in g.children):
+            return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
+        # through coordination: "discussed increasing trade and expanding ..." embeds both
+        if cur.dep_ not in ("xcomp", "ccomp"):
+            return False
+        g = cur.head
+        if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech:
+            return False
+        return any(k in self.onto.by_verb for k in verb_keys(g, self.onto.by_verb))
+
+
+
+    def _code_predicates(self, sent: Span, si: int, tok: Token) -> bool:
+        """Non-pattern predicates with general meanings: "X is willing/ready to ..." (AGREE),
+        "X is opposed to ..." (REJECT), "X said Y must ..." (REQUEST from X to Y)."""
+        speaker, _ = self.slots.speaker(tok)
+        if tok.lemma_ == "be":
+            for c in tok.children:
+                if c.dep_ == "acomp" and c.lower_ in self.words.willing | self.words.unwilling:
+                    cat = "AGREE" if c.lower_ in self.words.willing else "REJECT"
+                    subj, _ = subject(tok)
+                    sources = self.slots.resolve_actors(subj, speaker)
+                    if sources:
+                        # the target of what they are willing to do: "willing to withdraw from Lebanon"
+                        targets = [x for x in self.slots.fallback_targets(c, [], speaker, depth=0, exclude=sources)]
+                        self._emit(sent, si, c, c.idx + len(c.text), cat, "intent" if cat == "AGREE" else "reject",
+                              sources, targets, False, speaker, False,
+                                   "predicate.willing" if cat == "AGREE" else "predicate.unwilling")
+                        return True
+        aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+        if aux & {"must", "should"} and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:
+            subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+            sources = self.slots.resolve_actors(subj, [])
+            t_subj, _ = subject(tok)
+            if any(t.lower_ in self.words.first_person for t in t_subj):
+                return False     # "we must cooperate": the speaker's own resolve, not a demand
+            targets = self.slots.resolve_targets(t_subj, [])
+            if sources:
+                # the demand is made by the saying: its modality is the speech verb's ("said", "will insist")
+                self._emit(sent, si, tok, tok.idx + len(tok.text), "REQUEST", "demand", sources, targets, False, [],
+                      False, "predicate.must", mod_tok=tok.head)
+                return True
+        return False
+
+
+    def _subsidiary(self, tok: Token) -> bool:
+        """Clauses that are not events of their own: the condition of another clause ("... unless
+        Baghdad accepted its conditions", "if he gave them a veto") and the purpose of an act already
+        coded ("staged demonstrations to demand reforms": the demonstration is the event)."""
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+            return True
+        if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            return any(e.trigger_start == tok.head.idx for e in self.events)
+        return False
+
+
+    def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
+        """The words a pattern's ``objects`` are matched against: each object's lemma and form,
+        its compound ("tear gas", "sanctions list"; the compound alone after a generic head:
+        "aid deliveries"), and the noun after "of" ("a set of 20 agreements")."""
+        obj_lemmas: set[str] = set()
+        for o in obj_toks:
+            obj_lemmas.add(o.lemma_.lower())
+            obj_lemmas.add(o.lower_)
+            comps = [t for t in o.children if t.dep_ == "compound"]
+            if comps:
+                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lower_}")
+                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lemma_.lower()}")
+                if o.lemma_.lower() in self.onto.generic_heads:
+                    obj_lemmas.update(t.lemma_.lower() for t in comps)
+            mods = [t for t in o.children if t.dep_ == "amod"]
+            if mods:
+                obj_lemmas.add(f"{mods[-1].lower_} {o.lemma_.lower()}")
+            for p in o.children:
+                if p.dep_ == "prep" and p.lower_ == "of":
+                    obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
+        return obj_lemmas
+
+    def _via(self, tok: Token, prep: str, cache: dict[str, set[str]]) -> set[str]:
+        if prep not in cache:
+            cache[prep] = self._object_lemmas(prep_objects(tok, (prep,)))
+        return cache[prep]
+
+    def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
+        onto = self.onto
+        keys = verb_keys(tok, onto.by_verb)
+        if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
+                c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
+            return          # the common case, cheaply: no pattern and no general predicate
+        if self._embedded_in_other_event(tok) or self._subsidiary(tok):
+            return
+        if self._code_predicates(sent, si, tok):
+            return
+        dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+        subj, passive = subject(tok)
+        obj_toks = dobj or (subj if passive else [])
+        obj_lemmas = self._object_lemmas(obj_toks)
+        via_lemmas: dict[str, set[str]] = {}
+        for key in keys:
+            for pat in onto.by_verb.get(key, ()):
+                if pat.objects is not None and not (obj_lemmas & pat.objects):
+                    # list membership: the object may be the prepositional one ("added ... to the
+                    # Entity List", "included ... in the sanctions list")
+                    if not any(self._via(tok, p, via_lemmas) & pat.objects for p in pat.via):
+                        continue
+                if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
+                    continue
+                if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
+                    continue
+                if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
+                        and not any(c.dep_ == "conj" for s_ in subj for c in s_.subtree) \
+                        and not prep_objects(tok, ("with",)):
+                    # a drill is cooperation when joint: "joint exercises", "X and Y held drills",
+                    # "drills with Y"
+                    continue
+                if tok.dep_ == "advcl" and tok.tag_ == "VBG" and onto.categories[pat.category]["quad"] in (1, 3) \
+                        and any(e.trigger_start == tok.head.idx and e.quad_class in (2, 4) for e in self.events):
+                    # "demonstrated ..., calling for independence": the stated aim of a material act
+                    return
+                speaker, _sv = self.slots.speaker(tok)
+                src_toks = [s for s in subj if not passive]
+                if passive:
+                    src_toks = [pc for c in tok.children if c.dep_ == "agent" for pc in c.children if pc.dep_ == "pobj"]
+                sources = self.slots.resolve_actors(src_toks, speaker)
+                targets: list[Actor] = []
+                for where in pat.target:
+                    if where == "dobj":
+                        cand = dobj if not passive else subj
+                        # an object that is itself the required document/noun is no actor
+                        t = self.slots.resolve_targets([c for c in cand if pat.objects is None or pat.via], speaker)
+                        if not t and pat.via:
+                            t = self.slots.object_actors(list(cand), speaker)
+                    elif where == "iobj":
+                        t = self.slots.resolve_targets([c for c in tok.children if c.dep_ in ("dative", "iobj")], speaker)
+                    elif where == "poss":
+                        t = self.slots.resolve_targets([c for o in obj_toks for c in o.children if c.dep_ == "poss"], speaker)
+                    else:
+                        heads = [tok] + list(obj_toks)
+                        t = self.slots.resolve_targets([p for h in heads for p in prep_objects(h, (where,))], speaker)
+                    if t:
+                        targets = t
+                        break
+                if not sources and passive:
+                    # "soldiers were killed in firing by Indian troops": the agent of the noun
+                    # that names the act
+                    sources = self.slots.resolve_actors(
+                        [a for pc in prep_objects(tok, ("in", "during", "after", "under")) for a in prep_objects(pc, ("by",))],
+                        speaker)
+                src_starts = {x.mention.start for x in sources}
+                targets = [x for x in targets if x.mention.start not in src_starts]
+                if pat.target_required and not targets:
+                    continue        # an ambiguous verb counts only with its target named ("spoke with X")
+                if not targets and not (pat.reciprocal and len(sources) > 1):
+                    # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
+                    targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
+                    # a co-agent is no target ("recognized by both Russia and Ukraine")
+                    targets = [x for x in targets if x.mention.start not in src_starts
+                               and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                if not sources and pat.reciprocal and passive:
+                    # "An agreement between X and Y was signed"
+                    btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
+                    sources = self.slots.resolve_actors(btw, speaker)
+                if not sources:
+                    return
+                self._emit(sent, si, tok, tok.idx + len(tok.text), pat.category, pat.mode, sources, targets,
+                      pat.reciprocal, speaker, pat.objects is not None, pat.id)
+                return
+
+
+
+    def _code_noun(self, sent: Span, si: int, tok: Token) -> None:
+        """Nominal triggers: "X's visit to Y", "Palestinian riots against ...", and nouns carried by a
+        light verb whose subject is the actor ("Italy announced a suspension of air links with
+        Serbia", "police launched an investigation into ..."). A noun that is the object of any other
+        verb ("oppose further sanctions", "demanded talks") is the thing opposed or asked for, never
+        an event of its own."""
+        spec = self.onto.nouns[tok.lemma_.lower()]
+        speaker, _ = self.slots.speaker(tok)
+        src_toks = [c for c in tok.children if c.dep_ == "poss"]
+        sources = self.slots.resolve_actors(src_toks, speaker)
+        if not sources:
+            sources = self.slots.resolve_actors([c for c in tok.children if c.dep_ in ("amod", "compound")], speaker)
+        head = tok.head
+        if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            if lemmas(head, self.onto.light_verbs)[-1] not in self.onto.light_verbs:
+                return
+            if self._embedded_in_other_event(head) or self._subsidiary(head):
+                return
+            if not sources:
+                subj, passive = subject(head)
+                if not passive:
+                    sources = self.slots.resolve_actors(subj, speaker)
+                else:
+                    sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
+                                                    for pc in c.children if pc.dep_ == "pobj"], speaker)
+        elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
+            # "called for talks", "opposed to sanctions": asked for or opposed, not happening
+            return
+        if not sources:
+            return
+        targets: list[Actor] = []
+        for where in spec["target"]:
+            cand = prep_objects(tok, (where,))
+            for c in cand:
+                for m in self.slots.expand(self.slots.actor_mentions(c)):
+                    if m.country and (m.actor_id or m.kind == "place"):
+                        targets.append(Actor(m))
+            if targets:
+                break
+        if not targets:
+            targets = self.slots.resolve_targets([p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                                            for p in c.children if p.dep_ == "pobj"
+                                            for p in [p, *[x for x in p.children if x.dep_ == "prep"
+                                                          for x in x.children if x.dep_ == "pobj"]]], speaker)
+        if not targets:
+            targets = self.slots.first_actor_after(tok, speaker, sources)
+        light = head if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") else None
+        self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, targets,
+              False, speaker, True, spec["id"], mod_tok=light)
+

@@ -1,0 +1,103 @@
+"""Grammar helpers over the dependency parse that know nothing of actors or patterns: the subject
+of a verb (inherited through control and coordination), prepositional objects, the chain of
+governing verbs, and the lemma keys a verb is looked up under ("call on", a guessed lemma when the
+small model's is wrong)."""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Token
+
+
+def subject(tok: Token) -> tuple[list[Token], bool]:
+    """(subject tokens, passive?) of a verb, inherited from governing verbs when missing."""
+    cur = tok
+    for _ in range(4):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
+        if subj:
+            return subj, False
+        pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
+        if pas:
+            return pas, True
+        if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
+            if cur.dep_ == "xcomp":
+                # object control: "urged Iran to release" → Iran is the subject of "release"
+                objs = [c for c in cur.head.children if c.dep_ in ("dobj",) and c.i < cur.i]
+                if objs:
+                    return objs, False
+            cur = cur.head
+            continue
+        break
+    return [], False
+
+
+def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+            out.extend(pc for pc in c.children if pc.dep_ == "pobj")
+        if c.dep_ == "prt" and c.lower_ in preps:  # "call on X" parsed as particle + dobj
+            out.extend(pc for pc in tok.children if pc.dep_ == "dobj")
+    return out
+
+
+def governors(tok: Token) -> list[Token]:
+    out, cur = [], tok
+    while cur.head.i != cur.i and len(out) < 6:
+        if cur.dep_ in ("xcomp", "ccomp", "conj", "advcl", "parataxis", "acl", "relcl", "pcomp", "pobj", "prep"):
+            out.append(cur.head)
+            cur = cur.head
+        else:
+            break
+    return out
+
+
+
+def lemmas(tok: Token, known: dict[str, Any]) -> list[str]:
+    """The lemma, and when the tagger's lemma is unknown to the patterns a guess from the
+    inflection (the small model lemmatises "staged" as "stag")."""
+    lemma = tok.lemma_.lower()
+    if lemma in known:
+        return [lemma]
+    low = tok.lower_
+    guesses = []
+    if low.endswith("ied"):
+        guesses.append(low[:-3] + "y")
+    if low.endswith("ed"):
+        guesses += [low[:-1], low[:-2], low[:-3] if len(low) > 4 and low[-3] == low[-4] else low[:-2]]
+    if low.endswith("ing"):
+        guesses += [low[:-3], low[:-3] + "e"]
+    if low.endswith("es"):
+        guesses += [low[:-1], low[:-2]]
+    elif low.endswith("s"):
+        guesses.append(low[:-1])
+    return [lemma] + [g for g in guesses if g in known and g != lemma][:1]
+
+
+def verb_keys(tok: Token, known: dict[str, Any] | None = None) -> list[str]:
+    found = lemmas(tok, known) if known is not None else [tok.lemma_.lower()]
+    keys: list[str] = []
+    for lemma in found[::-1]:
+        keys += verb_keys_for(tok, lemma)
+    return keys
+
+
+def verb_keys_for(tok: Token, lemma: str) -> list[str]:
+    keys = []
+    for c in tok.children:
+        if c.dep_ == "prt":
+            keys.append(f"{lemma} {c.lower_}")
+        if c.dep_ == "prep" and c.lower_ in ("on", "upon", "for", "into", "against", "down", "out", "back", "off"):
+            keys.append(f"{lemma} {c.lower_}")
+        if c.dep_ == "advmod" and c.lower_ in ("together",):
+            keys.append(f"{lemma} {c.lower_}")
+    keys.append(lemma)
+    return keys
+
+
+
+def with_conjuncts(toks: list[Token]) -> list[Token]:
+    out = list(toks)
+    for t in toks:
+        out.extend(c for c in t.children if c.dep_ == "conj")
+    return out
