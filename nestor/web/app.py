@@ -20,7 +20,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
@@ -163,6 +163,11 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
+        if not request.url.path.startswith("/api") and request.scope.get("query_string"):
+            # a submitted form sends its empty fields ("since="): on pages they mean "no filter"
+            kept = [(k, v) for k, v in parse_qsl(request.scope["query_string"].decode("latin-1"),
+                                                 keep_blank_values=True) if v != ""]
+            request.scope["query_string"] = urlencode(kept).encode("latin-1")
         nes = api.open(db)
         with nes.session():
             token = current.set(nes)
@@ -249,7 +254,7 @@ def create_app(db: str | Path) -> FastAPI:
         series = n().series(a, b, since=since, until=until)
         zoom_url = f"/dyad/{label}"
         chart = charts.timeline(series, tl, f"{label}: distinct events by quad class, mean intensity and stories",
-                                zoom_url, since, until)
+                                zoom_url, since, until, events_url=f"/events?dyad={label}")
         cl = [_event_out(c) for c in n().claims(dyad=label)]
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for c in cl:

@@ -103,8 +103,11 @@ def _lanes(items: list[tuple[float, float]]) -> list[int]:
 
 
 def timeline(series: list[dict[str, Any]], stories: list[dict[str, Any]], title: str, zoom_url: str,
-             since: date | None = None, until: date | None = None) -> dict[str, Any]:
-    """The dyad's chart: returns {"svg": Markup, "bins": [...rows of the data table], "unit": ...}."""
+             since: date | None = None, until: date | None = None, events_url: str = "/events?") -> dict[str, Any]:
+    """The dyad's chart: returns {"svg": Markup, "bins": [...rows of the data table], "unit": ...}.
+
+    A bar of a year or quarter links to ``zoom_url?since=…&until=…`` (the chart of that period);
+    a month's bar links to ``events_url&since=…&until=…`` (its events)."""
     days = [r["month"] for r in series] + [s["date"] for s in stories if s.get("date")]
     if since:
         days.append(since)
@@ -121,8 +124,9 @@ def timeline(series: list[dict[str, Any]], stories: list[dict[str, Any]], title:
         n = sum(counts.values())
         inten = (sum(r["mean_intensity"] * r["n"] for r in series if b.start <= r["month"] <= b.end) / n
                  if n else None)
+        period = urlencode({"since": b.start.isoformat(), "until": b.end.isoformat()})
         rows.append({"bin": b, "counts": counts, "n": n, "intensity": inten,
-                     "zoom": zoom_url + "?" + urlencode({"since": b.start.isoformat(), "until": b.end.isoformat()})})
+                     "zoom": (events_url + "&" if unit == "month" else zoom_url + "?") + period})
     top = max([r["n"] for r in rows] + [1])
     step = nice_step(top)
     ymax = step * math.ceil(top / step)
@@ -177,9 +181,13 @@ def timeline(series: list[dict[str, Any]], stories: list[dict[str, Any]], title:
     for i, r in enumerate(rows):
         b = r["bin"]
         bx = ML + i * bw + bw * 0.1
-        out.append(f'<a href="{e(r["zoom"])}" aria-label="{e(b.label)}: {r["n"]} events; zoom in">')
+        if not r["n"]:      # an empty period has nothing to zoom into
+            continue
+        # a year or quarter zooms in; a month (the finest bin) lists its events
+        action = "list its events" if unit == "month" else "zoom in"
+        out.append(f'<a href="{e(r["zoom"])}" aria-label="{e(b.label)}: {r["n"]} events; {action}">')
         out.append(f'<rect x="{ML + i * bw:.1f}" y="{MT}" width="{bw:.1f}" height="{H}" fill="#fff" '
-                   f'fill-opacity="0"><title>{e(b.label)}: {r["n"]} events — click to zoom in</title></rect>')
+                   f'fill-opacity="0"><title>{e(b.label)}: {r["n"]} events — click to {action}</title></rect>')
         base = 0
         for q in QUAD_NAMES:
             c = r["counts"][q]
@@ -233,7 +241,8 @@ def claims(points: list[dict[str, Any]], title: str, cid: str) -> Markup:
     """One measure in one unit: achieved figures (filled circles, joined) against targets and
     forecasts (hollow diamonds); a horizontal bar shows the period a figure refers to. Each point
     links to its evidence sentence."""
-    pts = [p for p in points if p.get("value") is not None]
+    pts = [p for p in points if p.get("value") is not None
+           and (p.get("period_start") or p.get("published") or p.get("published_from"))]   # placeable in time
     if not pts:
         return Markup("")
     scale, unit = 1.0, pts[0].get("unit") or ""
@@ -244,7 +253,7 @@ def claims(points: list[dict[str, Any]], title: str, cid: str) -> Markup:
         scale, unit = 1e6, f"{unit} million"
 
     def when(p: dict[str, Any]) -> tuple[date, date]:
-        a = p.get("period_start") or p.get("published") or date(1970, 1, 1)
+        a = p.get("period_start") or p.get("published") or p["published_from"]
         b = p.get("period_end") or a
         return a, b
 

@@ -48,6 +48,8 @@ def mark_article(art: dict[str, Any]) -> Markup:
     pieces: list[tuple[int, int, int | None]] = []
     pos = 0
     for st, en, idx in sents:
+        while en > st and text[en - 1].isspace():   # trailing blank lines stay outside the highlight
+            en -= 1
         st, en = max(st, pos), max(en, pos)
         if st > pos:
             pieces.append((pos, st, None))
