@@ -204,7 +204,7 @@ class _Finder:
         if parties is None:
             title_mentions = [m for m in self.mentions if m.sent_idx == si and m.country and m.actor_id and
                               m.kind != "region" and start_char <= m.start < end_char]
-            parties = sorted({m.country for m in title_mentions}) or sorted(
+            parties = sorted({m.country for m in title_mentions if m.country}) or sorted(
                 {x for e in ev for x in (e.source_code, e.target_code) if x})
         domain = find_cue(title.lower(), self.c["domains"])
         if domain is None and domain_text is not None:
@@ -391,8 +391,8 @@ class _Finder:
                 # the count belongs to the set's title: "nearly three dozen agreements"
                 nums = [t for t in head_doc.lefts if t.dep_ in ("nummod", "quantmod") or t.like_num]
                 if nums and h is head_doc:
-                    first = min(t.left_edge.i for t in nums)
-                    title_span = doc[min(first, title_span.start):title_span.end]
+                    lead = min(t.left_edge.i for t in nums)
+                    title_span = doc[min(lead, title_span.start):title_span.end]
             set_id = None
             # "20 agreements, including agreements on nuclear energy": members of the counted set
             if h.dep_ == "pobj" and h.head.lower_ in ("including", "include", "among"):

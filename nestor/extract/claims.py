@@ -301,6 +301,9 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         period = min(tx, key=lambda t: min(abs(t.start - span.end_char), abs(span.start_char - t.end)))
     first_day = article.published or article.published_from
     last_day = article.published or article.published_to or first_day
+    period_start: date | None
+    period_end: date | None
+    period_text: str | None
     if status == "pace" and period is None and first_day and last_day:
         # a pace without a time expression is about the publication year; an estimated publication
         # interval keeps its width ("≈2021–2023") instead of a guessed year

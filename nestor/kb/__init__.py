@@ -76,7 +76,7 @@ class Person:
         # not in office that day: the last office before it, else the first after
         before = [o for o in self.offices if o.end and o.end <= day]
         if before:
-            return max(before, key=lambda o: o.end), 0.6   # a former official keeps the country
+            return max(before, key=lambda o: o.end or date.min), 0.6   # a former official keeps the country
         return min(self.offices, key=lambda o: o.start or date.max), 0.4
 
 
@@ -197,6 +197,10 @@ class KnowledgeBase:
             value = (r.get(field) or "").strip()
             if optional and not value:
                 return None
+            return required(r, line, field, allowed)
+
+        def required(r: dict[str, str], line: int, field: str, allowed: set[str]) -> str:
+            value = (r.get(field) or "").strip()
             if value not in allowed:
                 raise KnowledgeBaseError(sp, line, field, f"{value!r} not one of {sorted(allowed)}")
             return value
@@ -209,8 +213,8 @@ class KnowledgeBase:
                 self.countries[code] = Country(code, r["name"].strip(), _split(r["aliases"]),
                                                _split(r["adjectives"]), _split(r["capitals"]))
             elif name == "orgs.csv":
-                kind = one_of(r, line, "kind", ORG_KINDS)
-                sector = one_of(r, line, "sector", SECTORS)
+                kind = required(r, line, "kind", ORG_KINDS)
+                sector = required(r, line, "sector", SECTORS)
                 code = r["code"].strip()
                 if not code:
                     raise KnowledgeBaseError(sp, line, "code", "empty")
@@ -227,8 +231,8 @@ class KnowledgeBase:
                 pid = r["person_id"].strip()
                 if not pid:
                     raise KnowledgeBaseError(sp, line, "person_id", "empty")
-                office = one_of(r, line, "office", OFFICES)
-                sector = one_of(r, line, "sector", SECTORS)
+                office = required(r, line, "office", OFFICES)
+                sector = required(r, line, "sector", SECTORS)
                 start, end = _date(sp, line, "start", r["start"]), _date(sp, line, "end", r["end"])
                 if start and end and end < start:
                     raise KnowledgeBaseError(sp, line, "end", f"end {end} is before start {start}")
@@ -242,10 +246,10 @@ class KnowledgeBase:
                 if o not in person.offices:
                     person.offices.append(o)
             elif name == "roles.csv":
-                sector = one_of(r, line, "sector", SECTORS)
-                office = one_of(r, line, "office", OFFICES, optional=True)
+                sector = required(r, line, "sector", SECTORS)
+                role_office = one_of(r, line, "office", OFFICES, optional=True)
                 phrase = r["phrase"].strip().lower()
-                self.roles[phrase] = Role(phrase, sector, r["kind"].strip() or "role", office)
+                self.roles[phrase] = Role(phrase, sector, r["kind"].strip() or "role", role_office)
             elif name == "regions.csv":
                 code = r["code"].strip()
                 if len(code) != 3 or not code.isalpha() or not code.isupper():
@@ -267,7 +271,7 @@ class KnowledgeBase:
                 phrase = r["phrase"].strip().lower()
                 if phrase not in self.roles:
                     raise KnowledgeBaseError(sp, line, "phrase", f"{phrase!r} is not a phrase of roles.csv")
-                office = one_of(r, line, "office", OFFICES) or ""   # never empty: one_of raises
+                office = required(r, line, "office", OFFICES)
                 start, end = _date(sp, line, "start", r.get("start") or ""), _date(sp, line, "end", r.get("end") or "")
                 if start and end and end < start:
                     raise KnowledgeBaseError(sp, line, "end", f"end {end} is before start {start}")

@@ -208,6 +208,7 @@ class _Resolver:
         office, c = p.office_at(self.day)
         country = office.country if office else None
         sector = office.sector if office else None
+        code: str | None
         if office and office.office == "igo_leader":
             # a named IGO keeps its own code (BRICS, SCO, EU, ...), sector IGO
             country, code = office.country, "IGO" + office.country
@@ -549,15 +550,16 @@ class _Resolver:
             same = [m for m in self.out if m.sent_idx == si and m.country in self.kb.countries]
             before = [m for m in same if m.end <= span.start_char and m.kind in ("state", "sector", "person")]
             places = [m for m in same if m.kind == "place"]
+            found: str | None = None
             if before:
-                country, how, conf = before[-1].country, "context-sentence", 0.7
+                found, how, conf = before[-1].country, "context-sentence", 0.7
             elif places:
-                country, how, conf = places[0].country, "context-place", 0.7
+                found, how, conf = places[0].country, "context-place", 0.7
             elif main:
-                country, how, conf = main, "context-article", 0.6
-            else:
+                found, how, conf = main, "context-article", 0.6
+            if found is None:
                 continue
-            self.out.append(self.state(country, span, si, how, sector=sector, conf=conf))
+            self.out.append(self.state(found, span, si, how, sector=sector, conf=conf))
 
     def _described_orgs(self) -> None:
         """Org-name rule: a name the KB does not know, described by a noun phrase that says what it
@@ -646,10 +648,10 @@ class _Resolver:
             return
         taken = [(m.start, m.end) for m in self.out]
         for t in self.doc:
-            m = defined.get(t.text)
-            if m is None or t.idx <= m.end or any(a <= t.idx < b for a, b in taken):
+            ref = defined.get(t.text)
+            if ref is None or t.idx <= ref.end or any(a <= t.idx < b for a, b in taken):
                 continue
-            self.out.append(self._copy(m, self.doc[t.i:t.i + 1], self._sent_index(self.doc[t.i:t.i + 1]),
+            self.out.append(self._copy(ref, self.doc[t.i:t.i + 1], self._sent_index(self.doc[t.i:t.i + 1]),
                                        "abbreviation", 0.9))
 
     def _uncoded(self) -> None:
