@@ -17,7 +17,8 @@ agrees: similar evidence (TF-IDF cosine ≥ ``SIM``), the same participants (Jac
 office holders ≥ ``PEOPLE``), or dates within a day. Stories are the connected components of that
 graph. A wide report joins the one narrow story inside its interval with which it agrees
 *strongly* (named documents in common; or the same participants and the same place; or cosine ≥
-``STRONG_SIM`` with the same participants or place) and clearly best (never a tie, so a wide report never bridges two happenings); wide
+``STRONG_SIM`` with the same participants or place; when the same participants met more than
+once inside its interval, the cosine is required) and clearly best (never a tie, so a wide report never bridges two happenings); wide
 reports left over form stories among themselves on the same strong agreement, dated by the
 intersection of their intervals. Two summits a year apart never merge: their intervals do not
 overlap.
@@ -269,14 +270,20 @@ def cluster(reports: list[Report]) -> list[list[Report]]:
     joined: set[int] = set()
     for i in wide:
         a = reports[i]
+        cands = [j for j in narrow if _overlap(a, reports[j]) and _kinds_agree(a, reports[j])]
+        # when the same participants met more than once inside its interval ("Putin and Xi" meet
+        # several times a year), participants and place cannot tell the happenings apart: the
+        # evidence must agree too
+        same = {find(j) for j in cands if _jaccard(a.people, reports[j].people) >= PEOPLE}
+        need_text = len(same) > 1
         best: dict[int, float] = {}
-        for j in narrow:
-            b = reports[j]
-            if _overlap(a, b) and _kinds_agree(a, b):
-                sc = _strong(a, vecs[i], b, vecs[j])
-                if sc > 0:
-                    root = find(j)
-                    best[root] = max(best.get(root, 0.0), sc)
+        for j in cands:
+            if need_text and _cos(vecs[i], vecs[j]) < STRONG_SIM:
+                continue
+            sc = _strong(a, vecs[i], reports[j], vecs[j])
+            if sc > 0:
+                root = find(j)
+                best[root] = max(best.get(root, 0.0), sc)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
         if ranked and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 0.1):
             parent[find(i)] = ranked[0][0]

@@ -235,3 +235,27 @@ def test_a_story_date_reanchors_relative_claim_periods(tmp_path):
         stories.rebuild(con, ["NOR-CHL"])
     again = {c["text"]: c for c in nestor.open(db).claims() if c["article_id"] == und["id"]}
     assert again["$1.2 billion"]["period_start"] == figures["$1.2 billion"]["period_start"]
+
+
+def test_wide_report_joins_no_story_when_the_same_leaders_met_twice_in_its_interval():
+    from nestor.stories import STRONG_SIM, Report, _cos, _tfidf, cluster
+
+    meet = [{"event_type": "CONSULT", "mode": "meeting"}]
+    people, oslo = frozenset({"person:a", "person:b"}), ("Oslo",)
+    march = Report("m", ("CHL", "NOR"), date(2021, 3, 3), date(2021, 3, 3), "s1", meet,
+                   "leaders met in Oslo and signed a fisheries agreement on scientific cooperation", people, oslo,
+                   day=date(2021, 3, 3))
+    sept = Report("s", ("CHL", "NOR"), date(2021, 9, 8), date(2021, 9, 8), "s2", meet,
+                  "leaders met in Oslo and agreed to build a solar power research centre", people, oslo,
+                  day=date(2021, 9, 8))
+    wide = Report("w", ("CHL", "NOR"), date(2018, 3, 11), date(2021, 10, 14), "s3", meet,
+                  "the president held talks in Oslo about the fisheries agreement while aides praised the warm mood",
+                  people, oslo)
+    v = _tfidf([r.text for r in (wide, march, sept)])       # the order cluster() uses: by interval start
+    # the premise: the text leans to March, but not strongly enough to tell the two meetings apart
+    cos_m, cos_s = _cos(v[0], v[1]), _cos(v[0], v[2])
+    assert cos_m - cos_s >= 0.1 and cos_m < STRONG_SIM, (cos_m, cos_s)
+    groups = cluster([march, sept, wide])
+    assert sorted(sorted(r.article_id for r in g) for g in groups) == [["m"], ["s"], ["w"]]
+    # with one meeting of those leaders in its interval, the same report joins it
+    assert sorted(sorted(r.article_id for r in g) for g in cluster([march, wide])) == [["m", "w"]]
