@@ -5,14 +5,17 @@ web API and Python users see the same records.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_DB
-from .dates import precision_of
+from .dates import add_shown, precision_of, show_interval
 from .errors import InputError
-from .store import Store, rows
+from .store import Store, connect, rows
 from .vocab import CATEGORIES
 
 MAX_LIMIT = 10_000
@@ -29,6 +32,77 @@ def _offset(offset: int) -> int:
     if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
         raise InputError(f"offset must be between 0 and {MAX_OFFSET}, got {offset!r}")
     return offset
+
+# one happening = one (article, sentence, type, negation, unordered pair of actor codes): a reciprocal
+# "X and Y signed" is stored in both directions (the exports' convention) but counts once
+HAPPENING_KEY = ("article_id, sent_idx, event_type, negated, least(coalesce(source_code, ''), "
+                 "coalesce(target_code, '')), greatest(coalesce(source_code, ''), coalesce(target_code, ''))")
+EVENT_SORTS = {"date": "date NULLS LAST", "-date": "date DESC NULLS LAST", "type": "event_type",
+               "quad_class": "quad_class", "intensity": "intensity", "-intensity": "intensity DESC",
+               "confidence": "confidence", "-confidence": "confidence DESC"}
+STORY_SORTS = {"date": "date", "-date": "date DESC", "-articles": "n_articles DESC", "-events": "n_events DESC",
+               "-score": "score DESC"}
+# the site an article came from: its URL's host without "www.", else the source it was read from
+SITE_SQL = "coalesce(nullif(regexp_extract({p}url, '^[a-zA-Z]+://(www\\.)?([^/:?#]+)', 2), ''), {p}source)"
+
+
+def like_pattern(text: str) -> str:
+    """``text`` as a case-insensitive substring pattern for ``ILIKE ... ESCAPE '\\'``: its own
+    ``%``, ``_`` and backslashes match literally."""
+    return "%" + like(text) + "%"
+
+
+def actor_label(actor_id: str | None) -> tuple[str, str]:
+    """(full name, short name) of an actor id or code from the knowledge base ("person:hu-jintao" →
+    ("Hu Jintao", "Hu")); an unknown id is its own label."""
+    if not actor_id:
+        return "–", "–"
+    name, short, _ = _kb_labels().get(actor_id, (actor_id, actor_id, None))
+    return name, short
+
+
+@lru_cache(maxsize=1)
+def _kb_labels() -> dict[str, tuple[str, str, str]]:
+    """actor id/code → (name, short name, kind). A person's short name is the shortest one-word
+    alias that is part of the name ("Putin", "Hu"); a country's is its name."""
+    from .kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    out: dict[str, tuple[str, str, str]] = {}
+    for c in kb.countries.values():
+        out[c.code] = (c.name, c.name, "state")
+    for o in kb.orgs.values():
+        out.setdefault(o.code, (o.name, o.aliases[0] if o.aliases and len(o.aliases[0]) < len(o.name) else o.name,
+                                o.kind))
+    for p in kb.people.values():
+        words = p.name.split()
+        one = sorted((a for a in p.aliases if " " not in a and a in words), key=len)
+        out[f"person:{p.id}"] = (p.name, one[0] if one else words[-1], "person")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _kb_names() -> dict[str, list[tuple[str | None, str | None]]]:
+    """casefolded name/alias/adjective → [(code, actor id)] from the shipped knowledge base."""
+    from .kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    out: dict[str, list[tuple[str | None, str | None]]] = {}
+
+    def add(name: str, code: str | None, aid: str | None) -> None:
+        if name:
+            out.setdefault(name.casefold(), []).append((code, aid))
+
+    for c in kb.countries.values():
+        for nm in [c.name, *c.aliases, *c.adjectives]:
+            add(nm, c.code, c.code)
+    for p in kb.people.values():
+        for nm in [p.name, *p.aliases]:
+            add(nm, None, f"person:{p.id}")
+    for o in kb.orgs.values():
+        for nm in [o.name, *o.aliases]:
+            add(nm, o.code, o.code)
+    return out
 
 
 def parse_dyad(value: str) -> tuple[str, str]:
@@ -47,11 +121,51 @@ def _limit(limit: int | None) -> int:
     return limit
 
 
+class _HeldReader:
+    """A store whose read connection is opened (and its schema checked) once, for a session of
+    several queries (a web page makes a dozen); everything else is the wrapped :class:`Store`'s."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._con: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    @contextmanager
+    def reader(self) -> Iterator[Any]:
+        if self._con is None:
+            with self._store.reader() as probe:   # the store's own checks (exists, schema), once
+                del probe
+            self._con = connect(self._store.path, read_only=True)
+        yield self._con
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        with self.reader() as con:
+            return rows(con, sql, params)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
 class Nestor:
-    """Read access to one store. Each call opens the file read-only briefly."""
+    """Read access to one store. Each call opens the file read-only briefly, unless inside
+    :meth:`session`, which keeps one read connection for all the calls it contains."""
 
     def __init__(self, db: str | Path = DEFAULT_DB) -> None:
-        self.store = Store(db)
+        self.store: Any = Store(db)
+
+    @contextmanager
+    def session(self) -> Iterator[Nestor]:
+        held = _HeldReader(self.store)
+        old, self.store = self.store, held
+        try:
+            yield self
+        finally:
+            self.store = old
+            held.close()
 
     def _q(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         return self.store.query(sql, params)
@@ -72,7 +186,7 @@ class Nestor:
                f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
                f"path, url FROM articles WHERE {' AND '.join(where)} "
                f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {_offset(offset)}")
-        return self._q(sql, params)
+        return [add_shown(r, "article") for r in self._q(sql, params)]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article with its sentences, entities, mentions and time expressions.
@@ -96,6 +210,12 @@ class Nestor:
                 art[table] = rows(con, f"SELECT * FROM {table} WHERE article_id = ? ORDER BY sent_idx", [aid])
             art["warnings"] = [r["message"] for r in rows(
                 con, "SELECT message FROM warnings WHERE article_id = ?", [aid])]
+        add_shown(art, "article")
+        for e in art["events"]:
+            add_shown(e, "event")
+        for c in art["claims"]:
+            c["period_precision"] = precision_of(c["period_start"], c["period_end"] or c["period_start"])
+            add_shown(c, "claim")
         return art
 
     # ---- actors and events ---------------------------------------------------------------
@@ -111,39 +231,117 @@ class Nestor:
                 FROM mentions WHERE {' AND '.join(where)} AND kind <> 'place'
                 GROUP BY 1 ORDER BY mentions DESC, actor_id LIMIT {_limit(limit)}""", params)
 
-    def events(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
-               quad_class: int | None = None, since: date | None = None, until: date | None = None,
-               q: str | None = None, include_negated: bool = True, limit: int | None = 100,
-               offset: int = 0) -> list[dict[str, Any]]:
-        """Events with their evidence. ``dyad`` "RUS-CHN" matches either direction."""
-
+    def _event_where(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
+                     quad_class: int | None = None, since: date | None = None, until: date | None = None,
+                     q: str | None = None, include_negated: bool = True, alias: str = "") -> tuple[str, list[Any]]:
+        p = alias
         where, params = ["1=1"], []
         if dyad:
             a, b = parse_dyad(dyad)
-            where.append("((source_code = ? AND target_code = ?) OR (source_code = ? AND target_code = ?))")
+            where.append(f"(({p}source_code = ? AND {p}target_code = ?) OR ({p}source_code = ? AND {p}target_code = ?))")
             params += [a, b, b, a]
         if actor:
-            where.append("(source_code = ? OR target_code = ? OR source_id = ? OR target_id = ?)")
-            params += [actor.upper(), actor.upper(), actor, actor]
+            codes, ids = self.resolve_actor(actor)
+            where.append(f"(list_contains(?, {p}source_code) OR list_contains(?, {p}target_code) "
+                         f"OR list_contains(?, {p}source_id) OR list_contains(?, {p}target_id))")
+            params += [codes, codes, ids, ids]
         if type:
             if type.upper() not in CATEGORIES:
                 raise InputError(f"unknown event type {type!r} (one of {', '.join(CATEGORIES)})")
-            where.append("event_type = ?"); params.append(type.upper())
+            where.append(f"{p}event_type = ?"); params.append(type.upper())
         if quad_class is not None:
             if quad_class not in (1, 2, 3, 4):
                 raise InputError("quad_class must be 1, 2, 3 or 4")
-            where.append("quad_class = ?"); params.append(quad_class)
+            where.append(f"{p}quad_class = ?"); params.append(quad_class)
         if since:
-            where.append("date >= ?"); params.append(since)
+            where.append(f"coalesce({p}date_end, {p}date) >= ?"); params.append(since)
         if until:
-            where.append("date <= ?"); params.append(until)
+            where.append(f"{p}date <= ?"); params.append(until)
         if q:
-            where.append("evidence ILIKE ? ESCAPE '\\'"); params.append(f"%{like(q)}%")
+            where.append(f"{p}evidence ILIKE ? ESCAPE '\\'"); params.append(like_pattern(q))
         if not include_negated:
-            where.append("NOT negated")
-        return self._q(f"SELECT * FROM events WHERE {' AND '.join(where)} "
-                       f"ORDER BY date NULLS LAST, article_id, sent_idx, trigger_start "
-                       f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+            where.append(f"NOT {p}negated")
+        return " AND ".join(where), params
+
+    def events(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
+               quad_class: int | None = None, since: date | None = None, until: date | None = None,
+               q: str | None = None, include_negated: bool = True, limit: int | None = 100,
+               offset: int = 0, distinct: bool = False, sort: str = "date") -> list[dict[str, Any]]:
+        """Events with their evidence. ``dyad`` "RUS-CHN" matches either direction; ``actor`` is a
+        code, an actor id or a name (the knowledge base's aliases count).
+
+        ``distinct`` keeps one row per happening (:data:`HAPPENING_KEY`: a reciprocal "X and Y
+        signed", stored in both directions, is one row) with ``n_rows`` the rows it stands for."""
+        return self._events(dyad, actor, type, quad_class, since, until, q, include_negated, limit, offset,
+                            distinct, sort)[0]
+
+    def events_page(self, **kw: Any) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`events` (same keywords), with the total number of matches."""
+        args = {"dyad": None, "actor": None, "type": None, "quad_class": None, "since": None, "until": None,
+                "q": None, "include_negated": True, "limit": 100, "offset": 0, "distinct": False, "sort": "date"}
+        args.update(kw)
+        return self._events(*args.values(), with_total=True)
+
+    def _events(self, dyad: Any, actor: Any, type: Any, quad_class: Any, since: Any, until: Any, q: Any,  # noqa: A002
+                include_negated: bool, limit: int | None, offset: int, distinct: bool, sort: str,
+                with_total: bool = False) -> tuple[list[dict[str, Any]], int]:
+        where, params = self._event_where(dyad, actor, type, quad_class, since, until, q, include_negated)
+        if sort not in EVENT_SORTS:
+            raise InputError(f"unknown sort {sort!r} (one of {', '.join(EVENT_SORTS)})")
+        base = f"SELECT * FROM events WHERE {where}"
+        if distinct:
+            base = (f"SELECT * EXCLUDE (_rn) FROM (SELECT *, count(*) OVER (PARTITION BY {HAPPENING_KEY}) AS n_rows, "
+                    f"coalesce(min(source_code) OVER (PARTITION BY {HAPPENING_KEY}) <> max(source_code) OVER "
+                    f"(PARTITION BY {HAPPENING_KEY}), false) AS reciprocal, "
+                    f"row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY source_code, id) AS _rn "
+                    f"FROM events WHERE {where}) WHERE _rn = 1")
+        out = self._q(f"SELECT * FROM ({base}) ORDER BY {EVENT_SORTS[sort]}, article_id, sent_idx, trigger_start, id "
+                      f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+        out = [add_shown(e, "event") for e in out]
+        total = -1
+        if with_total:
+            total = self._q(f"SELECT count(*) AS n FROM ({base})", params)[0]["n"]
+        return out, total
+
+    def happenings(self, **kw: Any) -> int:
+        """The number of distinct happenings among the events that match (see :meth:`events`)."""
+        return self.events_page(**{**kw, "distinct": True, "limit": 0})[1]
+
+    # ---- actors by name --------------------------------------------------------------------
+    def resolve_actor(self, name: str) -> tuple[list[str], list[str]]:
+        """(codes, actor ids) an actor filter means: a code ("RUS"), an id ("person:vladimir-putin"),
+        or a name or alias from the knowledge base ("Russia", "Russian", "Putin"), case-insensitive."""
+        name = name.strip()
+        if not name:
+            return [], []
+        codes, ids = {name.upper()}, {name}
+        for code, pid in _kb_names().get(name.casefold(), ()):
+            if code:
+                codes.add(code)
+            if pid:
+                ids.add(pid)
+        return sorted(codes), sorted(ids)
+
+    def actor(self, key: str) -> dict[str, Any] | None:
+        """An actor (code or id) with its names, dyads and counts; None if the store never mentions it."""
+        codes, ids = self.resolve_actor(key)
+        with self.store.reader() as con:
+            found = rows(con, """SELECT coalesce(actor_id, code) AS actor_id, any_value(actor_name) AS name,
+                                        any_value(kind) AS kind, any_value(country) AS country, any_value(code) AS code,
+                                        count(*) AS mentions, count(DISTINCT article_id) AS articles
+                                 FROM mentions WHERE kind <> 'place' AND (list_contains(?, actor_id) OR
+                                      (list_contains(?, code) AND (actor_id = code OR actor_id IS NULL)))
+                                 GROUP BY 1 ORDER BY (any_value(coalesce(actor_id, code)) = ?) DESC, mentions DESC""", [ids, codes, key])
+            evs = rows(con, """SELECT count(*) AS n FROM events WHERE list_contains(?, source_code)
+                               OR list_contains(?, target_code) OR list_contains(?, source_id)
+                               OR list_contains(?, target_id)""", [codes, codes, ids, ids])[0]["n"]
+        if not found and not evs:
+            return None
+        head = found[0] if found else {"actor_id": key.upper(), "name": None, "kind": None, "country": None,
+                                       "code": key.upper(), "mentions": 0, "articles": 0}
+        head["events"] = evs
+        head["codes"] = codes
+        return head
 
     # ---- claims and accords ----------------------------------------------------------------
     def _dyad_filter(self, dyad: str | None, column: str) -> tuple[str, list[Any]]:
@@ -167,6 +365,7 @@ class Nestor:
                            LIMIT {_limit(limit)}""", params)
         for r in out:   # the period's precision follows from its interval
             r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
+            add_shown(r, "claim")
         return out
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
@@ -189,8 +388,9 @@ class Nestor:
         if until:
             where.append("date_start <= ?"); params.append(until)
         with self.store.reader() as con:
-            return rows(con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id "
-                             f"LIMIT {_limit(limit)}", params)
+            return [add_shown(r, "story") for r in rows(
+                con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id LIMIT {_limit(limit)}",
+                params)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
@@ -212,6 +412,11 @@ class Nestor:
                                         WHERE si.story_id = ? AND si.kind = 'accord' ORDER BY ac.start""", [s["id"]])
             s["claims"] = rows(con, """SELECT c.* FROM story_items si JOIN claims c ON c.id = si.record_id
                                        WHERE si.story_id = ? AND si.kind = 'claim' ORDER BY c.start""", [s["id"]])
+        add_shown(s, "story")
+        for e in s["events"]:
+            add_shown(e, "event")
+        for a in s["articles"]:
+            add_shown(a, "article")
         return s
 
     def timeline(self, a: str, b: str, since: date | None = None, until: date | None = None,
@@ -227,29 +432,133 @@ class Nestor:
                            if x["unit"] != "count" or x["measure"] in ("agreements_signed", "meetings")]
         return select(out, top) if top else out
 
-    def series(self, a: str, b: str) -> list[dict[str, Any]]:
-        """Monthly event counts per quad class and mean intensity for a dyad."""
+    def series(self, a: str, b: str, since: date | None = None, until: date | None = None) -> list[dict[str, Any]]:
+        """Monthly counts of distinct happenings per quad class and their mean intensity for a dyad
+        (a reciprocal event stored in both directions counts once)."""
         # events dated after their article (plans "by 2030") are not yet history: left out
-        return self._q("""SELECT date_trunc('month', e.date) AS month, e.quad_class, count(*) AS n,
+        where, params = ["1=1"], []
+        if since:
+            where.append("e.date >= ?"); params.append(since)
+        if until:
+            where.append("e.date <= ?"); params.append(until)
+        return self._q(f"""WITH e AS (SELECT * FROM events WHERE date IS NOT NULL AND NOT negated
+                                 AND ((source_code = ? AND target_code = ?) OR (source_code = ? AND target_code = ?))
+                                 QUALIFY row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY id) = 1)
+                          SELECT CAST(date_trunc('month', e.date) AS DATE) AS month, e.quad_class, count(*) AS n,
                                  avg(e.intensity) AS mean_intensity
-                          FROM events e JOIN articles a ON a.id = e.article_id
-                          WHERE e.date IS NOT NULL AND NOT e.negated
-                            AND (a.published IS NULL OR e.date <= a.published + INTERVAL 7 DAY)
-                            AND ((e.source_code = ? AND e.target_code = ?) OR (e.source_code = ? AND e.target_code = ?))
-                          GROUP BY 1, 2 ORDER BY 1, 2""", [a.upper(), b.upper(), b.upper(), a.upper()])
+                          FROM e JOIN articles a ON a.id = e.article_id
+                          WHERE (a.published IS NULL OR e.date <= a.published + INTERVAL 7 DAY) AND {' AND '.join(where)}
+                          GROUP BY 1, 2 ORDER BY 1, 2""", [a.upper(), b.upper(), b.upper(), a.upper(), *params])
 
-    def dyads(self, limit: int | None = 50) -> list[dict[str, Any]]:
-        """Dyads ranked by activity (events, articles, stories)."""
+    def dyads(self, limit: int | None = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Dyads ranked by activity: ``events`` counts distinct happenings (``rows`` the stored
+        directed rows), with articles, stories, cooperation and conflict happenings, and the
+        first and last event dates."""
         with self.store.reader() as con:
-            return rows(con, f"""WITH d AS (
+            out = rows(con, f"""WITH e AS (SELECT *, count(*) OVER (PARTITION BY {HAPPENING_KEY}) AS n_rows
+                    FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
+                      AND source_code <> target_code AND NOT negated
+                    QUALIFY row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY id) = 1),
+                d AS (
                     SELECT least(source_code, target_code) || '-' || greatest(source_code, target_code) AS dyad,
-                           count(*) AS events, count(DISTINCT article_id) AS articles,
+                           count(*) AS events, sum(n_rows) AS rows, count(DISTINCT article_id) AS articles,
                            sum(CASE WHEN quad_class IN (1, 2) THEN 1 ELSE 0 END) AS cooperation,
                            sum(CASE WHEN quad_class IN (3, 4) THEN 1 ELSE 0 END) AS conflict,
-                           min(date) AS first, max(date) AS last
-                    FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
-                      AND source_code <> target_code AND NOT negated GROUP BY 1)
-                SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d ORDER BY events DESC, dyad LIMIT {_limit(limit)}""")
+                           min(date) AS first, max(coalesce(date_end, date)) AS last,
+                           arg_min(coalesce(date_end, date), date) AS _first_end,
+                           arg_min(date_precision, date) AS _first_precision,
+                           arg_max(date, coalesce(date_end, date)) AS _last_start,
+                           arg_max(date_precision, coalesce(date_end, date)) AS _last_precision
+                    FROM e GROUP BY 1)
+                SELECT d.*, (SELECT count(*) FROM stories s WHERE list_contains(s.dyads, d.dyad)) AS stories FROM d
+                ORDER BY events DESC, dyad LIMIT {_limit(limit)} OFFSET {_offset(offset)}""")
+        for r in out:   # the first and last dates at their precision ("2022", not "2022-01-01")
+            r["first_shown"] = show_interval(r["first"], r.pop("_first_end"), r.pop("_first_precision"))
+            r["last_shown"] = show_interval(r.pop("_last_start"), r["last"], r.pop("_last_precision"))
+        return out
+
+    def dyad_count(self) -> int:
+        return self._q("""SELECT count(DISTINCT least(source_code, target_code) || '-' || greatest(source_code, target_code))
+                          AS n FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
+                          AND source_code <> target_code AND NOT negated""")[0]["n"]
+
+    def has_dyad(self, a: str, b: str) -> bool:
+        """Whether any event or story links the two actors."""
+        d = "-".join(sorted((a.upper(), b.upper())))
+        return bool(self._q("""SELECT 1 AS x FROM events WHERE (source_code = ? AND target_code = ?)
+                               OR (source_code = ? AND target_code = ?) UNION ALL
+                               SELECT 1 FROM stories WHERE list_contains(dyads, ?) LIMIT 1""",
+                            [a.upper(), b.upper(), b.upper(), a.upper(), d]))
+
+    # ---- stories: search ----------------------------------------------------------------------
+    def stories_page(self, q: str | None = None, actor: str | None = None, dyad: str | None = None,
+                     type: str | None = None, quad_class: int | None = None,  # noqa: A002
+                     since: date | None = None, until: date | None = None, source: str | None = None,
+                     sort: str = "-date", limit: int | None = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Stories that match every filter, with the total. ``q`` searches the evidence sentences
+        (and headlines) as a literal, case-insensitive substring; ``actor`` takes a code, an id or
+        a name; ``type``/``quad_class`` match any of the story's events; ``source`` is an article's
+        site (URL host) or source name."""
+        where, params = ["1=1"], []
+        ev_where, ev_params = self._event_where(actor=actor, type=type, quad_class=quad_class, q=q, alias="e.")
+        if actor or type or quad_class is not None or q:
+            cond = f"""EXISTS (SELECT 1 FROM story_events se JOIN events e ON e.id = se.event_id
+                               WHERE se.story_id = s.id AND {ev_where})"""
+            if q:  # the headline as well as the evidence
+                where.append(f"({cond} OR s.headline ILIKE ? ESCAPE '\\')")
+                params += ev_params + [like_pattern(q)]
+            else:
+                where.append(cond); params += ev_params
+        if dyad:
+            where.append("list_contains(s.dyads, ?)"); params.append("-".join(sorted(parse_dyad(dyad))))
+        if since:
+            where.append("s.date_end >= ?"); params.append(since)
+        if until:
+            where.append("s.date_start <= ?"); params.append(until)
+        if source:
+            where.append(f"""EXISTS (SELECT 1 FROM articles a WHERE list_contains(s.articles, a.id)
+                                     AND lower({SITE_SQL.format(p='a.')}) = lower(?))""")
+            params.append(source)
+        if sort not in STORY_SORTS:
+            raise InputError(f"unknown sort {sort!r} (one of {', '.join(STORY_SORTS)})")
+        w = " AND ".join(where)
+        with self.store.reader() as con:
+            total = rows(con, f"SELECT count(*) AS n FROM stories s WHERE {w}", params)[0]["n"]
+            out = rows(con, f"SELECT s.* FROM stories s WHERE {w} ORDER BY {STORY_SORTS[sort]}, s.id "
+                            f"LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+        return [add_shown(r, "story") for r in out], total
+
+    def story_actors(self, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """Per story, the actors of its events (id, code, name, kind, events), busiest first."""
+        if not story_ids:
+            return {}
+        got = self._q("""WITH x AS (SELECT se.story_id, e.source_id AS aid, e.source_code AS code, e.id
+                                    FROM story_events se JOIN events e ON e.id = se.event_id
+                                    WHERE list_contains(?, se.story_id) AND e.source_id IS NOT NULL
+                                    UNION ALL
+                                    SELECT se.story_id, e.target_id, e.target_code, e.id
+                                    FROM story_events se JOIN events e ON e.id = se.event_id
+                                    WHERE list_contains(?, se.story_id) AND e.target_id IS NOT NULL)
+                         SELECT story_id, aid AS actor_id, any_value(code) AS code, count(DISTINCT id) AS events
+                         FROM x GROUP BY 1, 2 ORDER BY 1, events DESC, actor_id""", [story_ids, story_ids])
+        names = _kb_labels()
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in got:
+            name, short, kind = names.get(r["actor_id"], (r["actor_id"], r["actor_id"], None))
+            out.setdefault(r["story_id"], []).append({**r, "name": name, "short": short, "kind": kind})
+        return out
+
+    def overview(self) -> dict[str, Any]:
+        """What the store holds: counts, the publication period, articles per site."""
+        with self.store.reader() as con:
+            head = rows(con, """SELECT count(*) AS articles, min(coalesce(published_from, published)) AS date_start,
+                                       max(coalesce(published_to, published)) AS date_end FROM articles""")[0]
+            sites = rows(con, f"""SELECT {SITE_SQL.format(p='')} AS site, count(*) AS articles FROM articles
+                                  GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50""")
+            happenings = rows(con, f"""SELECT count(*) AS n FROM (SELECT DISTINCT {HAPPENING_KEY} FROM events)""")[0]["n"]
+            counts = {t: rows(con, f"SELECT count(*) AS n FROM {t}")[0]["n"]
+                      for t in ("events", "claims", "accords", "stories")}
+        return {**head, "sites": sites, "happenings": happenings, **counts}
 
     # ---- runs ----------------------------------------------------------------------------
     def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:

@@ -144,3 +144,33 @@ def merge(ivs: list[Interval]) -> list[Interval]:
 
 def hull(ivs: list[Interval]) -> Interval | None:
     return (min(i[0] for i in ivs), max(i[1] for i in ivs)) if ivs else None
+
+
+def show_story_date(day: date | None, lo: date | None, hi: date | None, precision: str | None) -> str:
+    """A story's date: its day when its reports pin one (with the span when it covers several
+    days: "2012-06-05 (2012-06-04…06)"), else its interval at its precision ("2023", "≈2013–2026")."""
+    if lo is None:
+        return "?"
+    hi = hi or lo
+    if precision in ("day", "range") and day is not None and (hi - lo).days <= 14:
+        return day.isoformat() if lo == hi else f"{day.isoformat()} ({show_interval(lo, hi, 'range')})"
+    return show_interval(lo, hi, precision)
+
+
+def add_shown(rec: dict, kind: str) -> dict:
+    """Add the display string of a record's date (``published_shown``, ``date_shown`` or
+    ``period_shown``) so that every view prints the same, at the date's precision."""
+    if kind == "article":
+        lo = rec.get("published_from") or rec.get("published")
+        hi = rec.get("published_to") or rec.get("published")
+        rec["published_shown"] = show_interval(lo, hi, rec.get("published_precision") if rec.get("published_from")
+                                               else None)
+    elif kind == "event":
+        rec["date_shown"] = show_interval(rec.get("date"), rec.get("date_end"), rec.get("date_precision"))
+    elif kind == "story":
+        rec["date_shown"] = show_story_date(rec.get("date"), rec.get("date_start"), rec.get("date_end"),
+                                            rec.get("date_precision"))
+    elif kind == "claim":
+        rec["period_shown"] = show_interval(rec.get("period_start"), rec.get("period_end"),
+                                            rec.get("period_precision"))
+    return rec

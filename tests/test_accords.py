@@ -175,3 +175,45 @@ def test_included_documents_are_members_of_the_counted_set(extract_text):
     s = next(a for a in res.accords if a.doc_type == "set")
     member = next(a for a in res.accords if a.doc_type == "agreement")
     assert member.set_id == s.id and member.title.startswith("agreements on solar energy")
+
+
+# ---- classes found on real pages (issue 16, item 5), in sentences written for the tests -------------
+
+def test_unnamed_members_described_after_the_count(extract_text):
+    res = extract_text("The heads of Peru and Chile signed two joint documents in Lima. Officials said one document "
+                       "is a plan for copper mining, the other is a statement on fisheries.", published=D)
+    s = next(a for a in res.accords if a.doc_type == "set")
+    members = [a for a in res.accords if a.set_id == s.id]
+    assert len(members) == 2 and members[1].title.startswith("the other is a statement on fisheries")
+
+
+def test_vague_plural_count_of_documents_is_a_set(extract_text):
+    res = extract_text("The ministers of Kenya and Ghana signed dozens of documents after the talks.", published=D)
+    (s,) = res.accords
+    assert (s.doc_type, s.count, s.count_qualifier) == ("set", 24, "over")
+
+
+@pytest.mark.parametrize("text,title", [
+    ("The officials signed 10 agreements to further develop their partnership.", "10 agreements"),
+    ("Peru and Chile signed nearly three dozen agreements following long negotiations.",
+     "nearly three dozen agreements"),
+    ("The two banks signed a memorandum of understanding (MoU) to share data.", "memorandum of understanding"),
+])
+def test_title_ends_before_purpose_time_and_abbreviation(extract_text, text, title):
+    res = extract_text(text, published=D)
+    assert [a.title for a in res.accords] == [title]
+
+
+def test_failure_to_conclude_is_no_accord(extract_text):
+    res = extract_text("The minister regretted the failure of the two sides to conclude an agreement despite many "
+                       "rounds of talks.", published=D)
+    assert res.accords == []
+
+
+def test_ranged_from_list_makes_members(extract_text):
+    res = extract_text("The documents signed ranged from joint statements on regional security to agreements "
+                       "covering farm exports.", published=D)
+    s = next(a for a in res.accords if a.doc_type == "set")
+    members = {a.doc_type: a.title for a in res.accords if a.set_id == s.id}
+    assert members == {"joint_statement": "joint statements on regional security",
+                       "agreement": "agreements covering farm exports"}

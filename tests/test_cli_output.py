@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nestor.cli import app
-from nestor.cli import common
+from nestor.cli import app, common
 from nestor.config import Settings
 from nestor.pipeline import Pipeline
 

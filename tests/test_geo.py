@@ -136,3 +136,29 @@ def test_accuracy_on_written_sentences(nlp, gaz):
     assert total >= 50
     print(f"geo accuracy: {right}/{total}")
     assert right / total >= 0.95, wrong
+
+
+def test_every_knowledge_base_region_has_a_point(gaz):
+    from nestor.kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    missing = [code for code, r in kb.regions.items() if gaz.resolve(r.name).lat is None]
+    assert not missing, missing
+
+
+def test_actor_names_and_codes_are_not_towns(gaz):
+    """Acronyms and names of organisations and people are not read as GeoNames towns that share
+    them (airport codes, "Xinhua" the town, "Obama" the Japanese city)."""
+    for name in ("UN", "SCO", "MTS", "Xinhua", "Obama", "Putin", "NATO"):
+        assert gaz.resolve(name, ("CHN", "RUS")) is None, name
+    assert gaz.resolve("US").country == "USA" and gaz.resolve("Tula", ("RUS",)).country == "RUS"
+
+
+def test_classes_met_on_real_pages(gaz):
+    """A span cut inside brackets, a city-state, accented and dotless-i spellings, the Kurdistan region."""
+    assert gaz.resolve("the Line of Control (LoC").name == "Line of Control"
+    hk = gaz.resolve("Hong Kong", ("CHN", "HKG"))
+    assert hk.country == "HKG" and hk.confidence >= 0.9          # the city and the territory are one place
+    assert gaz.resolve("Sanliurfa", ("TUR",)).country == "TUR" and gaz.resolve("Lodz").country == "POL"
+    assert gaz.resolve("Kurdistan", ("TUR", "IRQ")).country == "IRQ"
+    assert gaz.resolve("Qandil").country == "IRQ"

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _readme_command(heading: str) -> str:
     """What .ci/run's own readme_command function takes from README.md."""
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    func = re.search(r"^readme_command\(\) \{\n.*?^\}\n", ci, re.S | re.M)
+    func = re.search(r"^readme_command\(\) \{\n.*?^\}\n", ci, re.DOTALL | re.MULTILINE)
     assert func, ".ci/run defines readme_command"
     p = subprocess.run(["bash", "-c", func.group(0) + f'readme_command "{heading}"'], cwd=ROOT, check=True,
                        capture_output=True, text=True, timeout=30)

@@ -205,6 +205,10 @@ def test_the_leader_of_a_parliamentary_state_is_its_prime_minister(extract_text)
     ("Agence Kampuchea Presse quoted the minister.", "Agence Kampuchea Presse", "KHMMED"),
     ("OPEC+ agreed to cut output, and BRICS welcomed it.", "BRICS", "IGOBRICS"),
     ("The Justice and Development Party won the vote.", "Justice and Development Party", "TURGOV"),
+    # classes met on real pages: a group's defence arm, a renamed agency, a US combatant command
+    ("Tata Advanced Systems will assemble the aircraft.", "Tata Advanced Systems", "INDBUS"),
+    ("The private Dogan news agency said two soldiers died.", "Dogan news agency", "TURMED"),
+    ("CENTCOM said the drones were shot down over the Red Sea.", "CENTCOM", "USAMIL"),
 ])
 def test_new_organisations_are_coded(extract_text, sentence, text, code):
     m = _by_text(extract_text(sentence, published=date(2024, 5, 16)))
@@ -220,3 +224,11 @@ def test_plus_groupings_keep_their_own_code(extract_text):
 def test_the_amazon_rainforest_is_not_a_company(extract_text):
     r = extract_text("Fires spread across the Amazon as Brazil sent troops.", published=date(2024, 5, 16))
     assert not any(m.actor_id == "org:AMAZON" for m in r.mentions)
+
+
+def test_west_bank_is_palestine_not_the_west(extract_text):
+    r = extract_text("Israeli troops raided a refugee camp in the occupied West Bank on Tuesday.",
+                     published=date(2024, 5, 16))
+    coded = {m.text: m.country for m in r.mentions if m.country}
+    assert any("West Bank" in t and c == "PSE" for t, c in coded.items()), coded
+    assert "WST" not in coded.values(), coded

@@ -134,3 +134,12 @@ def test_entry_point_in_a_fresh_process_has_no_traceback(tmp_path):
     assert "Traceback" not in p.stderr
     assert p.stderr.strip().startswith("nestor: missing dependency duckdb")
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_the_cli_package_imports_nothing_it_checks():
+    """nestor.cli must import no third-party package before the check (or a missing one is a traceback)."""
+    code = ("import sys; import nestor.cli; "
+            "print(sorted({d.module.split('.')[0] for d in nestor.cli.preflight.CORE} & set(sys.modules)))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    p = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env, timeout=120)
+    assert p.stdout.strip() == "[]"

@@ -75,7 +75,8 @@ def client(store_db):
 
 def test_pages_and_json_twins(client, store_db):
     aid = store_db[1]["article"]
-    for url in ("/", "/dyad/NOR-CHL", "/events", "/articles", f"/article/{aid}"):
+    for url in ("/", "/dyad/NOR-CHL", "/events", "/articles", "/stories", "/codebook", f"/article/{aid}",
+                "/actor/NOR"):
         r = client.get(url)
         assert r.status_code == 200, url
         assert "text/html" in r.headers["content-type"]
@@ -88,7 +89,6 @@ def test_pages_and_json_twins(client, store_db):
     r = client.get(f"/story/{sid}")
     assert r.status_code == 200 and '<mark class="evidence">' in r.text
     assert client.get(f"/story/{sid}", headers={"accept": "application/json"}).json()["id"] == sid
-    assert client.get("/dyad/NOR-CHL/chart.svg").text.lstrip().startswith("<?xml")
 
 
 def test_hostile_text_is_escaped_and_scripts_forbidden(client, store_db):
@@ -105,7 +105,9 @@ def test_hostile_text_is_escaped_and_scripts_forbidden(client, store_db):
 @pytest.mark.parametrize("url,status", [
     ("/api/events?limit=100000", 422), ("/api/events?since=yesterday", 422), ("/api/events?type=DANCE", 400),
     ("/api/events?quad_class=9", 422), ("/api/events?dyad=RUS", 400), ("/events?type=DANCE", 400),
-    ("/dyad/NOT-A-DYAD-AT-ALL", 400), ("/story/nope", 404), ("/article/ffff", 404),
+    ("/dyad/NOT-A-DYAD-AT-ALL", 400), ("/story/nope", 404), ("/article/ffff", 404), ("/dyad/NOR-FRA", 404),
+    ("/api/timeline/NOR/FRA", 404), ("/api/actors/ZZZ", 404), ("/actor/ZZZ", 404), ("/api/events?sort=drop", 400),
+    ("/api/events?offset=-1", 422), ("/stories?quad_class=7", 422),
     ("/api/claims?status=dreamt", 422), ("/api/timeline/R%20U/CHN", 400), ("/static/../../etc/passwd", 404),
 ])
 def test_bad_parameters_are_4xx(client, url, status):
@@ -159,55 +161,150 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.browser
-def test_browser_click_through_and_no_script_runs(store_db, tmp_path):
+def _chrome(tmp_path, width: int):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     if not (os.path.exists(chromium) and os.path.exists(driver_bin)):
         pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
 
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "nestor", "serve", "--db", store_db[0], "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--no-first-run", f"--user-data-dir={tmp_path / f'profile{width}'}", f"--window-size={width},900"):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
+                                           "download.prompt_for_download": False})
+    drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    # Chrome's windows are at least 500 px wide: emulate the narrow screen itself
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900,
+                                                                 "deviceScaleFactor": 1, "mobile": width < 600})
+    drv.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow",
+                                                     "downloadPath": str(tmp_path / "downloads")})
+    return drv
+
+
+class _Server:
+    def __init__(self, db: str) -> None:
+        self.port = _free_port()
+        self.proc = subprocess.Popen([sys.executable, "-m", "nestor", "serve", "--db", db, "--port", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 break
             except OSError:
                 time.sleep(0.1)
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = chromium
-        for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
-            opts.add_argument(a)
-        drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            drv.get(base + "/")
-            drv.find_element(By.LINK_TEXT, "CHL-NOR").click()
-            assert "CHL-NOR" in drv.find_element(By.TAG_NAME, "h1").text
-            art = Path(__file__).resolve().parents[1] / "artifacts"
-            art.mkdir(exist_ok=True)
-            drv.save_screenshot(str(art / "dyad.png"))
-            drv.find_element(By.CSS_SELECTOR, ".story a").click()
-            assert "signed" in drv.find_element(By.CSS_SELECTOR, "mark.evidence").text
-            drv.find_element(By.PARTIAL_LINK_TEXT, "Norway and Chile Sign Pact").click()
-            body = drv.find_element(By.ID, "article-text").text
-            assert '<script>alert("x")</script>' in body and "<img src=x onerror=alert(1)>" in body
-            try:
-                drv.switch_to.alert
-                pytest.fail("a script from the article text ran")
-            except NoAlertPresentException:
-                pass
-            assert drv.execute_script("return document.querySelectorAll('#article-text script, #article-text img').length") == 0
-        finally:
-            drv.quit()
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def live(store_db):
+    srv = _Server(store_db[0])
+    yield srv
+    srv.stop()
+
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1400, 400])
+def test_browser_home_dyad_story_evidence_article_and_back(live, tmp_path, width):
+    from selenium.webdriver.common.by import By
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    drv = _chrome(tmp_path, width)
+    try:
+        drv.get(live.base + "/")
+        assert "what" in drv.find_element(By.TAG_NAME, "h1").text.lower()
+        drv.find_element(By.LINK_TEXT, "CHL-NOR").click()
+        assert "Chile" in drv.find_element(By.TAG_NAME, "h1").text
+        # the page does not overflow sideways (wide tables and charts scroll inside their box)
+        assert drv.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        drv.save_screenshot(str(ARTIFACTS / f"dyad-{width}.png"))
+        drv.find_element(By.CSS_SELECTOR, ".story a").click()
+        assert "signed" in drv.find_element(By.CSS_SELECTOR, "mark.evidence").text
+        story_url = drv.current_url
+        drv.save_screenshot(str(ARTIFACTS / f"story-{width}.png"))
+        drv.find_element(By.CSS_SELECTOR, "a.evlink").click()
+        assert drv.current_url.endswith("#s1")
+        target = drv.find_element(By.ID, "s1")
+        assert "Norway signed" in target.text
+        # highlighted by :target and scrolled into view
+        assert drv.execute_script("return getComputedStyle(arguments[0]).backgroundColor", target) == "rgb(255, 229, 138)"
+        top = drv.execute_script("return arguments[0].getBoundingClientRect().top", target)
+        assert 0 <= top < drv.execute_script("return window.innerHeight")
+        drv.save_screenshot(str(ARTIFACTS / f"evidence-{width}.png"))
+        drv.back()
+        assert drv.current_url == story_url
     finally:
-        server.terminate()
-        server.wait(10)
+        drv.quit()
+
+
+@pytest.mark.browser
+def test_browser_filter_page_download_and_zoom(live, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    drv = _chrome(tmp_path, 1400)
+    try:
+        drv.get(live.base + "/events")
+        drv.find_element(By.NAME, "actor").send_keys("Norway")
+        Select(drv.find_element(By.NAME, "distinct")).select_by_value("false")
+        Select(drv.find_element(By.NAME, "quad_class")).select_by_value("1")
+        lim = drv.find_element(By.NAME, "limit")
+        lim.clear()
+        lim.send_keys("1")
+        drv.find_element(By.CSS_SELECTOR, "form.filters button").click()
+        assert "2 stored rows" in drv.find_element(By.CSS_SELECTOR, ".pager").text
+        first = drv.find_element(By.CSS_SELECTOR, "tbody tr").text
+        drv.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+        assert "quad_class=1" in drv.current_url and "actor=Norway" in drv.current_url
+        assert drv.find_element(By.CSS_SELECTOR, "tbody tr").text != first
+        assert drv.find_elements(By.CSS_SELECTOR, "a[rel=prev]")
+        drv.find_element(By.LINK_TEXT, "CSV").click()
+        got = None
+        for _ in range(100):
+            files = list((tmp_path / "downloads").glob("*.csv")) if (tmp_path / "downloads").exists() else []
+            if files:
+                got = files[0]
+                break
+            time.sleep(0.1)
+        assert got is not None, "the CSV download did not arrive"
+        rows = list(csv.DictReader(got.open(encoding="utf-8")))
+        assert len(rows) == 1 and rows[0]["event_type"] == "AGREE"
+        # zoom: a bar of the dyad chart links to its period
+        drv.get(live.base + "/dyad/CHL-NOR")
+        drv.find_element(By.CSS_SELECTOR, "svg a[href*='since='] rect:last-of-type").click()
+        assert "since=" in drv.current_url and drv.find_element(By.LINK_TEXT, "whole period")
+        ARTIFACTS.mkdir(exist_ok=True)
+        drv.save_screenshot(str(ARTIFACTS / "dyad-zoomed-1400.png"))
+    finally:
+        drv.quit()
+
+
+@pytest.mark.browser
+def test_browser_no_script_from_the_text_runs(live, store_db, tmp_path):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    drv = _chrome(tmp_path, 1400)
+    try:
+        drv.get(live.base + f"/article/{store_db[1]['article']}")
+        body = drv.find_element(By.ID, "article-text").text
+        assert '<script>alert("x")</script>' in body and "<img src=x onerror=alert(1)>" in body
+        try:
+            drv.switch_to.alert
+            pytest.fail("a script from the article text ran")
+        except NoAlertPresentException:
+            pass
+        assert drv.execute_script("return document.querySelectorAll('#article-text script, #article-text img').length") == 0
+    finally:
+        drv.quit()

@@ -136,6 +136,8 @@ def test_timestamp_lines_bylines_and_residue():
         assert c.date == want, raw
         assert "GMT" not in c.text and "Published" not in c.text and "2022" not in c.text, c.text
     assert clean_text("Harbour Talks Resume\nBy Ann Other | February 14, 2022" + body).byline == "Ann Other"
+    by_glued = clean_text("Harbour Talks Resume\nAnn OtherMonday, 14 February 2022, 09:40" + body)
+    assert by_glued.date == date(2022, 2, 14) and by_glued.byline == "Ann Other"
     glued = clean_text(" date 2022-02-14 Harbour Talks Resume" + body)    # a date field glued to the title
     assert glued.date == date(2022, 2, 14) and glued.title == "Harbour Talks Resume"
 
@@ -260,3 +262,59 @@ def test_year_precision_article_gives_its_events_the_year(extract_text):
     res = extract_text(text, published=None)
     ev = _dated(res, "AGREE")
     assert (ev.date, ev.date_end, ev.date_precision) == (date(2022, 1, 1), date(2022, 12, 31), "year")
+
+
+def test_a_deposed_or_former_office_holder_dates_after_the_term(extract_text):
+    # Mugabe's office ended in November 2017: a text that calls him deposed is written after it
+    text = ("Harare Votes\n\nVoters queued in Harare on Monday in the first vote since Robert Mugabe was deposed.")
+    art = extract_text(text, published=None).article
+    assert art.published_from is not None and art.published_from >= date(2017, 11, 1)
+    assert "former" in art.date_evidence
+    # without the verb the same name in office would put the text inside his term: the opposite answer
+    other = extract_text("Harare Votes\n\nPresident Robert Mugabe greeted voters in Harare.", published=None).article
+    assert other.published_to <= date(2017, 12, 31)
+
+
+def test_capitalised_place_is_not_a_newly_cue(nlp, knowledge):
+    from nestor.extract.when import publication_clues
+
+    clues = publication_clues(nlp("New Delhi: Prime Minister Narendra Modi met the envoys."), knowledge,
+                              today=date(2026, 1, 1))
+    assert [c.kind for c in clues] == ["office"]                 # "New" of "New Delhi" is not "new"
+
+
+def test_holiday_with_weekday_gives_the_years_it_fell_on_that_day(nlp, knowledge):
+    from nestor.extract.when import publication_clues
+
+    clues = publication_clues(nlp("Crowds gathered as Russia marked Victory Day on Thursday with a parade."),
+                              knowledge, today=date(2026, 1, 1))
+    hol = [c for c in clues if c.kind == "holiday_weekday"]
+    assert hol
+    years = {iv[0].year + (1 if iv[0].month == 12 else 0) for iv in hol[0].intervals}
+    assert {2019, 2024} <= years and 2023 not in years          # 9 May was a Thursday in 2019 and 2024
+
+
+def test_embedded_post_dates_the_page_after_it(extract_text):
+    text = ("Council Results\n\nThe council announced the final count after a long night of tallying votes.\n"
+            "The count is final, the chair wrote. — Ann Other (@annother) September 6, 2019")
+    art = extract_text(text, published=None).article
+    assert art.published_from == date(2019, 9, 6) and "embedded_post" in art.date_evidence
+
+
+def test_years_on_from_a_named_year(nlp, knowledge):
+    from nestor.extract.when import publication_clues
+
+    today = date(2026, 1, 1)
+    on = publication_clues(nlp("The flood of May 2017 ruined the port. Four years on, the quays are still closed."),
+                           knowledge, today=today)
+    assert [c.intervals for c in on if c.kind == "years_on"] == [[(date(2021, 1, 1), date(2022, 12, 31))]]
+    told_in_the_past = publication_clues(nlp("In 2012, four years after the 2008 flood, the port reopened."),
+                                         knowledge, today=today)
+    assert not [c for c in told_in_the_past if c.kind == "years_on"]     # a past narrative dates nothing
+
+
+def test_years_on_with_several_candidate_years_gives_nothing(nlp, knowledge):
+    from nestor.extract.when import publication_clues
+
+    text = ("The flood of May 2017 ruined the port. Repairs began in 2019. Four years on, the quays are still closed.")
+    assert not [c for c in publication_clues(nlp(text), knowledge, today=date(2026, 1, 1)) if c.kind == "years_on"]

@@ -15,8 +15,6 @@ import pkgutil
 import sys
 from typing import Any
 
-from rich.markup import escape
-
 from .. import preflight
 
 
@@ -64,6 +62,8 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except NestorError as e:
+        from rich.markup import escape
+
         from .common import console_err
 
         console_err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)

@@ -36,7 +36,7 @@ class _Console(Console):
     """A console that never wraps lines when its output is not a terminal (a pipe or a file), so
     `nestor show ID | grep Putin` finds whole lines; at a terminal it wraps to the window."""
 
-    @property  # type: ignore[override]
+    @property
     def soft_wrap(self) -> bool:
         return self._soft_wrap or not to_terminal()
 
@@ -137,4 +137,4 @@ def parse_date_opt(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value if len(value) > 7 else (value + "-01" if len(value) == 7 else value + "-01-01"))
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name)
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", param_hint=name) from None

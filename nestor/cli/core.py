@@ -16,7 +16,7 @@ from rich.progress import (
 
 from .. import api
 from ..config import Settings
-from ..dates import show_interval
+from ..dates import add_shown, show_interval
 from ..errors import InputError
 from ..pipeline import Pipeline
 from ..store import Store
@@ -28,7 +28,8 @@ def run(
     paths: Annotated[list[str] | None, typer.Argument(
         help="Files or folders of articles (.txt, .html, .jsonl, .warc[.gz]); none: the demo corpus.")] = None,
     db: DbOpt = "nestor.duckdb",
-    workers: Annotated[int | None, typer.Option(help="Worker processes (0 = all cores, the default; 1 = in-process).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (0 = all cores, the default; 1 = in-process).")] = None,
     model: Annotated[str, typer.Option(help="spaCy pipeline: auto, a package name or a path.")] = "auto",
     kb: Annotated[str | None, typer.Option("--kb", help="Folder with extra knowledge-base files.")] = None,
     max_file_mb: Annotated[float, typer.Option(help="Skip files larger than this (MB).")] = 50.0,
@@ -68,7 +69,8 @@ def run(
         summary = {"engine": "spark", "parquet": out, "written": counts, "loaded": loaded}
         print_json(summary) if as_json else console.print(f"spark: {counts}\nloaded into {db}: {loaded}")
         raise typer.Exit(1 if counts.get("skips") else 0)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=console_err, transient=True, disable=as_json) as progress:
         task = progress.add_task("nestor run", total=None)
         report = Pipeline(settings, progress=lambda what, n: progress.advance(task, n)).run(paths)
@@ -147,9 +149,8 @@ def articles(
 
 def show_published(r: dict, mark: bool = True) -> str:
     """An article's publication date at its precision; " (est.)" when estimated from the text."""
-    lo, hi = r.get("published_from") or r.get("published"), r.get("published_to") or r.get("published")
-    shown = show_interval(lo, hi, r.get("published_precision") if r.get("published_from") else None)
-    if mark and lo is not None and r.get("date_source") not in ("metadata", "text"):
+    shown = add_shown(dict(r), "article")["published_shown"]
+    if mark and shown != "?" and r.get("date_source") not in ("metadata", "text"):
         shown += " (est.)"
     return shown
 
@@ -173,7 +174,8 @@ def show(
     date_note = {"metadata": "", "text": " (from the text)", "estimated": " (ESTIMATED)", "unknown": ""}
     console.print(f"[bold]{escape(art.get('title') or '(no title)')}[/]")
     shown = show_published(art, mark=False)
-    console.print(f"[dim]{art['id']} · {'date unknown' if shown == '?' else shown}{date_note.get(art['date_source'], '')}"
+    when = ("date unknown" if shown == "?" else shown) + date_note.get(art["date_source"], "")
+    console.print(f"[dim]{art['id']} · {when}"
                   f" · {escape(art['source'] or '')} · {art['status']} · {escape(art['path'])}[/]")
     if art.get("date_evidence") and art["date_source"] == "estimated":
         console.print(f"[dim]date estimated from (confidence {art.get('date_confidence')}): "
@@ -191,7 +193,7 @@ def mark_text(art: dict) -> str:
             f"place {m['country']}" if m.get("kind") == "place" and m.get("country") else "uncoded")
         spans.append((m["start"], m["end"], "mention", label))
     for t in art.get("timexes", []):
-        spans.append((t["start"], t["end"], "timex", str(t.get("value") or "")))
+        spans.append((t["start"], t["end"], "timex", show_interval(t.get("value"), t.get("end_value"), t.get("precision"))))
     for e in art.get("entities", []):
         spans.append((e["start"], e["end"], "entity", e["label"]))
     taken: list[tuple[int, int, str, str]] = []

@@ -48,7 +48,7 @@ def timeline(a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS")],
     rows = n.timeline(a, b, since=parse_date_opt(since, "--since"), until=parse_date_opt(until, "--until"), top=top)
     for r in rows:
         r["outcomes"] = "; ".join((r["accords"] + r["claims"])[:6])
-        r["when"] = story_when(r)
+        r["when"] = r["date_shown"]
     cols = [("when", "date"), ("kind", "kind"), ("place", "place"), ("n_articles", "articles"),
             ("headline", "headline"), ("outcomes", "accords and claims")]
     if top:
@@ -61,16 +61,8 @@ def timeline(a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS")],
         console_err.print(f"plot written to {plot}")
 
 
-def story_when(r: dict) -> str:
-    """A story's date at its precision: its day when its reports pin one, else its interval."""
-    if r.get("date_precision") in ("day", "range") and r["date_end"] and (r["date_end"] - r["date_start"]).days <= 14:
-        return str(r["date"]) + ("" if r["date_start"] == r["date_end"] else
-                                 f" ({show_interval(r['date_start'], r['date_end'], 'range')})")
-    return show_interval(r["date_start"], r["date_end"], r.get("date_precision"))
-
-
 @app.command()
 def dyads(db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitOpt = 30) -> None:
     """Dyads ranked by activity."""
-    emit(api.open(db).dyads(limit), ["dyad", "events", "articles", "stories", "cooperation", "conflict", "first",
-                                     "last"], as_json, empty="no dyads")
+    emit(api.open(db).dyads(limit), ["dyad", "events", "articles", "stories", "cooperation", "conflict",
+                                     ("first_shown", "first"), ("last_shown", "last")], as_json, empty="no dyads")

@@ -67,6 +67,16 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
         start -= 1
     capital = tok.text[:1].isupper()
     preps = set(cues()["title_preps"])
+    stops = set(cues()["title_stops"])
+
+    def nxt_is_verb(k: int) -> bool:
+        for j in range(k + 1, min(sent.end, k + 3)):
+            if doc[j].tag_ == "VB":
+                return True
+            if doc[j].pos_ != "ADV":
+                return False
+        return False
+
     end = tok.i + 1
     seen_of = False
     while end < sent.end and end - tok.i < 40:
@@ -76,8 +86,14 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
             continue
         if t.is_punct and t.text not in ("-", "–", "’", "'"):
             break
-        if t.pos_ == "ADP" and t.dep_ == "prep" and not capital and t.lower_ not in preps:
-            break             # "documents after the talks"
+        if not capital and t.lower_ in stops:
+            break             # "nearly three dozen agreements following negotiations ..."
+        if t.pos_ in ("ADP", "SCONJ") and not capital and t.lower_ not in preps:
+            break             # "documents after the talks", "an agreement despite ..."
+        if t.lower_ == "to" and nxt_is_verb(end):
+            break             # "10 agreements to further develop ties": a purpose clause, not the title
+        if t.lower_ in ("to", "and") and not capital and _next_noun_is_document(doc, end, sent):
+            break             # "ranged from joint statements on X to agreements on Y": the next item
         if t.pos_ == "ADP" and _names_time_or_place(t, capital):
             break             # "agreements on Monday", "a contract in Lima"
         if t.lower_ in ("of", "between"):
@@ -94,6 +110,8 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
         # participles modifying a noun of the title stay in ("on liquefied natural gas", "for building")
         if t.pos_ in ("VERB", "AUX") and not (t.tag_ in ("VBG", "VBN") and (doc[end - 1].lower_ in _FUNCTION or
                                                                               t.dep_ == "amod" or
+                                                                              (t.dep_ == "acl" and t.head == tok and
+                                                                               t.tag_ == "VBG") or
                                                                               t.text[:1].isupper())) and \
                 not (capital and t.text[:1].isupper()):
             break
@@ -107,6 +125,14 @@ def _title(doc: Doc, tok: Token, sent: Span) -> Span:
 
 _CALENDAR = re.compile(r"\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
                        r"may|june|july|august|september|october|november|december", re.IGNORECASE)
+
+
+def _next_noun_is_document(doc: Doc, k: int, sent: Span) -> bool:
+    for j in range(k + 1, min(sent.end, k + 4)):
+        if doc[j].pos_ in ("DET", "ADJ", "NUM"):
+            continue
+        return doc[j].pos_ == "NOUN" and _doc_type(doc[j], cues()) is not None
+    return False
 
 
 def _names_time_or_place(prep: Token, capital: bool = False) -> bool:
@@ -163,6 +189,7 @@ class _Finder:
         self.c = cues()
         self.verbs = set(self.c["sign_verbs"])
         self.sents = list(doc.sents)
+        self.text = article.text          # Doc.text rebuilds the string on every access
         self.out: list[Accord] = []
         self.sets: list[_Set] = []
         self.taken: list[tuple[int, int]] = []        # token ranges already inside a record
@@ -176,7 +203,7 @@ class _Finder:
         ev = [e for e in self.events if e.sent_idx == si and e.event_type == "AGREE"]
         if parties is None:
             title_mentions = [m for m in self.mentions if m.sent_idx == si and m.country and m.actor_id and
-                              start_char <= m.start < end_char]
+                              m.kind != "region" and start_char <= m.start < end_char]
             parties = sorted({m.country for m in title_mentions}) or sorted(
                 {x for e in ev for x in (e.source_code, e.target_code) if x})
         domain = find_cue(title.lower(), self.c["domains"])
@@ -186,7 +213,9 @@ class _Finder:
             id=record_id(self.article.id, start_char, end_char), article_id=self.article.id, sent_idx=si,
             sent_start=sent.start_char, sent_end=sent.end_char, start=start_char, end=end_char, title=title,
             doc_type=kind, parties=parties, domain=domain, count=count, count_qualifier=count_qualifier,
-            set_id=set_id, date=ev[0].date if ev else self.article.published, event_id=ev[0].id if ev else None,
+            set_id=set_id, date=ev[0].date if ev and ev[0].date else (self.article.published or
+                                                                     self.article.published_from),
+            event_id=ev[0].id if ev else None,
             confidence=confidence if confidence is not None else (0.8 if ev else 0.6), evidence=sent.text,
         )
         self.out.append(a)
@@ -224,6 +253,9 @@ class _Finder:
                                                          (ch.dep_ == "amod" and ch.tag_ == "VBN")):
                     return ch       # "the documents signed", "agreements that were signed", "the signed deal"
             if t.dep_ in ("conj", "appos", "pobj", "prep", "compound", "npadvmod", "nmod", "amod"):
+                if t.dep_ == "prep" and t.head.pos_ in ("VERB", "AUX") and \
+                        t.head.lemma_.lower() in self.c["list_verbs"]:
+                    return self._listed_by(t.head)   # "the documents signed ranged from X to Y"
                 t = t.head
                 continue
             if t.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "nsubj", "dative"):
@@ -232,14 +264,18 @@ class _Finder:
                     return v
                 if v.lemma_.lower() in self.c["list_verbs"] and t.dep_ != "nsubj":
                     # "the documents signed include: a joint statement ..., a memorandum ..."
-                    for subj in v.children:
-                        if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or
-                                                                    subj.lower_ in self.c["set_nouns"]):
-                            s = self._signer(subj)
-                            if s is not None:
-                                return s
+                    return self._listed_by(v)
                 return None
             return None
+        return None
+
+    def _listed_by(self, v: Token) -> Token | None:
+        """The signing verb of the announcing subject of a list verb ("the documents signed include")."""
+        for subj in v.children:
+            if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or subj.lower_ in self.c["set_nouns"]):
+                s = self._signer(subj)
+                if s is not None:
+                    return s
         return None
 
     def _follows_title(self, tok: Token) -> bool:
@@ -262,21 +298,24 @@ class _Finder:
                     return True
             if t.lemma_.lower() in words:
                 return True
-            if t.dep_ in ("xcomp", "conj", "ccomp") and t.head is not t:
-                t = t.head
+            if t.dep_ in ("xcomp", "conj", "ccomp", "acl", "advcl") and t.head is not t:
+                t = t.head          # "the failure ... to conclude an agreement"
                 continue
             break
-        return False
+        return t.lemma_.lower() in words
 
     def _announcer(self, tok: Token) -> Token | None:
         """For an item of "the documents signed include: ...", the announcing noun."""
         t = tok
         while t.dep_ in ("conj", "appos") and t.head is not t:
             t = t.head
+        if t.dep_ == "pobj" and t.head.dep_ == "prep":
+            t = t.head          # "ranged from joint statements ... to agreements ..."
         v = t.head
-        if t.dep_ in ("dobj", "attr") and v.lemma_.lower() in self.c["list_verbs"]:
+        if t.dep_ in ("dobj", "attr", "prep") and v.lemma_.lower() in self.c["list_verbs"]:
             for subj in v.children:
-                if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or subj.lower_ in self.c["set_nouns"]):
+                if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or
+                                                            subj.lower_ in self.c["set_nouns"]):
                     return subj
         return None
 
@@ -297,6 +336,8 @@ class _Finder:
         for h in heads:
             if self._in_taken(h.i):
                 continue
+            if h.i > sent.start + 1 and doc[h.i - 1].text == "(" and self._in_taken(h.i - 2):
+                continue            # "memorandum of understanding (MoU)": the same document abbreviated
             signer = self._signer(h)
             if signer is None and self._follows_title(h):
                 signer = h          # "... a Joint Statement on X and a Joint Statement on Y"
@@ -313,6 +354,10 @@ class _Finder:
                 count, cq = _count(head_doc)
                 if count is None:
                     count, cq = _count(h)
+                if count is None:
+                    a = parse_amount(doc[h.left_edge.i:h.i + 1].text)
+                    if a.value and a.value >= 1 and (a.qualifier or h.ent_type_ == "CARDINAL"):
+                        count, cq = int(a.value), a.qualifier   # "dozens of documents": at least 24
                 if count is None:
                     continue        # "a series of documents": a vague group, no accord
             dt = _doc_type(head_doc, c)
@@ -406,7 +451,7 @@ class _Finder:
     # -- 3: lists under a heading ----------------------------------------------------------------
     def _starts_line(self, sent: Span) -> bool:
         i = sent.start_char
-        return i == 0 or "\n" in self.doc.text[max(0, i - 3):i]
+        return i == 0 or "\n" in self.text[max(0, i - 3):i]
 
     def _announces(self, si: int, sent: Span) -> bool:
         text = sent.text.strip()
@@ -451,7 +496,8 @@ class _Finder:
                     break           # the list ends, or a nearer heading starts its own
                 line = self.sents[sj]
                 start = item.i
-                while start > line.start and doc[start - 1].dep_ in ("compound", "amod") and not doc[start - 1].is_punct:
+                while start > line.start and doc[start - 1].dep_ in ("compound", "amod") and \
+                        not doc[start - 1].is_punct:
                     start -= 1
                 end = line.end
                 while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -492,7 +538,11 @@ class _Finder:
         nouns = sorted({n for ns in c["documents"].values() for n in ns}, key=len, reverse=True)
         noun_rx = "|".join(re.escape(n) for n in nouns)
         members = c["anaphora"]["members"]
-        member_rx = re.compile(rf"\b(?:the|this|that)\s+({'|'.join(members)})\s+(one|{noun_rx})\b", re.IGNORECASE)
+        # "the other statement", "the second document", "the other is ...", "one document is ..."
+        member_rx = re.compile(rf"\b(?:the|this|that)\s+({'|'.join(members)})(?:\s+(one|{noun_rx})\b|"
+                               rf"(?=\s+(?:is|was|to|on|for|concerns|covers|deals|focuses|addresses)\b))|"
+                               rf"\b(one)\s+(?:{noun_rx})(?=\s+(?:is|was|concerns|covers|deals|focuses|addresses)\b)",
+                               re.IGNORECASE)
         whole_rx = re.compile(rf"\b({'|'.join(re.escape(w) for w in c['anaphora']['whole_set'])})\s+(?:\w+\s+)?"
                               rf"({noun_rx})\b", re.IGNORECASE)
         for si, sent in enumerate(self.sents):
@@ -501,7 +551,7 @@ class _Finder:
                 st = self._set_before(si, at)
                 if st is None:
                     continue
-                which = members[mt.group(1).lower()]
+                which = members[(mt.group(1) or "first").lower()]
                 named = sorted(st.members, key=lambda a: a.start)
                 idx = len(named) if which == "next" else (len(named) - 1 if which == "last" else int(which))
                 if 0 <= idx < len(named):
@@ -510,8 +560,13 @@ class _Finder:
                     continue
                 if st.accord.count is not None and idx >= st.accord.count:
                     continue
-                span = (at, sent.start_char + mt.end())
-                rec = self._record(si, span, mt.group(0), st.doc_type, set_id=st.accord.id,
+                end = sent.start_char + mt.end()
+                if not mt.group(2):
+                    # "the other is a statement of plans to ...", "the other to promote ...": its description
+                    tail = re.match(r"[^,;.:]*", sent.text[mt.end():])
+                    end += len(tail.group(0).rstrip()) if tail else 0
+                span = (at, end)
+                rec = self._record(si, span, self.doc.text[at:end], st.doc_type, set_id=st.accord.id,
                                    parties=list(st.accord.parties), domain_text=sent.text, confidence=0.5)
                 rec.date, rec.event_id = st.accord.date, rec.event_id or st.accord.event_id
                 st.members.append(rec)

@@ -19,6 +19,8 @@ Not claims: dates and years, ordinals, times, phone numbers, numbers inside a do
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from datetime import date
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -43,24 +45,38 @@ _CLOCK = re.compile(r"^\d{1,2}:\d{2}\b|^\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.?m\.?|g
 _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)s?$")
 _WORDS = re.compile(r"[a-z]+")
+_FROM_TO = re.compile(r"\bfrom\b.*\d.*\bto(?:\s+(?:about|around|over|nearly|some|more than|at least))?\s*$",
+                      re.IGNORECASE)
+_BY_YEAR = re.compile(r"\s*(?:[a-z]+\s+){0,3}?by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
 
 
 def main_dyad(events: list[Event], mentions: list[Mention]) -> tuple[str, str] | None:
     """The article's main pair of actors: the pair most often source and target of its events
-    (either way round); without such events, the two countries most mentioned (twice or more)."""
+    (either way round; a pair of states before a pair with an IGO); without such events, the two
+    countries most mentioned (twice or more)."""
     pairs: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], int] = {}
+    states: dict[tuple[str, str], bool] = {}
     for i, e in enumerate(events):
         a, b = e.source_code, e.target_code
         if a and b and a != b:
             key = (min(a, b), max(a, b))
             pairs[key] = pairs.get(key, 0) + 1
             first.setdefault(key, i)
-    if pairs:
-        return max(pairs, key=lambda k: (pairs[k], -first[k]))
+            # a pair of states outranks one with an IGO ("met at the G20 summit" is a venue)
+            both = getattr(e, "source_sector", None) != "IGO" and getattr(e, "target_sector", None) != "IGO"
+            states[key] = states.get(key, False) or both
+    best = max(pairs, key=lambda k: (states[k], pairs[k], -first[k])) if pairs else None
+    if best is not None and states[best]:
+        return best
+    # no pair of states among the events: the two states the article names most, else the IGO pair
+    return _top_two_states(mentions) or best
+
+
+def _top_two_states(mentions: list[Mention]) -> tuple[str, str] | None:
     counts: dict[str, int] = {}
     for m in mentions:
-        if m.actor_id and m.country and m.kind in ("state", "sector", "person"):
+        if m.actor_id and m.country and m.kind in ("state", "sector", "person") and m.sector != "IGO":
             counts[m.country] = counts.get(m.country, 0) + 1
     top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
     if len(top) == 2 and top[1][1] >= 2:
@@ -73,15 +89,20 @@ def find_claims(doc: Doc, article: Article, mentions: list[Mention], timexes: li
     c = cues()
     out: list[Claim] = []
     sents = list(doc.sents)
-    date_tokens = {t.i for e in doc.ents if e.label_ in ("DATE", "TIME", "ORDINAL") for t in e}
+    ents = list(doc.ents)       # Span.ents walks every entity of the doc: group them once
+    by_sent: list[list[Span]] = [[] for _ in sents]
+    starts = [s.start for s in sents]
+    for e in ents:
+        by_sent[bisect_right(starts, e.start) - 1].append(e)
+    date_tokens = {t.i for e in ents if e.label_ in ("DATE", "TIME", "ORDINAL") for t in e}
     dyad = main_dyad(events, mentions)
     for si, sent in enumerate(sents):
-        spans = [e for e in sent.ents if e.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY")]
-        spans += _unlabelled(doc, sent, c)
-        for span in sorted(spans, key=lambda x: x.start):
+        spans = [e for e in by_sent[si] if e.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY")]
+        spans += _unlabelled(doc, sent, c, by_sent[si])
+        for span in sorted(_split_changes(doc, spans), key=lambda x: x.start):
             if any(t.i in date_tokens for t in span) and not _numeric_range(span, c):
                 continue
-            if _not_a_figure(doc, sent, span, c):
+            if _not_a_figure(doc, sent, span, c, article.text):
                 continue
             claim = _claim(doc, article, sent, si, span, mentions, timexes, events, c, dyad)
             if claim is not None:
@@ -90,12 +111,30 @@ def find_claims(doc: Doc, article: Article, mentions: list[Mention], timexes: li
     return out
 
 
-def _unlabelled(doc: Doc, sent: Span, c: dict) -> list[Span]:
+def _split_changes(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"rose from $2 billion to $3 billion" is a change, not a range: two figures, each its own claim
+    (the first a baseline). "20 to 25 people" without "from" stays one range."""
+    out: list[Span] = []
+    for sp in spans:
+        tos = [t for t in sp if t.lower_ == "to"]
+        before = doc[sp.start - 1].lower_ if sp.start > 0 else ""
+        if tos and (before == "from" or sp[0].lower_ == "from"):
+            k = tos[0].i
+            first = doc[sp.start + (1 if sp[0].lower_ == "from" else 0):k]
+            second = doc[k + 1:sp.end]
+            if len(first) and len(second):
+                out += [first, second]
+                continue
+        out.append(sp)
+    return out
+
+
+def _unlabelled(doc: Doc, sent: Span, c: dict, sent_ents: list[Span]) -> list[Span]:
     """Number words the NER leaves unlabelled: "a couple of firms", "scores of troops", "dozens of"
     and ranges it labels DATE ("between 10 and 15 projects")."""
     nw = c["number_words"]
     starters = set(nw["vague"]) | {"couple", "dozen", "dozens", "score", "scores"}
-    taken = {t.i for e in sent.ents for t in e}
+    taken = {t.i for e in sent_ents for t in e}
     out: list[Span] = []
     i = sent.start
     while i < sent.end:
@@ -117,7 +156,7 @@ def _unlabelled(doc: Doc, sent: Span, c: dict) -> list[Span]:
         if end < sent.end and doc[end].lower_ == "of" or t.lower_ in ("dozen",):
             out.append(doc[start:end])
         i = end
-    for e in sent.ents:
+    for e in sent_ents:
         if e.label_ == "DATE" and _numeric_range(e, c):
             out.append(e)
     return out
@@ -134,16 +173,16 @@ def _numeric_range(span: Span, c: dict) -> bool:
     return span.end < len(span.doc) and span.doc[span.end].pos_ == "NOUN"
 
 
-def _not_a_figure(doc: Doc, sent: Span, span: Span, c: dict) -> bool:
-    """Clock times, ordinals, ages, years, list numbering, numbers glued to a name ("5G", "G20")."""
+def _not_a_figure(doc: Doc, sent: Span, span: Span, c: dict, full: str) -> bool:
+    """Clock times, ordinals, ages, years, list numbering, numbers glued to a name ("5G", "G20").
+    ``full`` is the article's text (``Doc.text`` would rebuild it on every access)."""
     text = span.text
-    if _CLOCK.match(doc.text[span.start_char:span.end_char + 8]):
+    if _CLOCK.match(full[span.start_char:span.end_char + 8]):
         return True
     if _ORDINAL.search(text):
         return True
     if _PHONE.fullmatch(text.strip()):
         return True
-    full = doc.text
     # glued to letters: "5G", "G20", "F-16", "COVID-19"
     after = full[span.end_char:span.end_char + 1]
     before = full[max(0, span.start_char - 1):span.start_char]
@@ -213,6 +252,9 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
             return None      # single letters and symbols are never measures
         noun_words = " ".join([t.lower_ for t in head.lefts if t.dep_ == "compound"] + [head.lower_])
         measure = find_cue(noun_words, c["measures"])
+        if head.lower_ in c["people_nouns"] and measure is None:
+            people = {k: c["measures"][k] for k in c["people_measures"]}
+            measure = find_cue(sent.text.lower(), people)
         if measure is None and (head.lower_ in c["stop_nouns"] or head.lemma_.lower() in c["stop_nouns"]):
             # "two people were killed": the sentence says what the people count as
             people = {k: c["measures"][k] for k in c["people_measures"]}
@@ -229,7 +271,7 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         for _, t in sorted(words, key=lambda x: x[0]):
             phrase = doc[t.i:min(sent.end, t.i + 3)].text.lower()
             m = find_cue(phrase, c["measures"])
-            if m and m not in ("agreements_signed", "meetings", "casualties", "projects", "companies", "refugees",
+            if m and m not in ("agreements_signed", "meetings", "casualties", "companies", "refugees",
                                "arrests", "weapons", "protesters"):
                 measure = m
                 break
@@ -241,9 +283,15 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         if find_cue(window, {st: c["status"][st]}):
             status = st.removesuffix("_weak")
             break
-    if span.start > sent.start and doc[span.start - 1].lower_ in ("from", "of") and status == "target" and \
-            doc[span.start - 1].lower_ == "from":
-        status = "achieved"
+        if st == "target_weak" and _BY_YEAR.match(doc.text[span.end_char:span.end_char + 30]):
+            status = "target"      # "$100 billion by 2015"
+            break
+    if status == "target" and any(t.lower_ == "from" for t in doc[max(sent.start, span.start - 4):span.start]) and \
+            not any(t.lower_ == "to" for t in doc[max(sent.start, span.start - 4):span.start]):
+        status = "achieved"    # "from current levels of $2.7 billion to about $6 billion": the baseline
+    if status == "achieved" and _FROM_TO.search(doc[max(sent.start, span.start - 12):span.start].text) and \
+            (find_cue(sent.text.lower(), {"t": c["status"]["target"] + c["status"]["target_weak"]})):
+        status = "target"      # "agreed to double trade from $2.7 billion to about $6 billion"
     if _REFER.search(sent.text):
         status = "achieved"
     # period: the nearest resolved time expression in the sentence
@@ -251,15 +299,19 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
     tx = [t for t in timexes if t.sent_idx == si and t.value is not None]
     if tx:
         period = min(tx, key=lambda t: min(abs(t.start - span.end_char), abs(span.start_char - t.end)))
-    if status == "pace" and period is None and article.published:
-        from datetime import date as _d
-        y = article.published.year
-        period_start, period_end, period_text = _d(y, 1, 1), _d(y, 12, 31), "this year"
+    first_day = article.published or article.published_from
+    last_day = article.published or article.published_to or first_day
+    if status == "pace" and period is None and first_day and last_day:
+        # a pace without a time expression is about the publication year; an estimated publication
+        # interval keeps its width ("≈2021–2023") instead of a guessed year
+        period_start, period_end, period_text = date(first_day.year, 1, 1), date(last_day.year, 12, 31), "this year"
     else:
         period_start = period.value if period else None
         period_end = period.end_value if period else None
         period_text = period.text if period else None
-    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id})
+    # the parties a figure is about: states and organisations (a region such as "the West" is context)
+    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id
+                     and m.kind not in ("region", "place")})
     inferred = False
     if dyad and len(actors) < 2 and set(actors) <= set(dyad):
         # the sentence names at most one side of the article's main dyad: the figure is about the
@@ -288,7 +340,8 @@ def _link_references(doc: Doc, claims: list[Claim]) -> None:
             if prev.status == "target" and (prev.measure == cl.measure or cl.measure is None) and prev.unit == cl.unit:
                 cl.refers_to = prev.id
                 if cl.period_start is None:   # "exceeded this mark": the same period as the mark
-                    cl.period_start, cl.period_end, cl.period_text = prev.period_start, prev.period_end, prev.period_text
+                    cl.period_start, cl.period_end = prev.period_start, prev.period_end
+                    cl.period_text = prev.period_text
                 break
 
 

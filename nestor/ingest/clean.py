@@ -69,6 +69,20 @@ def _is_timestamp_line(line: str) -> tuple[date, str] | None:
     return found if len(rest.split()) <= 1 else None
 
 
+_GLUED = re.compile(r"^(?P<name>(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][a-z'’-]+?)(?=(?:Monday|Tuesday|Wednesday|Thursday|"
+                    r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|"
+                    r"November|December)\b|\d)")
+
+
+def _glued_byline(line: str) -> tuple[str, date] | None:
+    """("Jane Roe", day) of an author's name glued to a timestamp: "Jane RoeTuesday, 21 March 2023, 16:58"."""
+    mt = _GLUED.match(line)
+    if not mt or _words(line) > 10:
+        return None
+    ts = _is_timestamp_line(line[mt.end():])
+    return (mt.group("name").strip(), ts[0]) if ts else None
+
+
 _BY_SEP = re.compile(r"\s*(?:[|•·,–—-]|\bon\b|\bpublished\b|\bupdated\b)\s*", re.I)
 
 
@@ -149,7 +163,7 @@ def clean_text(raw: str, title_hint: str | None = None, max_line_chars: int = 10
                     out.date, out.date_evidence = ts[0], line
                 out.dropped.append((line, "timestamp"))
                 continue
-            by_date = _byline_with_date(line)
+            by_date = _byline_with_date(line) or _glued_byline(line)
             if by_date:
                 out.byline = out.byline or by_date[0]
                 if out.date is None:

@@ -62,13 +62,21 @@ def actor_cues() -> dict[str, Any]:
         for w in row["words"]:
             phrases.append((w.lower(), row))
     data["descriptor_phrases"] = sorted(phrases, key=lambda x: -len(x[0].split()))
+    # by first word, longest first: the scan looks up one list per token instead of every phrase
+    by_first: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
+    for ph, row in data["descriptor_phrases"]:
+        words = tuple(ph.split())
+        by_first.setdefault(words[0], []).append((words, row))
+    data["descriptor_index"] = by_first
     return data
+
+
 PRONOUNS_PLURAL = {"they", "them", "their"}
 
 
 @dataclass
 class _Entry:
-    kind: str          # person | country | capital | adjective | org | role | region
+    kind: str          # person | country | capital | adjective | org | role | region | region_adj
     ref: str
     alias: str
 
@@ -112,8 +120,11 @@ class ActorKB:
         for rg in getattr(kb, "regions", {}).values():
             for a in [rg.name, *rg.aliases]:
                 add(a, "region", rg.code, " " in a and not a.isupper())
-                if a.lower().startswith("the "):
+                if a.lower().startswith("the ") and " " in a[4:]:
+                    # "Middle East" without its article, but not a bare "West" ("West African", "West Bank")
                     add(a[4:], "region", rg.code, False)
+            for a in getattr(rg, "adjectives", []):
+                add(a, "region_adj", rg.code, False)    # "Western officials": only before a role word
         for o in kb.orgs.values():
             for a in [o.name, *o.aliases]:
                 # organisation names are matched as written: "Russia Today" the channel is not
@@ -242,6 +253,7 @@ class _Resolver:
             self.out.extend(sent_mentions)
         self._place_shared_institutions()
         self._described_orgs()
+        self._abbreviations()
         self._uncoded()
         self.out.sort(key=lambda m: (m.start, m.end))
         return self.out
@@ -274,6 +286,9 @@ class _Resolver:
                 continue
             if single and doc[m.start].pos_ not in ("PROPN", "NOUN"):
                 continue
+            if single and m.end < sent.end and m.end in self.person_ents and doc[m.end].text[:1].isupper() and \
+                    doc[m.end].pos_ == "PROPN":
+                continue     # "Anand Sharma": a surname alias used as another person's first name
             start = m.start
             while start > sent.start and _is_title_token(doc[start - 1], akb):
                 start -= 1
@@ -304,6 +319,17 @@ class _Resolver:
                                              country=e.ref, how="place", confidence=0.8))
             elif e.kind == "org":
                 out.append(self.org(e.ref, span, si))
+            elif e.kind == "region_adj":
+                nxt = _match_at(doc, m.end, akb, self.ends, self.text) if m.end < sent.end else None
+                if nxt is None or nxt.entry.kind != "role":
+                    continue        # "Western Australia", "Middle Eastern cuisine": no actor
+                rg, r = self.kb.regions[e.ref], self.kb.roles[nxt.entry.ref]
+                full = doc[m.start:nxt.end]
+                out.append(self._mention(full, si, actor_id=f"region:{rg.code}:{r.sector}",
+                                         actor_name=f"{rg.name} ({r.sector})", kind="region", country=rg.code,
+                                         sector=r.sector, code=rg.code + r.sector, how="role", confidence=0.7))
+                used.update(range(m.start, nxt.end))
+                continue
             elif e.kind == "region":
                 rg = self.kb.regions[e.ref]
                 # a region is not a state: its own code, kind "region" ("Latin America" is not USA)
@@ -541,16 +567,15 @@ class _Resolver:
         gave it. The descriptor table is ``org_descriptors`` in ``nestor/data/actors.yaml``.
         Without a demonym or country no country is guessed (the name stays uncoded)."""
         doc = self.doc
-        phrases = actor_cues()["descriptor_phrases"]
+        index = actor_cues()["descriptor_index"]
         coded = [(m.start, m.end) for m in self.out if m.actor_id]
         for si, sent in enumerate(doc.sents):
             low = [t.lower_ for t in sent]
             i = 0
             while i < len(low):
                 hit = None
-                for ph, row in phrases:
-                    words = ph.split()
-                    if low[i:i + len(words)] == words:
+                for words, row in index.get(low[i], ()):
+                    if tuple(low[i:i + len(words)]) == words:
                         hit = (len(words), row)
                         break
                 if hit is None:
@@ -605,6 +630,27 @@ class _Resolver:
             if m and m.entry.kind == "country" and m.end <= span.end:
                 return m.entry.ref
         return None
+
+    def _abbreviations(self) -> None:
+        """"The Foreign Office (FO) rejected ...; the FO's statement ...": an abbreviation defined in
+        parentheses right after a coded mention stands for the same actor in the rest of the article."""
+        text = self.text
+        defined: dict[str, Mention] = {}
+        for m in sorted(self.out, key=lambda x: x.start):
+            if not m.actor_id:
+                continue
+            mt = re.match(r"\s*\(([A-Z][A-Za-z]{1,6})\)", text[m.end:m.end + 12])
+            if mt and mt.group(1) not in defined:
+                defined[mt.group(1)] = m
+        if not defined:
+            return
+        taken = [(m.start, m.end) for m in self.out]
+        for t in self.doc:
+            m = defined.get(t.text)
+            if m is None or t.idx <= m.end or any(a <= t.idx < b for a, b in taken):
+                continue
+            self.out.append(self._copy(m, self.doc[t.i:t.i + 1], self._sent_index(self.doc[t.i:t.i + 1]),
+                                       "abbreviation", 0.9))
 
     def _uncoded(self) -> None:
         spans = [(m.start, m.end) for m in self.out]
