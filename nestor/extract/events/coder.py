@@ -334,6 +334,8 @@ class Coder:
         subj, passive = subject(tok)
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
+        # the parser may read "hit a record high" with "high" as an adverb
+        adv_lemmas = self._object_lemmas([c for c in tok.children if c.dep_ in ("advmod", "npadvmod")])
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
@@ -344,7 +346,7 @@ class Coder:
                     # Entity List", "included ... in the sanctions list")
                     if not any(self._via([tok, *obj_toks], p, via_lemmas) & pat.objects for p in pat.via):
                         continue
-                if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
+                if (pat.not_objects and (obj_lemmas | adv_lemmas) & pat.not_objects) or (pat.no_object and dobj):
                     continue
                 if pat.not_subjects and self._object_lemmas(subj) & pat.not_subjects:
                     continue        # "peacekeeping troops arrived in Bosnia" is no visit
