@@ -128,15 +128,19 @@ def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any], view: s
         hit_gold, hit_pred = c == g_cat, c in pred_cats
         pc = rep.per_category[c]
         if hit_gold and hit_pred:
-            rep.category.tp += 1; pc.tp += 1
+            rep.category.tp += 1
+            pc.tp += 1
         elif hit_pred:
-            rep.category.fp += 1; pc.fp += 1
+            rep.category.fp += 1
+            pc.fp += 1
         else:
-            rep.category.fn += 1; pc.fn += 1
+            rep.category.fn += 1
+            pc.fn += 1
     for c in pred_cats - {g_cat}:
         rep.confusion[(g_cat, c)] += 1
     rep.confusion[(g_cat, g_cat if g_cat in pred_cats else "-")] += 1
-    gold_triples = {(s, g_cat, t) for s in g_src or [None] for t in (g_tgt or [None])}
+    no: list[str | None] = [None]
+    gold_triples = {(s, g_cat, t) for s in (g_src or no) for t in (g_tgt or no)}
     pred_triples = set()
     for e in events:
         # a named IGO keeps its own code (EU, BRICS); the gold data writes every IGO as "IGO"
@@ -147,9 +151,12 @@ def score_sentence(rep: Report, gold: dict[str, Any], events: list[Any], view: s
         pred_triples.add((s, _category(e, view), t))
     pct = rep.per_category_triple[g_cat]
     tp = len(gold_triples & pred_triples)
-    rep.triple.tp += tp; pct.tp += tp
-    rep.triple.fp += len(pred_triples - gold_triples); pct.fp += len(pred_triples - gold_triples)
-    rep.triple.fn += len(gold_triples - pred_triples); pct.fn += len(gold_triples - pred_triples)
+    rep.triple.tp += tp
+    pct.tp += tp
+    rep.triple.fp += len(pred_triples - gold_triples)
+    pct.fp += len(pred_triples - gold_triples)
+    rep.triple.fn += len(gold_triples - pred_triples)
+    pct.fn += len(gold_triples - pred_triples)
     rep.details.append({"id": gold.get("id"), "gold": sorted(map(str, gold_triples)),
                         "predicted": sorted(map(str, pred_triples))})
 
@@ -185,7 +192,7 @@ def evaluate_split(path: str | Path, nlp: Any = None, knowledge: Any = None, vie
     if split:
         reps.update(A=Report(), B=Report())
     texts = [g["text"] for g in gold]
-    for g, doc in zip(gold, nlp.pipe(texts, batch_size=16)):
+    for g, doc in zip(gold, nlp.pipe(texts, batch_size=16), strict=True):
         try:
             day = date.fromisoformat(str(g.get("date", ""))[:10])
         except ValueError:

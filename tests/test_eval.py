@@ -51,7 +51,8 @@ def test_non_list_target_means_no_target():
 
 def test_compound_gold_source_matches_reciprocal_pairs():
     rep = Report()
-    score_sentence(rep, gold("AGREE", ["PER", "CHL"]), [ev("PER", "AGREE", "CHL", "057"), ev("CHL", "AGREE", "PER", "057")])
+    score_sentence(rep, gold("AGREE", ["PER", "CHL"]),
+                   [ev("PER", "AGREE", "CHL", "057"), ev("CHL", "AGREE", "PER", "057")])
     assert rep.triple.tp == 2 and rep.triple.fp == 0 and rep.triple.fn == 0
 
 

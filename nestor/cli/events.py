@@ -21,7 +21,8 @@ from .common import (
 
 @app.command()
 def actors(db: DbOpt = "nestor.duckdb", as_json: JsonOpt = False, limit: LimitOpt = 50,
-           country: Annotated[str | None, typer.Option(help="Only actors of this country (ISO alpha-3).")] = None) -> None:
+           country: Annotated[str | None, typer.Option(
+               help="Only actors of this country (ISO alpha-3).")] = None) -> None:
     """List actors with their mention counts."""
     emit(api.open(db).actors(country=country, limit=limit),
          ["actor_id", "name", "kind", "code", "mentions", "articles"], as_json, empty="no actors")

@@ -157,9 +157,9 @@ class Coder:
         pairs: list[tuple[Actor, Actor | None]] = []
         if reciprocal and not targets and len(sources) >= 2:
             for a in sources:
-                for b in sources:
-                    if a is not b and a.mention.actor_id != b.mention.actor_id:
-                        pairs.append((a, b))
+                for other in sources:
+                    if a is not other and a.mention.actor_id != other.mention.actor_id:
+                        pairs.append((a, other))
         else:
             for a in sources:
                 if targets:
@@ -260,7 +260,8 @@ class Coder:
                                    "predicate.willing" if cat == "AGREE" else "predicate.unwilling")
                         return True
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
-        if aux & {"must", "should"} and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:
+        if aux & {"must", "should"} and tok.dep_ == "ccomp" \
+                and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:
             subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
             sources = self.slots.resolve_actors(subj, [])
             t_subj, _ = subject(tok)
@@ -333,6 +334,8 @@ class Coder:
         subj, passive = subject(tok)
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
+        # the parser may read "hit a record high" with "high" as an adverb
+        adv_lemmas = self._object_lemmas([c for c in tok.children if c.dep_ in ("advmod", "npadvmod")])
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
@@ -343,7 +346,7 @@ class Coder:
                     # Entity List", "included ... in the sanctions list")
                     if not any(self._via([tok, *obj_toks], p, via_lemmas) & pat.objects for p in pat.via):
                         continue
-                if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
+                if (pat.not_objects and (obj_lemmas | adv_lemmas) & pat.not_objects) or (pat.no_object and dobj):
                     continue
                 if pat.not_subjects and self._object_lemmas(subj) & pat.not_subjects:
                     continue        # "peacekeeping troops arrived in Bosnia" is no visit
@@ -373,9 +376,11 @@ class Coder:
                         if not t and pat.via:
                             t = self.slots.object_actors(list(cand), speaker)
                     elif where == "iobj":
-                        t = self.slots.resolve_targets([c for c in tok.children if c.dep_ in ("dative", "iobj")], speaker)
+                        t = self.slots.resolve_targets([c for c in tok.children if c.dep_ in ("dative", "iobj")],
+                                                       speaker)
                     elif where == "poss":
-                        t = self.slots.resolve_targets([c for o in obj_toks for c in o.children if c.dep_ == "poss"], speaker)
+                        t = self.slots.resolve_targets([c for o in obj_toks for c in o.children if c.dep_ == "poss"],
+                                                       speaker)
                     else:
                         heads = [tok] + list(obj_toks)
                         t = self.slots.resolve_targets([p for h in heads for p in prep_objects(h, (where,))], speaker)
@@ -387,7 +392,8 @@ class Coder:
                     # that names the act
                     # "... were killed in an exchange of fire with Azerbaijani forces": the other side
                     acts = prep_objects(tok, ("in", "during", "after", "under"))
-                    sources = self.slots.resolve_actors([a for pc in acts for a in prep_objects(pc, ("by",))], speaker) \
+                    agents = [a for pc in acts for a in prep_objects(pc, ("by",))]
+                    sources = self.slots.resolve_actors(agents, speaker) \
                         or self.slots.resolve_actors(
                             [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
@@ -395,13 +401,13 @@ class Coder:
                 src_starts = {x.mention.start for x in sources}
                 targets = [x for x in targets if x.mention.start not in src_starts]
                 if pat.target_required and not targets:
-                    continue
+                    continue        # an ambiguous verb counts only with its target named ("spoke with X")
                 if not targets and sources and pat.category in self.words.civilian_categories:
                     # "police fired tear gas at protesters in Nairobi", "arrested 46 people": the
                     # civilians of the place (else of the acting state), a sector of their own
                     slot = list(obj_toks) + [p for w in pat.target if w not in ("dobj", "iobj", "poss")
                                              for h in [tok, *obj_toks] for p in prep_objects(h, (w,))]
-                    targets = self.slots.civilians(slot, sources[0].mention)        # an ambiguous verb counts only with its target named ("spoke with X")
+                    targets = self.slots.civilians(slot, sources[0].mention)
                 if not targets and not (pat.reciprocal and len(sources) > 1):
                     # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
@@ -439,7 +445,7 @@ class Coder:
             sources = self.slots.resolve_actors([c for c in tok.children if c.dep_ in ("amod", "compound")], speaker)
         head = tok.head
         if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
-            if lemmas(head, self.onto.light_verbs)[-1] not in self.onto.light_verbs:
+            if lemmas(head, dict.fromkeys(self.onto.light_verbs))[-1] not in self.onto.light_verbs:
                 return
             if self._embedded_in_other_event(head) or self._subsidiary(head):
                 return

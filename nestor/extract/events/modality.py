@@ -13,7 +13,8 @@ def modality(tok: Token, category: str, self_speaker: bool, words: Words) -> tup
     negated = any(c.dep_ == "neg" for c in tok.children)
     # "neither Ukraine nor its backers are prepared to ...", "no country has signed"
     subj, _ = subject(tok)
-    if any(c.lower_ in words.negative_subjects and c.dep_ in ("preconj", "det", "cc") for s in subj for c in s.children) \
+    if any(c.lower_ in words.negative_subjects and c.dep_ in ("preconj", "det", "cc")
+           for s in subj for c in s.children) \
             or any(s.lower_ in ("nobody", "none") for s in subj):
         negated = True
     modality = "asserted"
@@ -26,7 +27,8 @@ def modality(tok: Token, category: str, self_speaker: bool, words: Words) -> tup
             negated = True
         if g.lemma_ == "deny":
             modality = "denied"
-        aux |= {c.lower_ for c in g.children if c.dep_ in ("aux",)} if g.dep_ == "xcomp" or tok.dep_ == "xcomp" else set()
+        if g.dep_ == "xcomp" or tok.dep_ == "xcomp":
+            aux |= {c.lower_ for c in g.children if c.dep_ in ("aux",)}
     gov_lemmas = {g.lemma_ for g in govs[:2] if tok.dep_ in ("xcomp", "ccomp") or g.i == tok.head.i}
     if modality == "denied":
         return modality, negated

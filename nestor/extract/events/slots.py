@@ -167,7 +167,7 @@ class Slots:
         for t in with_conjuncts(toks):
             for x in [t, *[c for c in t.children if c.dep_ in ("compound", "amod")]]:
                 pm = self.places.get(x.i)
-                if pm is not None:
+                if pm is not None and pm.country:
                     out.append(Actor(state(pm, pm.country, "place")))
                 elif x.lower_ in self.adjectives and x.dep_ in ("amod", "compound", "nmod", "poss"):
                     code = self.adjectives[x.lower_]

@@ -8,7 +8,6 @@ from typing import Any
 
 from spacy.tokens import Token
 
-
 PHRASAL_PREPS = frozenset(("on", "upon", "for", "into", "against", "down", "out", "back", "off"))
 PHRASAL_ADVERBS = frozenset(("together",))
 
@@ -36,7 +35,7 @@ def subject(tok: Token) -> tuple[list[Token], bool]:
 
 
 def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
-    out = []
+    out: list[Token] = []
     for c in tok.children:
         if c.dep_ in ("prep", "agent") and c.lower_ in preps:
             out.extend(pc for pc in c.children if pc.dep_ == "pobj")
@@ -46,7 +45,8 @@ def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
 
 
 def governors(tok: Token) -> list[Token]:
-    out, cur = [], tok
+    out: list[Token] = []
+    cur = tok
     while cur.head.i != cur.i and len(out) < 6:
         if cur.dep_ in ("xcomp", "ccomp", "conj", "advcl", "parataxis", "acl", "relcl", "pcomp", "pobj", "prep"):
             out.append(cur.head)
