@@ -6,14 +6,30 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from .. import api
 from ..config import Settings
 from ..errors import InputError
 from ..pipeline import Pipeline
 from ..store import Store
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt, print_json
+from .common import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    app,
+    console,
+    console_err,
+    emit,
+    parse_date_opt,
+    print_json,
+)
 
 
 @app.command()
@@ -42,7 +58,8 @@ def run(
     if missing:
         raise InputError(f"{missing[0]}: no such file or directory")
     if engine == "spark":
-        from ..engine.spark import load as spark_load, run_spark
+        from ..engine.spark import load as spark_load
+        from ..engine.spark import run_spark
 
         Store(db).check()                # a DuckDB file of another schema: refused before Spark starts
 
