@@ -387,7 +387,7 @@ class Store:
                 except Exception as e:
                     failed.append(m.Skip(r.article.path, "store_error", f"{type(e).__name__}: {str(e)[:300]}"))
             if results and len(failed) == len(results):
-                raise batch_error
+                raise
             with transaction(con):
                 Store._write(con, [], run_id, list(skips) + failed, (), ())
             return written, failed

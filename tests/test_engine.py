@@ -8,7 +8,13 @@ import dataclasses
 import pytest
 
 from nestor.config import Settings
-from nestor.engine import InProcessEngine, PoolEngine, Worker, _safe_extract, make_engine
+from nestor.engine import (
+    InProcessEngine,
+    PoolEngine,
+    Worker,
+    _safe_extract,
+    make_engine,
+)
 from nestor.models import Article, ArticleResult, Skip
 
 TEXTS = [

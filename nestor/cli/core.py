@@ -20,7 +20,17 @@ from ..dates import add_shown, show_interval
 from ..errors import InputError
 from ..pipeline import Pipeline
 from ..store import Store
-from .common import DbOpt, JsonOpt, LimitOpt, app, console, console_err, emit, parse_date_opt, print_json
+from .common import (
+    DbOpt,
+    JsonOpt,
+    LimitOpt,
+    app,
+    console,
+    console_err,
+    emit,
+    parse_date_opt,
+    print_json,
+)
 
 
 @app.command()

@@ -91,6 +91,7 @@ class Worker:
         fails again, becomes an ``error`` result like any extraction failure."""
         todo = [(i, it) for i, it in enumerate(items) if isinstance(it, Article) and it.status == "ok"]
         out: list[Out] = [it if isinstance(it, Skip) else ArticleResult(article=it) for it in items]
+        docs: list[Any]
         try:
             docs = list(self.nlp.pipe((a.text for _, a in todo), batch_size=self.settings.nlp_batch_size))
         except Exception:

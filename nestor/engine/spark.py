@@ -82,7 +82,8 @@ def _partition(settings: Settings) -> Any:
         while chunk := list(itertools.islice(it, 16)):
             if worker is None and any(isinstance(d.item, Article) for d in chunk):
                 worker = Worker(settings)       # one model per partition, loaded only if needed
-            out = worker.run([d.item for d in chunk]) if worker else [d.item for d in chunk]
+            out: list[ArticleResult | Skip] = (worker.run([d.item for d in chunk]) if worker else
+                                               [d.item for d in chunk if isinstance(d.item, Skip)])
             for doc, res in zip(chunk, out):
                 yield from _rows(res, doc.warnings)
     return run

@@ -47,8 +47,17 @@ REASONS = ("missing", "unreadable", "unsupported", "empty", "too_large", "binary
            "malformed_json", "malformed_html", "no_main_text", "truncated", "malformed_warc",
            "read_error", "extract_error", "store_error")
 
-__all__ = ["iter_documents", "iter_inputs", "read_documents", "draft_to_article", "normalise", "safe_name",
-           "Input", "REASONS", "Draft"]
+__all__ = [
+    "REASONS",
+    "Draft",
+    "Input",
+    "draft_to_article",
+    "iter_documents",
+    "iter_inputs",
+    "normalise",
+    "read_documents",
+    "safe_name",
+]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -18,7 +18,7 @@ import json
 import os
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -85,8 +85,9 @@ def _text(value: Any, join: str | None = None) -> str | None:
         return str(value)
     if join is not None and isinstance(value, list):
         parts = [p if isinstance(p, str) else p.get("name") if isinstance(p, dict) else None for p in value]
-        if parts and all(isinstance(p, str) for p in parts):
-            return join.join(p.strip() for p in parts if p.strip()) or None
+        names = [p for p in parts if isinstance(p, str)]
+        if names and len(names) == len(parts):
+            return join.join(p.strip() for p in names if p.strip()) or None
     return None
 
 
@@ -165,19 +166,18 @@ def html_to_draft(html: str, path: str, url: str | None, source: str, settings: 
 
     warnings: list[str] = []
     truncated = False
+    failure: str | None = None
     if len(html) > settings.max_markup_chars:
         html = html[: settings.max_markup_chars]
         truncated = True
         warnings.append(f"markup cut to {settings.max_markup_chars} characters (setting max_markup_chars)")
     try:
-        doc = trafilatura.bare_extraction(
+        doc: Any = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,
             favor_precision=True, date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as e:  # lxml and trafilatura raise many types on hostile markup
         doc, failure = None, f"{type(e).__name__}: {str(e)[:200]}"
-    else:
-        failure = None
     if doc is None or not (getattr(doc, "text", None) or "").strip():
         # markup nested deeper than lxml parses: take the text of the whole page, say so
         p = _TextAndDepth()
@@ -414,7 +414,7 @@ def read_warc(path: Path, fh: IO[bytes], source: str, settings: Settings) -> Ite
         yield Skip(str(path), "empty" if kinds else "malformed_warc", f"no HTML response record ({found})")
 
 
-READERS = {
+READERS: dict[str, Callable[..., Iterator[Draft | Skip]]] = {
     ".txt": read_txt, ".text": read_txt, ".md": read_txt,
     ".html": read_html, ".htm": read_html, ".xhtml": read_html,
     ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": read_jsonl,
@@ -460,7 +460,7 @@ def read_file(path: Path, root: Path, settings: Settings) -> Iterator[Draft | Sk
         if suffix.startswith((".warc", ".arc")):
             yield from read_warc(path, fh, source, settings)
             return
-        stream: IO[bytes] = fh
+        stream: Any = fh
         if suffix.endswith(".gz"):
             stream = gzip.GzipFile(fileobj=fh, mode="rb")
             suffix = suffix[:-3]
