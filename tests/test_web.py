@@ -280,10 +280,17 @@ def test_browser_filter_page_download_and_zoom(live, tmp_path):
         assert got is not None, "the CSV download did not arrive"
         rows = list(csv.DictReader(got.open(encoding="utf-8")))
         assert len(rows) == 1 and rows[0]["event_type"] == "AGREE"
-        # zoom: a bar of the dyad chart links to its period
+        # zoom: the period form redraws the chart for that period
         drv.get(live.base + "/dyad/CHL-NOR")
+        for name, day in (("since", "03/01/2021"), ("until", "03/31/2021")):
+            drv.find_element(By.CSS_SELECTOR, f"form.zoom input[name={name}]").send_keys(day)
+        drv.find_element(By.CSS_SELECTOR, "form.zoom button").click()
+        assert "since=2021-03-01" in drv.current_url and drv.find_element(By.LINK_TEXT, "whole period")
+        assert "Mar 2021" in drv.find_element(By.CSS_SELECTOR, "svg.chart").text
+        # a bar links to its period (at month bins: the month's events)
         drv.find_element(By.CSS_SELECTOR, "svg a[href*='since='] rect:last-of-type").click()
-        assert "since=" in drv.current_url and drv.find_element(By.LINK_TEXT, "whole period")
+        assert "/events" in drv.current_url and "since=2021-03-01" in drv.current_url
+        assert "Norway signed" in drv.find_element(By.CSS_SELECTOR, "tbody").text
         ARTIFACTS.mkdir(exist_ok=True)
         drv.save_screenshot(str(ARTIFACTS / "dyad-zoomed-1400.png"))
     finally:
