@@ -178,6 +178,7 @@ def _chrome(tmp_path, width: int):
     opts.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
                                            "download.prompt_for_download": False})
     drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    drv.implicitly_wait(10)   # a loaded CI machine can be slow to render the next page
     # Chrome's windows are at least 500 px wide: emulate the narrow screen itself
     drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900,
                                                                  "deviceScaleFactor": 1, "mobile": width < 600})
@@ -271,7 +272,7 @@ def test_browser_filter_page_download_and_zoom(live, tmp_path):
         assert drv.find_elements(By.CSS_SELECTOR, "a[rel=prev]")
         drv.find_element(By.LINK_TEXT, "CSV").click()
         got = None
-        for _ in range(100):
+        for _ in range(300):
             files = list((tmp_path / "downloads").glob("*.csv")) if (tmp_path / "downloads").exists() else []
             if files:
                 got = files[0]
