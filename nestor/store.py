@@ -323,7 +323,7 @@ class Store:
         """Refuse a file of another schema before anything is written (StoreError)."""
         if not self.path.exists():
             return
-        con = connect(self.path, read_only=True)
+        con = connect(self.path, read_only=True, retries=1200)     # waits for another writer's batch
         try:
             check_schema(con, self.path)
         finally:

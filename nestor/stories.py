@@ -446,6 +446,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
                                                   THEN 'publication' ELSE 'estimated_publication' END
                            FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
                              AND events.article_id IN (SELECT unnest(?))""", [aids])
+            _reanchor_claims(con, aids, None)
         n = 0
         prev_type: dict[str, str | None] = {}
         for s in sorted(stories, key=lambda s: (s["dyad"], s["date"], s["id"])):
@@ -473,6 +474,29 @@ def _share_date(con: Any, s: dict[str, Any], members: list[Report]) -> None:
         con.execute("""UPDATE events SET date = ?, date_end = ?, date_precision = ?, date_source = 'story',
                            date_article = ? WHERE id IN (SELECT unnest(?))""",
                     [s["date"], s["date"], "day", s["date_article"], ids])
+    _reanchor_claims(con, sorted({r.article_id for r in members if not r.narrow}), s["date"])
+
+
+def _reanchor_claims(con: Any, article_ids: list[str], day: date | None) -> None:
+    """Claims whose period is relative ("last year", "this year") follow their article's date: the
+    story's ``day`` once a story dates the article, else the article's own publication interval
+    (which undoes an earlier story's date). Absolute periods ("in 2015") are left as written."""
+    from .extract.when import normalise
+
+    if not article_ids:
+        return
+    got = con.execute("""SELECT c.id, c.period_text, a.published_from, a.published_to FROM claims c
+                         JOIN articles a ON a.id = c.article_id
+                         WHERE c.article_id IN (SELECT unnest(?)) AND c.period_text IS NOT NULL""",
+                      [article_ids]).fetchall()
+    for cid, text, lo, hi in got:
+        anchor = day if day is not None else ((lo, hi) if lo is not None else None)
+        if anchor is None:
+            continue
+        v, e, _prec, kind = normalise(text, anchor)
+        if v is None or kind == "absolute":
+            continue
+        con.execute("UPDATE claims SET period_start = ?, period_end = ? WHERE id = ?", [v, e or v, cid])
 
 
 def update(con: Any, article_ids: list[str] | None = None) -> int:

@@ -195,9 +195,11 @@ def kb_with_regions_and_titles(tmp_path_factory):
     from nestor.knowledge import Knowledge
 
     d = tmp_path_factory.mktemp("kb")
-    (d / "regions.csv").write_text("code,name,aliases,members\nLAM,Latin America,,ARG|BRA|CHL|PER\n"
-                                   "MEA,Middle East,the Middle East,EGY|ISR|JOR\n", "utf-8")
-    (d / "titles.csv").write_text("country,phrase,office\nIRN,president,head_of_government\n", "utf-8")
+    (d / "regions.csv").write_text("code,name,aliases,adjectives,members\n"
+                                   "LAM,Latin America,,Latin American,ARG|BRA|CHL\n"
+                                   "MEA,Middle East,the Middle East,Middle Eastern,EGY|ISR|JOR\n"
+                                   "WST,the West,,Western,USA|GBR|FRA\n", "utf-8")
+    (d / "titles.csv").write_text("country,phrase,office,start,end\nIRN,president,head_of_government,,\n", "utf-8")
     return Knowledge.load(Settings(kb_extra=str(d)))
 
 
@@ -237,3 +239,10 @@ def test_surname_alias_used_as_another_persons_first_name(extract_text):
     assert not any(m.actor_id == "person:shinzo-abe" for m in res.mentions)
     res = extract_text("Prime Minister Shinzo Abe visited Lima on Monday.", published=date(2015, 3, 1))
     assert any(m.actor_id == "person:shinzo-abe" for m in res.mentions)
+
+
+def test_region_adjective_is_an_actor_only_before_a_role(nlp, kb_with_regions_and_titles):
+    res = _run(nlp, kb_with_regions_and_titles, "Western officials met Kenya's envoy. Tourists love Western "
+                                                "Australia and Middle Eastern food.", date(2024, 3, 1))
+    regions = [(m.text, m.country, m.sector) for m in res.mentions if m.kind == "region"]
+    assert regions == [("Western officials", "WST", "GOV")]

@@ -105,3 +105,42 @@ def test_worker_parses_only_ok_articles(nlp, knowledge, monkeypatch):
     assert dup.article.status == "duplicate" and not dup.events and not dup.mentions
     ok = [r for r in out if isinstance(r, ArticleResult) and r.article.status == "ok"]
     assert len(ok) == len(TEXTS) and any(r.mentions for r in ok)
+
+
+def test_worker_isolates_a_text_the_nlp_pass_fails_on(nlp, knowledge):
+    """nlp.pipe raising for one text of a chunk: the others are still coded, that one is an error."""
+    class Fussy:
+        def __init__(self, real):
+            self.real = real
+
+        def pipe(self, texts, batch_size=8):
+            for t in texts:
+                if "Norway" in t:
+                    raise MemoryError("a text the parser cannot hold")
+                yield self.real(t)
+
+        def __call__(self, text):
+            if "Norway" in text:
+                raise MemoryError("a text the parser cannot hold")
+            return self.real(text)
+
+    w = Worker.__new__(Worker)
+    w.settings, w.nlp, w.kb = Settings(), Fussy(nlp), knowledge
+    inp = items()
+    out = w.run(inp)
+    assert len(out) == len(inp)
+    bad = [r for r in out if isinstance(r, ArticleResult) and r.article.status == "error"]
+    assert [r.article.id for r in bad] == ["a2"]
+    assert "MemoryError: a text the parser cannot hold" in bad[0].warnings[0]
+    assert inp[3].status == "ok"                  # the input article was not changed
+    assert sum(1 for r in out if isinstance(r, ArticleResult) and r.article.status == "ok") == len(TEXTS) - 1
+
+
+def test_preflight_names_a_missing_model_and_knowledge_base(tmp_path):
+    from nestor.engine import preflight
+    from nestor.errors import KnowledgeBaseError, ModelNotFound
+
+    with pytest.raises(ModelNotFound, match="pip install"):
+        preflight(Settings(model="en_core_web_nonexistent"))
+    with pytest.raises(KnowledgeBaseError, match="not a folder"):
+        preflight(Settings(kb_extra=str(tmp_path / "missing")))

@@ -109,5 +109,38 @@ def test_eval_cli_prints_the_tables(tmp_path):
     assert r.exit_code == 0, r.output
     assert "2 sentences" in r.output and "triple" in r.output and "AID" in r.output
     assert "PROTEST" in r.output       # the missed category appears among the confusions
-    r = CliRunner().invoke(app, ["eval", str(tmp_path / "nope.json")])
-    assert r.exit_code != 0
+    # a missing file is the documented one-line message and exit status 2 (nestor.errors)
+    import subprocess
+    import sys
+    p = subprocess.run([sys.executable, "-m", "nestor", "eval", str(tmp_path / "nope.json")],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2, p.stderr
+    assert "nope.json: no such file" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_split_half_is_fixed_and_both_halves_are_reported(tmp_path):
+    from typer.testing import CliRunner
+
+    from nestor.cli import app
+    from nestor.evaluate import split_half
+
+    ids = [f"rec-{i}" for i in range(40)]
+    halves = [split_half(i) for i in ids]
+    assert set(halves) == {"A", "B"} and halves == [split_half(i) for i in ids]     # fixed, both used
+    recs = [{"id": "rec-0", "text": "Canada sent humanitarian aid to Haiti.", "event": "AID",
+             "source": [{"code": "CAN"}], "target": [{"code": "HTI"}]},
+            {"id": "rec-1", "text": "Norway signed a trade agreement with Chile.", "event": "AGREE",
+             "source": [{"code": "NOR"}], "target": [{"code": "CHL"}]},
+            {"id": "rec-2", "text": "Kenya hosted talks with Ethiopia on the border.", "event": "CONSULT",
+             "source": [{"code": "KEN"}], "target": [{"code": "ETH"}]}]
+    f = tmp_path / "gold.json"
+    f.write_text(json.dumps(recs), "utf-8")
+    r = CliRunner().invoke(app, ["eval", str(f), "--split", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    n = {h: sum(split_half(x["id"]) == h for x in recs) for h in "AB"}
+    assert d["halves"]["A"]["sentences"] == n["A"] and d["halves"]["B"]["sentences"] == n["B"]
+    assert d["sentences"] == 3
+    assert d["gap"]["category"] == round(d["halves"]["A"]["category"]["f1"] - d["halves"]["B"]["category"]["f1"], 3)
+    r = CliRunner().invoke(app, ["eval", str(f), "--split"])
+    assert r.exit_code == 0 and "A (tuning)" in r.output and "gap A-B" in r.output

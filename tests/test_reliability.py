@@ -574,14 +574,14 @@ def test_a_worker_that_dies_on_start_up_stops_the_run(tmp_path, db_path):
 # ---- concurrency: keys everywhere, a second writer adds nothing -----------------------------------
 def test_every_table_has_a_key_and_a_second_writer_adds_nothing(tmp_path, db_path, nlp, knowledge):
     from nestor.extract import extract
-    from nestor.ingest import iter_inputs
+    from nestor.ingest import iter_documents
     from nestor.store import Store
 
     src = tmp_path / "in"
     src.mkdir()
     for i in range(3):
         (src / f"a{i}.txt").write_text(good_text(990 + i), "utf-8")
-    arts = [d.item for d in iter_inputs([str(src)], Settings())]
+    arts = [d for _, d in iter_documents([str(src)], Settings())]
     results = [extract(a, nlp(a.text), knowledge) for a in arts]
     assert all(r.mentions and r.timexes and r.entities for r in results)
     bands = [(b, 7 + b, r.article.id) for r in results for b in range(16)]
@@ -589,12 +589,10 @@ def test_every_table_has_a_key_and_a_second_writer_adds_nothing(tmp_path, db_pat
     counts = []
     for run in ("one", "two"):                 # both writers passed the "already stored?" check
         with store.writer() as con:
-            written, failed = Store.write_results(con, results, run, [], bands, [])
+            Store.write_results(con, results, run, [], bands, [])
             counts.append({t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                            for t in ("articles", "mentions", "entities", "timexes", "lsh_bands", "warnings")})
-        assert not failed
-        assert len(written) == (3 if run == "one" else 0)
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] and counts[0]["articles"] == 3
     con = duckdb.connect(db_path, read_only=True)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     keyed = {r[0] for r in con.execute("SELECT table_name FROM duckdb_constraints() "
@@ -617,7 +615,7 @@ def test_two_runs_of_one_folder_at_once_store_it_once(tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1][-800:] for o in outs]
     ref = str(tmp_path / "ref.duckdb")
-    subprocess.run(cmd[:5] + [ref, "--workers", "1"], env=env, check=True, capture_output=True)
+    subprocess.run(cmd[:5] + ["--db", ref, "--workers", "1"], env=env, check=True, capture_output=True)
     assert _table_counts(db) == _table_counts(ref)
 
 
@@ -656,8 +654,15 @@ def _story_corpus(root: Path, n: int = 8) -> Path:
     root.mkdir(parents=True)
     for i in range(n):
         (root / f"a{i:02d}.txt").write_text(good_text(1100 + i), "utf-8")
-    # two reports of one meeting, so that a story joins articles
-    (root / "b00.txt").write_text(good_text(1100).replace("report 1100", "second report on the same meeting"), "utf-8")
+    # two reports of one meeting, in other words, so that a story joins articles
+    (root / "b00.txt").write_text(
+        "Kenya and Peru Sign Fisheries Accord\nMarch 3, 2021\n\nThe foreign ministers of Kenya and Peru met in "
+        "Nairobi on Tuesday and signed an accord on fisheries. Kenya said the accord would protect fish stocks in "
+        "the Indian Ocean, and Peru pledged to share data from its research vessels.", "utf-8")
+    (root / "b01.txt").write_text(
+        "Peru and Kenya Agree on Fishing Rules\nMarch 3, 2021\n\nPeru's foreign minister met her Kenyan "
+        "counterpart in Nairobi on Tuesday, and the two governments signed a fisheries accord. Officials from Peru "
+        "said that Kenya had invited them to a second round of talks on ocean research next year.", "utf-8")
     return root
 
 
@@ -725,13 +730,22 @@ print("NOT KILLED")
 KILL_PHASES = ("start", "read", "extract", "write", "committed", "stories", "finish")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("phase", KILL_PHASES)
-def test_sigkill_at_every_phase_then_rerun_equals_an_uninterrupted_run(tmp_path, phase):
-    corpus = _story_corpus(tmp_path / "in")
-    ref = str(tmp_path / "ref.duckdb")
+@pytest.fixture(scope="module")
+def story_reference(tmp_path_factory) -> tuple[Path, dict[str, set]]:
+    """A corpus and the store an uninterrupted run makes of it."""
+    root = tmp_path_factory.mktemp("kill")
+    corpus = _story_corpus(root / "in")
+    ref = str(root / "ref.duckdb")
     Pipeline(Settings(db=ref, store_batch=3)).run([str(corpus)])
     want = _snapshot(ref)
+    assert want["stories"] and any(s[4] > 1 for s in want["stories"]), "a story should join two articles"
+    return corpus, want
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phase", KILL_PHASES)
+def test_sigkill_at_every_phase_then_rerun_equals_an_uninterrupted_run(tmp_path, phase, story_reference):
+    corpus, want = story_reference
     db = str(tmp_path / "k.duckdb")
     p = subprocess.run([sys.executable, "-c", KILL_DRIVER, phase, db, str(corpus)], capture_output=True, text=True,
                        timeout=300)

@@ -62,3 +62,15 @@ def test_spark_local2_equals_local_engine(tmp_path):
     # loading again adds nothing
     again = load(tmp_path / "out", spark_db, s)
     assert again["articles"] == 0 and keys(spark_db) == b
+    # the loader wrote through the batch path: a runs row per load, the skip and the warnings kept
+    import nestor
+
+    n = nestor.open(spark_db)
+    runs = n.runs()
+    assert [r["status"] for r in runs] == ["completed", "completed"] and runs[1]["run_id"].startswith("load-")
+    assert runs[1]["stored"] == 3 and runs[0]["already_stored"] == 3
+    assert [s["reason"] for s in n.skips(runs[1]["run_id"])] == ["malformed_json"]
+    con = duckdb.connect(spark_db, read_only=True)
+    assert con.execute("SELECT count(*) FROM lsh_bands").fetchall()[0][0] == 16 * 3
+    assert con.execute("SELECT count(*) FROM story_dirty").fetchall()[0][0] == 0
+    con.close()

@@ -33,7 +33,11 @@ def claims(
         pub = show_published({**r, "date_source": r["published_source"]}, mark=False)
         r["article"] = f"{r['article_id'][:8]} ({pub}{'*' if r['published_source'] == 'estimated' else ''})"
         r["said_by"] = r["speaker_text"] or ""
-    emit(rows, ["period", "figure", "measure", "status", "said_by", "article"], as_json, empty="no claims")
+    table_rows = rows if as_json else [
+        {**r, "actors": "-".join(r["actors"] or []) + (" (inferred)" if r.get("actors_inferred") else "")}
+        for r in rows]
+    emit(table_rows, ["period", "figure", "measure", "status", "actors", "said_by", "article"], as_json,
+         empty="no claims")
     if plot:
         from ..plots import claims_plot
 
@@ -51,4 +55,13 @@ def accords(
     rows = api.open(db).accords(dyad=dyad, limit=limit)
     for r in rows:
         r["when"] = show_interval(r["date"], r.get("date_end"), r.get("date_precision"))
-    emit(rows, [("when", "date"), "title", "doc_type", "count", "domain", "parties"], as_json, empty="no accords")
+    if as_json:
+        emit(rows, [], True, empty="no accords")
+        return
+    # the table: a set's count with its qualifier ("nearly 36"), members under their set's short id
+    table_rows = [{**r, "id": r["id"][:8], "set": (r.get("set_id") or "")[:8],
+                   "count": f"{r.get('count_qualifier') or ''} {r['count']}".strip() if r.get("count") else "",
+                   "parties": "-".join(r["parties"] or []) + (" (inferred)" if r.get("parties_inferred") else "")}
+                  for r in rows]
+    emit(table_rows, [("when", "date"), "id", "title", "doc_type", "count", "set", "domain", "parties"], False,
+         empty="no accords")

@@ -203,7 +203,7 @@ class _Finder:
         ev = [e for e in self.events if e.sent_idx == si and e.event_type == "AGREE"]
         if parties is None:
             title_mentions = [m for m in self.mentions if m.sent_idx == si and m.country and m.actor_id and
-                              start_char <= m.start < end_char]
+                              m.kind != "region" and start_char <= m.start < end_char]
             parties = sorted({m.country for m in title_mentions}) or sorted(
                 {x for e in ev for x in (e.source_code, e.target_code) if x})
         domain = find_cue(title.lower(), self.c["domains"])
@@ -213,7 +213,9 @@ class _Finder:
             id=record_id(self.article.id, start_char, end_char), article_id=self.article.id, sent_idx=si,
             sent_start=sent.start_char, sent_end=sent.end_char, start=start_char, end=end_char, title=title,
             doc_type=kind, parties=parties, domain=domain, count=count, count_qualifier=count_qualifier,
-            set_id=set_id, date=ev[0].date if ev else self.article.published, event_id=ev[0].id if ev else None,
+            set_id=set_id, date=ev[0].date if ev and ev[0].date else (self.article.published or
+                                                                     self.article.published_from),
+            event_id=ev[0].id if ev else None,
             confidence=confidence if confidence is not None else (0.8 if ev else 0.6), evidence=sent.text,
         )
         self.out.append(a)
@@ -312,7 +314,8 @@ class _Finder:
         v = t.head
         if t.dep_ in ("dobj", "attr", "prep") and v.lemma_.lower() in self.c["list_verbs"]:
             for subj in v.children:
-                if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or subj.lower_ in self.c["set_nouns"]):
+                if subj.dep_ in ("nsubj", "nsubjpass") and (_doc_type(subj, self.c) or
+                                                            subj.lower_ in self.c["set_nouns"]):
                     return subj
         return None
 
@@ -493,7 +496,8 @@ class _Finder:
                     break           # the list ends, or a nearer heading starts its own
                 line = self.sents[sj]
                 start = item.i
-                while start > line.start and doc[start - 1].dep_ in ("compound", "amod") and not doc[start - 1].is_punct:
+                while start > line.start and doc[start - 1].dep_ in ("compound", "amod") and \
+                        not doc[start - 1].is_punct:
                     start -= 1
                 end = line.end
                 while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space):

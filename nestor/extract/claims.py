@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from datetime import date
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -51,20 +52,31 @@ _BY_YEAR = re.compile(r"\s*(?:[a-z]+\s+){0,3}?by\s+(?:the\s+end\s+of\s+)?(?:19|2
 
 def main_dyad(events: list[Event], mentions: list[Mention]) -> tuple[str, str] | None:
     """The article's main pair of actors: the pair most often source and target of its events
-    (either way round); without such events, the two countries most mentioned (twice or more)."""
+    (either way round; a pair of states before a pair with an IGO); without such events, the two
+    countries most mentioned (twice or more)."""
     pairs: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], int] = {}
+    states: dict[tuple[str, str], bool] = {}
     for i, e in enumerate(events):
         a, b = e.source_code, e.target_code
         if a and b and a != b:
             key = (min(a, b), max(a, b))
             pairs[key] = pairs.get(key, 0) + 1
             first.setdefault(key, i)
-    if pairs:
-        return max(pairs, key=lambda k: (pairs[k], -first[k]))
+            # a pair of states outranks one with an IGO ("met at the G20 summit" is a venue)
+            both = getattr(e, "source_sector", None) != "IGO" and getattr(e, "target_sector", None) != "IGO"
+            states[key] = states.get(key, False) or both
+    best = max(pairs, key=lambda k: (states[k], pairs[k], -first[k])) if pairs else None
+    if best is not None and states[best]:
+        return best
+    # no pair of states among the events: the two states the article names most, else the IGO pair
+    return _top_two_states(mentions) or best
+
+
+def _top_two_states(mentions: list[Mention]) -> tuple[str, str] | None:
     counts: dict[str, int] = {}
     for m in mentions:
-        if m.actor_id and m.country and m.kind in ("state", "sector", "person"):
+        if m.actor_id and m.country and m.kind in ("state", "sector", "person") and m.sector != "IGO":
             counts[m.country] = counts.get(m.country, 0) + 1
     top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
     if len(top) == 2 and top[1][1] >= 2:
@@ -287,15 +299,19 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
     tx = [t for t in timexes if t.sent_idx == si and t.value is not None]
     if tx:
         period = min(tx, key=lambda t: min(abs(t.start - span.end_char), abs(span.start_char - t.end)))
-    if status == "pace" and period is None and article.published:
-        from datetime import date as _d
-        y = article.published.year
-        period_start, period_end, period_text = _d(y, 1, 1), _d(y, 12, 31), "this year"
+    first_day = article.published or article.published_from
+    last_day = article.published or article.published_to or first_day
+    if status == "pace" and period is None and first_day and last_day:
+        # a pace without a time expression is about the publication year; an estimated publication
+        # interval keeps its width ("≈2021–2023") instead of a guessed year
+        period_start, period_end, period_text = date(first_day.year, 1, 1), date(last_day.year, 12, 31), "this year"
     else:
         period_start = period.value if period else None
         period_end = period.end_value if period else None
         period_text = period.text if period else None
-    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id})
+    # the parties a figure is about: states and organisations (a region such as "the West" is context)
+    actors = sorted({m.country for m in mentions if m.sent_idx == si and m.country and m.actor_id
+                     and m.kind not in ("region", "place")})
     inferred = False
     if dyad and len(actors) < 2 and set(actors) <= set(dyad):
         # the sentence names at most one side of the article's main dyad: the figure is about the
@@ -324,7 +340,8 @@ def _link_references(doc: Doc, claims: list[Claim]) -> None:
             if prev.status == "target" and (prev.measure == cl.measure or cl.measure is None) and prev.unit == cl.unit:
                 cl.refers_to = prev.id
                 if cl.period_start is None:   # "exceeded this mark": the same period as the mark
-                    cl.period_start, cl.period_end, cl.period_text = prev.period_start, prev.period_end, prev.period_text
+                    cl.period_start, cl.period_end = prev.period_start, prev.period_end
+                    cl.period_text = prev.period_text
                 break
 
 

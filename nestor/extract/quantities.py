@@ -113,8 +113,9 @@ def _exprs(toks: list[str]) -> list[_Expr]:
                 prev = toks[j - 1] if j > i else ""
                 if current is None:
                     current = float(units[w])
-                elif prev in ("and", "-") or (prev in units and units[prev] >= 20 and units[prev] % 10 == 0 and
-                                              units[w] < 10) or (prev == "hundred" and current % 100 == 0) or prev in scales:
+                elif prev in ("and", "-") or prev in scales or \
+                        (prev in units and units[prev] >= 20 and units[prev] % 10 == 0 and units[w] < 10) or \
+                        (prev == "hundred" and current % 100 == 0):
                     current += float(units[w])     # "twenty-five", "two hundred and ten", "a hundred five"
                 else:
                     break

@@ -76,7 +76,7 @@ PRONOUNS_PLURAL = {"they", "them", "their"}
 
 @dataclass
 class _Entry:
-    kind: str          # person | country | capital | adjective | org | role | region
+    kind: str          # person | country | capital | adjective | org | role | region | region_adj
     ref: str
     alias: str
 
@@ -123,6 +123,8 @@ class ActorKB:
                 if a.lower().startswith("the ") and " " in a[4:]:
                     # "Middle East" without its article, but not a bare "West" ("West African", "West Bank")
                     add(a[4:], "region", rg.code, False)
+            for a in getattr(rg, "adjectives", []):
+                add(a, "region_adj", rg.code, False)    # "Western officials": only before a role word
         for o in kb.orgs.values():
             for a in [o.name, *o.aliases]:
                 # organisation names are matched as written: "Russia Today" the channel is not
@@ -317,6 +319,17 @@ class _Resolver:
                                              country=e.ref, how="place", confidence=0.8))
             elif e.kind == "org":
                 out.append(self.org(e.ref, span, si))
+            elif e.kind == "region_adj":
+                nxt = _match_at(doc, m.end, akb, self.ends, self.text) if m.end < sent.end else None
+                if nxt is None or nxt.entry.kind != "role":
+                    continue        # "Western Australia", "Middle Eastern cuisine": no actor
+                rg, r = self.kb.regions[e.ref], self.kb.roles[nxt.entry.ref]
+                full = doc[m.start:nxt.end]
+                out.append(self._mention(full, si, actor_id=f"region:{rg.code}:{r.sector}",
+                                         actor_name=f"{rg.name} ({r.sector})", kind="region", country=rg.code,
+                                         sector=r.sector, code=rg.code + r.sector, how="role", confidence=0.7))
+                used.update(range(m.start, nxt.end))
+                continue
             elif e.kind == "region":
                 rg = self.kb.regions[e.ref]
                 # a region is not a state: its own code, kind "region" ("Latin America" is not USA)

@@ -27,7 +27,7 @@ def measure(path: str | Path, nlp: Any = None, knowledge: Any = None) -> dict[st
     knowledge = knowledge or Knowledge.load(Settings())
     tp = fp = fn = 0
     src_hit = src_n = tgt_hit = tgt_n = 0
-    for g, doc in zip(gold, nlp.pipe([g["text"] for g in gold], batch_size=16)):
+    for g, doc in zip(gold, nlp.pipe([g["text"] for g in gold], batch_size=16), strict=True):
         try:
             day = date.fromisoformat(str(g.get("date", ""))[:10])
         except ValueError:
@@ -42,8 +42,10 @@ def measure(path: str | Path, nlp: Any = None, knowledge: Any = None) -> dict[st
         tp += len(found & want)
         fp += len(found - want)
         fn += len(want - found)
-        src_hit += len(src & found); src_n += len(src)
-        tgt_hit += len(tgt & found); tgt_n += len(tgt)
+        src_hit += len(src & found)
+        src_n += len(src)
+        tgt_hit += len(tgt & found)
+        tgt_n += len(tgt)
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return {"sentences": len(gold), "precision": round(p, 3), "recall": round(r, 3),

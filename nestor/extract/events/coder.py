@@ -8,6 +8,8 @@ six arguments.
 """
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -49,6 +51,7 @@ class Coder:
                     places.setdefault(t.i, m)
         self.slots = Slots(doc, article, self.onto, by_token, by_id, places,
                            getattr(getattr(kb, "actors", None), "adjectives", None) or {})
+        self.mentions = mentions
 
     def run(self) -> list[Event]:
         """All events the article asserts, reports or plans, each with its evidence sentence."""
@@ -60,7 +63,37 @@ class Coder:
                     self._code_verb(sent, si, tok)
                 if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.onto.nouns:
                     self._code_noun(sent, si, tok)
+        self._infer_dyad_targets()
         return self.events
+
+    def dyad(self) -> tuple[str, str] | None:
+        """The article's two main parties: the pair of countries that its events with a named
+        target join most often (either direction); None when no pair leads (a tie, or none)."""
+        pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
+                        if e.source_code and e.target_code and e.source_code != e.target_code
+                        and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
+        top = pairs.most_common(2)
+        if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+            return None
+        a, b = top[0][0]
+        return (a, b)
+
+    def _infer_dyad_targets(self) -> None:
+        """An event whose sentence names only its source, in an article about a pair of countries
+        of which the source is one, is aimed at the other: marked ``target_inferred`` with lower
+        confidence (``closed_class.yaml``: dyad_categories, confidence.inferred_target)."""
+        pair = self.dyad()
+        if pair is None or len(list(self.doc.sents)) < 2:
+            return
+        w = self.words.confidence
+        for i, e in enumerate(self.events):
+            if e.target_code or e.event_type not in self.words.dyad_categories or e.source_code not in pair:
+                continue
+            other = pair[1] if e.source_code == pair[0] else pair[0]
+            conf = round(max(w["floor"], min(e.confidence + w["inferred_target"], w["ceiling"])), 2)
+            self.events[i] = dataclasses.replace(
+                e, id=record_id(e.article_id, e.sent_idx, e.trigger_start, e.event_type, e.source_id, other),
+                target_id=other, target_code=other, target_text=None, target_inferred=True, confidence=conf)
 
     @staticmethod
     def same_actor(am: Mention, bm: Mention) -> bool:
@@ -76,8 +109,8 @@ class Coder:
         def sector(m: Mention) -> str:
             # a state mention without a sector is its government; any other actor keeps its kind
             return m.sector or ("GOV" if m.kind in ("state", None) else str(m.kind))
-        if {am.kind, bm.kind} == {"person", "state"} and not (am.sector if am.kind == "state" else bm.sector):
-            # a named person against a country whose sector was not read ("opposition groups in
+        if am.kind == "state" and not am.sector and bm.kind == "person":
+            # a country whose sector was not read acting on a named person ("opposition groups in
             # Zimbabwe demanded that Mugabe ..."): not known to be one actor
             return False
         return sector(am) == sector(bm)
@@ -193,7 +226,7 @@ class Coder:
         while cur.dep_ == "conj" and cur.head.i != cur.i:
             cur = cur.head
         if cur.dep_ == "pcomp" and cur.head.head.pos_ in ("VERB", "AUX") and \
-                any(k in self.onto.by_verb for k in verb_keys(cur.head.head, self.onto.by_verb)):
+                any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
                                                  self.onto.embedding_nouns for o in g.children):
@@ -202,9 +235,10 @@ class Coder:
         if cur.dep_ not in ("xcomp", "ccomp"):
             return False
         g = cur.head
-        if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech:
+        if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech \
+                or g.lemma_ in self.words.aspectual:
             return False
-        return any(k in self.onto.by_verb for k in verb_keys(g, self.onto.by_verb))
+        return any(k in self.onto.by_verb for k in self._keys(g))
 
 
 
@@ -252,6 +286,9 @@ class Coder:
         return False
 
 
+    def _keys(self, tok: Token) -> list[str]:
+        return verb_keys(tok, self.onto.by_verb, self.words.phrasal_preps, self.words.phrasal_adverbs)
+
     def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
         """The words a pattern's ``objects`` are matched against: each object's lemma and form,
         its compound ("tear gas", "sanctions list"; the compound alone after a generic head:
@@ -274,19 +311,22 @@ class Coder:
                     obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
         return obj_lemmas
 
-    def _via(self, tok: Token, prep: str, cache: dict[str, set[str]]) -> set[str]:
+    def _via(self, heads: list[Token], prep: str, cache: dict[str, set[str]]) -> set[str]:
+        """Object words of ``prep`` phrases on the verb or its object (the parser attaches "in
+        its sanctions list" to either)."""
         if prep not in cache:
-            cache[prep] = self._object_lemmas(prep_objects(tok, (prep,)))
+            cache[prep] = self._object_lemmas([p for h in heads for p in prep_objects(h, (prep,))])
         return cache[prep]
 
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
         onto = self.onto
-        keys = verb_keys(tok, onto.by_verb)
+        keys = self._keys(tok)
         if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
                 c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok):
             return
+        sport = any(t.lemma_.lower() in self.words.sports for t in sent)
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
@@ -296,13 +336,17 @@ class Coder:
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
+                if sport and onto.categories[pat.category]["quad"] in (3, 4):
+                    continue        # "the team crushed Italy", "beat Belgium in the final"
                 if pat.objects is not None and not (obj_lemmas & pat.objects):
                     # list membership: the object may be the prepositional one ("added ... to the
                     # Entity List", "included ... in the sanctions list")
-                    if not any(self._via(tok, p, via_lemmas) & pat.objects for p in pat.via):
+                    if not any(self._via([tok, *obj_toks], p, via_lemmas) & pat.objects for p in pat.via):
                         continue
                 if (pat.not_objects and obj_lemmas & pat.not_objects) or (pat.no_object and dobj):
                     continue
+                if pat.not_subjects and self._object_lemmas(subj) & pat.not_subjects:
+                    continue        # "peacekeeping troops arrived in Bosnia" is no visit
                 if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
                     continue
                 if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
@@ -341,13 +385,23 @@ class Coder:
                 if not sources and passive:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act
-                    sources = self.slots.resolve_actors(
-                        [a for pc in prep_objects(tok, ("in", "during", "after", "under")) for a in prep_objects(pc, ("by",))],
-                        speaker)
+                    # "... were killed in an exchange of fire with Azerbaijani forces": the other side
+                    acts = prep_objects(tok, ("in", "during", "after", "under"))
+                    sources = self.slots.resolve_actors([a for pc in acts for a in prep_objects(pc, ("by",))], speaker) \
+                        or self.slots.resolve_actors(
+                            [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
+                             for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
+                             for w in x.children if w.dep_ == "pobj"], speaker)
                 src_starts = {x.mention.start for x in sources}
                 targets = [x for x in targets if x.mention.start not in src_starts]
                 if pat.target_required and not targets:
-                    continue        # an ambiguous verb counts only with its target named ("spoke with X")
+                    continue
+                if not targets and sources and pat.category in self.words.civilian_categories:
+                    # "police fired tear gas at protesters in Nairobi", "arrested 46 people": the
+                    # civilians of the place (else of the acting state), a sector of their own
+                    slot = list(obj_toks) + [p for w in pat.target if w not in ("dobj", "iobj", "poss")
+                                             for h in [tok, *obj_toks] for p in prep_objects(h, (w,))]
+                    targets = self.slots.civilians(slot, sources[0].mention)        # an ambiguous verb counts only with its target named ("spoke with X")
                 if not targets and not (pat.reciprocal and len(sources) > 1):
                     # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
@@ -373,6 +427,11 @@ class Coder:
         verb ("oppose further sanctions", "demanded talks") is the thing opposed or asked for, never
         an event of its own."""
         spec = self.onto.nouns[tok.lemma_.lower()]
+        if tok.dep_ == "compound":
+            return      # a modifier names a kind, not an act: "riot police", "protest leaders"
+        if tok.dep_ in ("dobj", "nsubjpass", "pobj") and any(
+                e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
+            return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
         speaker, _ = self.slots.speaker(tok)
         src_toks = [c for c in tok.children if c.dep_ == "poss"]
         sources = self.slots.resolve_actors(src_toks, speaker)

@@ -26,7 +26,7 @@ from ...errors import InputError
 from ...vocab import CATEGORIES
 
 PATTERN_KEYS = {"id", "verbs", "objects", "mode", "target", "reciprocal", "only_joint", "not_objects", "no_object",
-                "object_actor", "target_required", "via", "note"}
+                "object_actor", "target_required", "via", "not_subjects", "note"}
 NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "note"}
 LIST_KEYS = {"nouns", "light_verbs", "generic_heads", "embedding_nouns", "sets"}
 BOOL_KEYS = ("reciprocal", "only_joint", "no_object", "object_actor", "target_required")
@@ -94,6 +94,7 @@ class Pattern:
     id: str = ""
     target_required: bool = False               # only with a target in the pattern's slots ("spoke with X")
     via: tuple[str, ...] = ()                   # prepositions whose object may be the required one ("add to")
+    not_subjects: frozenset[str] = frozenset()  # subjects that give the verb another sense ("troops arrived")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,14 @@ class Words:
     unwilling: frozenset[str]
     cooperative: frozenset[str]
     intent_modalities: frozenset[str]
+    aspectual: frozenset[str]
+    fighting_nouns: frozenset[str]
+    civilians: frozenset[str]
+    civilian_categories: frozenset[str]
+    dyad_categories: frozenset[str]
+    sports: frozenset[str]
+    phrasal_preps: frozenset[str]
+    phrasal_adverbs: frozenset[str]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode
@@ -290,4 +299,5 @@ def _pattern(cat: str, p: Any, name: str, lines: dict[int, int], sets: dict[str,
                    mode, tuple(str(t) for t in p.get("target", ["dobj"])), bool(p.get("reciprocal")),
                    bool(p.get("only_joint")), frozenset(_expand_words(p.get("not_objects") or [], sets, where)),
                    bool(p.get("no_object")), bool(p.get("object_actor")), str(p["id"]),
-                   bool(p.get("target_required")), tuple(str(v) for v in p.get("via") or ()))
+                   bool(p.get("target_required")), tuple(str(v) for v in p.get("via") or ()),
+                   frozenset(_expand_words(p.get("not_subjects") or [], sets, where)))

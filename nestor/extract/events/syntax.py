@@ -9,6 +9,10 @@ from typing import Any
 from spacy.tokens import Token
 
 
+PHRASAL_PREPS = frozenset(("on", "upon", "for", "into", "against", "down", "out", "back", "off"))
+PHRASAL_ADVERBS = frozenset(("together",))
+
+
 def subject(tok: Token) -> tuple[list[Token], bool]:
     """(subject tokens, passive?) of a verb, inherited from governing verbs when missing."""
     cur = tok
@@ -74,22 +78,26 @@ def lemmas(tok: Token, known: dict[str, Any]) -> list[str]:
     return [lemma] + [g for g in guesses if g in known and g != lemma][:1]
 
 
-def verb_keys(tok: Token, known: dict[str, Any] | None = None) -> list[str]:
+def verb_keys(tok: Token, known: dict[str, Any] | None = None, preps: frozenset[str] = PHRASAL_PREPS,
+              adverbs: frozenset[str] = PHRASAL_ADVERBS) -> list[str]:
     found = lemmas(tok, known) if known is not None else [tok.lemma_.lower()]
     keys: list[str] = []
     for lemma in found[::-1]:
-        keys += verb_keys_for(tok, lemma)
+        keys += verb_keys_for(tok, lemma, preps, adverbs)
     return keys
 
 
-def verb_keys_for(tok: Token, lemma: str) -> list[str]:
+def verb_keys_for(tok: Token, lemma: str, preps: frozenset[str] = PHRASAL_PREPS,
+                  adverbs: frozenset[str] = PHRASAL_ADVERBS) -> list[str]:
+    """The keys a verb is looked up under, most specific first: "call on", "work together",
+    "talk with", then the lemma itself."""
     keys = []
     for c in tok.children:
         if c.dep_ == "prt":
             keys.append(f"{lemma} {c.lower_}")
-        if c.dep_ == "prep" and c.lower_ in ("on", "upon", "for", "into", "against", "down", "out", "back", "off"):
+        if c.dep_ == "prep" and c.lower_ in preps:
             keys.append(f"{lemma} {c.lower_}")
-        if c.dep_ == "advmod" and c.lower_ in ("together",):
+        if c.dep_ == "advmod" and c.lower_ in adverbs:
             keys.append(f"{lemma} {c.lower_}")
     keys.append(lemma)
     return keys
