@@ -178,6 +178,7 @@ def _chrome(tmp_path, width: int):
     opts.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
                                            "download.prompt_for_download": False})
     drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    drv.implicitly_wait(10)   # a loaded CI machine can be slow to render the next page
     # Chrome's windows are at least 500 px wide: emulate the narrow screen itself
     drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900,
                                                                  "deviceScaleFactor": 1, "mobile": width < 600})
@@ -271,7 +272,7 @@ def test_browser_filter_page_download_and_zoom(live, tmp_path):
         assert drv.find_elements(By.CSS_SELECTOR, "a[rel=prev]")
         drv.find_element(By.LINK_TEXT, "CSV").click()
         got = None
-        for _ in range(100):
+        for _ in range(300):
             files = list((tmp_path / "downloads").glob("*.csv")) if (tmp_path / "downloads").exists() else []
             if files:
                 got = files[0]
@@ -280,10 +281,17 @@ def test_browser_filter_page_download_and_zoom(live, tmp_path):
         assert got is not None, "the CSV download did not arrive"
         rows = list(csv.DictReader(got.open(encoding="utf-8")))
         assert len(rows) == 1 and rows[0]["event_type"] == "AGREE"
-        # zoom: a bar of the dyad chart links to its period
+        # zoom: the period form redraws the chart for that period
         drv.get(live.base + "/dyad/CHL-NOR")
+        for name, day in (("since", "03/01/2021"), ("until", "03/31/2021")):
+            drv.find_element(By.CSS_SELECTOR, f"form.zoom input[name={name}]").send_keys(day)
+        drv.find_element(By.CSS_SELECTOR, "form.zoom button").click()
+        assert "since=2021-03-01" in drv.current_url and drv.find_element(By.LINK_TEXT, "whole period")
+        assert "Mar 2021" in drv.find_element(By.CSS_SELECTOR, "svg.chart").text
+        # a bar links to its period (at month bins: the month's events)
         drv.find_element(By.CSS_SELECTOR, "svg a[href*='since='] rect:last-of-type").click()
-        assert "since=" in drv.current_url and drv.find_element(By.LINK_TEXT, "whole period")
+        assert "/events" in drv.current_url and "since=2021-03-01" in drv.current_url
+        assert "Norway signed" in drv.find_element(By.CSS_SELECTOR, "tbody").text
         ARTIFACTS.mkdir(exist_ok=True)
         drv.save_screenshot(str(ARTIFACTS / "dyad-zoomed-1400.png"))
     finally:

@@ -258,9 +258,11 @@ def create_app(db: str | Path) -> FastAPI:
         cl = [_event_out(c) for c in n().claims(dyad=label)]
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for c in cl:
-            if c.get("value") is not None and c.get("measure") and c.get("unit") not in (None, "fraction", "percent"):
+            if c.get("value") is not None and c.get("measure") and c.get("unit") not in (None, "fraction", "percent", "count"):
                 groups.setdefault((c["measure"], c["unit"]), []).append(c)
-        groups = {k: v for k, v in groups.items() if len(v) > 1}   # a lone figure is in the table
+        # a chart per measure and unit with at least two figures; counts ("20 agreements") and
+        # shares are not a series over time and stay in the table
+        groups = {k: v for k, v in groups.items() if len(v) > 1}
         claim_charts = [{"measure": m, "unit": u, "n": len(pts),
                          "svg": charts.claims(pts, f"{label}: {m.replace('_', ' ')} ({u}), achieved against targets",
                                               f"cl{i}")}

@@ -146,7 +146,7 @@ def timeline(series: list[dict[str, Any]], stories: list[dict[str, Any]], title:
     marks = [s for s in stories if s.get("date") and bins[0].start <= s["date"] <= bins[-1].end]
     marks.sort(key=lambda s: s["date"])
     labels = [f"{i + 1} {s.get('short') or s.get('kind') or ''}" for i, s in enumerate(marks)]
-    extents = [(x(s["date"]) - 6, x(s["date"]) - 6 + 14 + CHAR_W * len(lab)) for s, lab in zip(marks, labels)]
+    extents = [(x(s["date"]) - 6, x(s["date"]) - 6 + 14 + CHAR_W * len(lab)) for s, lab in zip(marks, labels, strict=True)]
     # a label that would run off the right edge is right-aligned to its marker instead
     extents = [(a, b) if b <= ML + W + MR else (a - (b - a) + 12, a + 12) for a, b in extents]
     lanes = _lanes(extents)
@@ -223,7 +223,7 @@ def timeline(series: list[dict[str, Any]], stories: list[dict[str, Any]], title:
         if i % every == 0:
             out.append(f'<text x="{ML + (i + 0.5) * bw:.1f}" y="{MT + H + 16}" text-anchor="middle">{e(b.label)}</text>')
     # story markers and their labels
-    for i, (s, lab, lane, ext) in enumerate(zip(marks, labels, lanes, extents)):
+    for i, (s, lab, lane, ext) in enumerate(zip(marks, labels, lanes, extents, strict=True)):
         sx = x(s["date"])
         ly = MT + H + MB + 6 + lane * LANE_H
         out.append(f'<a href="/story/{e(s["id"])}" class="marker">'
