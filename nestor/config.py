@@ -23,6 +23,13 @@ MODEL_CANDIDATES = (
 )
 
 
+def installed_models() -> list[str]:
+    """The candidate pipelines that are installed (looked up, not imported: no spaCy import)."""
+    import importlib.util
+
+    return [name for name in MODEL_CANDIDATES if importlib.util.find_spec(name) is not None]
+
+
 @dataclass(frozen=True)
 class Settings:
     #: spaCy pipeline name or path; "auto" picks the first installed of MODEL_CANDIDATES.

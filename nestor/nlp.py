@@ -6,14 +6,13 @@ downloaded: a missing pipeline is an error that says what to install.
 """
 from __future__ import annotations
 
-import importlib.util
-
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .config import MODEL_CANDIDATES
+from .config import installed_models
 from .errors import ModelNotFound
+
 
 @Language.component("nestor_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
@@ -28,10 +27,6 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 
 # Components nestor does not use; disabling them saves about a tenth of the time.
 _UNUSED = ("textcat", "textcat_multilabel", "entity_linker")
-
-
-def installed_models() -> list[str]:
-    return [name for name in MODEL_CANDIDATES if importlib.util.find_spec(name) is not None]
 
 
 def load_model(name: str = "auto") -> Language:
