@@ -102,7 +102,7 @@ class Settings:
             raise InputError(f"setting engine must be local or spark, got {self.engine!r}")
 
     @classmethod
-    def from_overrides(cls, **overrides: Any) -> "Settings":
+    def from_overrides(cls, **overrides: Any) -> Settings:
         """Defaults, then ``NESTOR_*`` environment variables, then explicit overrides (None ignored)."""
         known = {f.name: f for f in fields(cls)}
         values: dict[str, Any] = {}
@@ -117,7 +117,7 @@ class Settings:
                 values[k] = v
         return cls(**values)
 
-    def with_(self, **changes: Any) -> "Settings":
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @property

@@ -18,7 +18,7 @@ class Knowledge:
     settings: Settings
 
     @classmethod
-    def load(cls, settings: Settings) -> "Knowledge":
+    def load(cls, settings: Settings) -> Knowledge:
         from .extract.actors import ActorKB
         from .extract.events import Ontology
 

@@ -50,7 +50,7 @@ def claims_plot(rows: list[dict[str, Any]], out: Any, title: str = "Claims over 
         xs, ys = [_x(r) for r in sel], [r["value"] / scale for r in sel]
         ax.plot(xs, ys, marker=style["marker"], linestyle=style["linestyle"], fillstyle=style["fillstyle"],
                 markersize=9, label=style["label"])
-        for xv, yv, r in zip(xs, ys, sel):
+        for xv, yv, r in zip(xs, ys, sel, strict=False):
             ax.annotate(r["text"], (xv, yv), textcoords="offset points", xytext=(6, 6), fontsize=8)
     ax.set_xlabel("period the figure refers to")
     ax.set_ylabel(label)
@@ -90,7 +90,7 @@ def timeline_plot(series: list[dict[str, Any]], stories: list[dict[str, Any]], o
         vals = [sum(r["n"] for r in series if r["month"] == m and r["quad_class"] == q) for m in months]
         if any(vals):
             ax.bar(months, vals, width=width, bottom=bottom, color=colours[q], label=names[q])
-            bottom = [b + v for b, v in zip(bottom, vals)]
+            bottom = [b + v for b, v in zip(bottom, vals, strict=False)]
     ax.set_ylabel("events per month")
     ax.set_xlabel("month")
     ax2 = ax.twinx()

@@ -345,7 +345,7 @@ class Store:
         with self.reader() as con:
             cur = con.execute(sql, params or [])
             names = [d[0] for d in cur.description]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
+            return [dict(zip(names, row, strict=False)) for row in cur.fetchall()]
 
     # ---- writing -----------------------------------------------------------------------
     @staticmethod
@@ -375,7 +375,7 @@ class Store:
         try:
             with transaction(con):
                 return Store._write(con, results, run_id, skips, bands, signatures), []
-        except Exception as batch_error:
+        except Exception:
             written: set[str] = set()
             failed: list[m.Skip] = []
             for r in results:
@@ -467,4 +467,4 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [dict(zip(names, r, strict=False)) for r in cur.fetchall()]

@@ -140,7 +140,8 @@ def test_claims_cli_and_plot(tmp_path, seeds):
     assert any("Xudabao NPP" in t for t in titles)
 
 
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 
 @settings(max_examples=200, deadline=None)

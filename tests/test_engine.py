@@ -71,7 +71,7 @@ def test_in_process_keeps_order_and_passes_through(monkeypatch):
     inp = items()
     out = list(eng.process(inp))
     assert len(out) == len(inp)
-    for i, o in zip(inp, out):
+    for i, o in zip(inp, out, strict=False):
         if isinstance(i, Skip):
             assert o is i
         else:

@@ -256,7 +256,7 @@ def coded(items, nlp, knowledge) -> dict[str, list[Any]]:
 
     out = {}
     texts = [it["text"] for it in items]
-    for it, doc in zip(items, nlp.pipe(texts, batch_size=32)):
+    for it, doc in zip(items, nlp.pipe(texts, batch_size=32), strict=False):
         t = it["text"]
         art = Article(id=content_id(t), text=t, published=PUBLISHED, date_source="metadata",
                       n_chars=len(t), n_words=len(t.split()))

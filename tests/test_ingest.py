@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from nestor.config import Settings
-from nestor.ingest import iter_documents
 from nestor.dates import find_date
+from nestor.ingest import iter_documents
 from nestor.ingest.clean import clean_text
 from nestor.ingest.decode import DecodeError, decode
 from nestor.ingest.dedup import Deduper, signature, similarity
@@ -175,7 +175,7 @@ def test_find_date_forms():
 def test_minhash_similarity_orders_rewrites():
     base = " ".join(f"In round {w} the delegates from {c} reviewed clause {w} of the fisheries text."
                     for w, c in zip(["one", "two", "three", "four", "five", "six", "seven", "eight"],
-                                    ["Norway", "Chile", "Peru", "Iceland", "Japan", "Ghana", "Fiji", "Oman"])) + BODY
+                                    ["Norway", "Chile", "Peru", "Iceland", "Japan", "Ghana", "Fiji", "Oman"], strict=False)) + BODY
     rewrite = base.replace("frank and useful", "frank, useful")
     other = "Floods in the delta displaced thousands of families as rivers rose for a third week. " * 6
     s1, s2, s3 = signature(base), signature(rewrite), signature(other)

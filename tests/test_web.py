@@ -150,7 +150,7 @@ def test_exports_read_back(tmp_path, store_db):
     with open(g, newline="") as fh:
         rows = list(csv.reader(fh, delimiter="\t"))
     assert len(GDELT_COLUMNS) == 61 and all(len(r) == 61 for r in rows) and len(rows) == 2
-    row = dict(zip(GDELT_COLUMNS, rows[0]))
+    row = dict(zip(GDELT_COLUMNS, rows[0], strict=False))
     assert row["EventCode"] == "057" and row["EventRootCode"] == "05" and row["SQLDATE"] == "20210303"
     assert row["QuadClass"] == "1" and row["NumArticles"] == "1"
 

@@ -109,7 +109,7 @@ class Worker:
                     docs.append(self.nlp(a.text))
                 except Exception as e:  # recorded on the article, with the exception
                     docs.append(e)
-        for (i, art), doc in zip(todo, docs):
+        for (i, art), doc in zip(todo, docs, strict=True):
             out[i] = _failed(art, doc) if isinstance(doc, BaseException) else _safe_extract(art, doc, self.kb)
         return out
 

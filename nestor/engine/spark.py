@@ -84,7 +84,7 @@ def _partition(settings: Settings) -> Any:
                 worker = Worker(settings)       # one model per partition, loaded only if needed
             out: list[ArticleResult | Skip] = (worker.run([d.item for d in chunk]) if worker else
                                                [d.item for d in chunk if isinstance(d.item, Skip)])
-            for doc, res in zip(chunk, out):
+            for doc, res in zip(chunk, out, strict=False):
                 yield from _rows(res, doc.warnings)
     return run
 
@@ -221,7 +221,7 @@ def _results(staging: Any, ids: list[str], result_fields: dict[str, str], tables
         names = [d[0] for d in cur.description]
         out: dict[str, list[Any]] = {}
         for row in cur.fetchall():
-            rec = cls(**dict(zip(names, row)))
+            rec = cls(**dict(zip(names, row, strict=False)))
             out.setdefault(getattr(rec, key), []).append(rec)
         return out
 

@@ -156,7 +156,7 @@ def _rows(path: Path, name: str) -> list[tuple[int, dict[str, str]]]:
             if len(row) != len(header):
                 raise KnowledgeBaseError(str(path), line, None,
                                          f"{len(row)} fields where the header has {len(header)}")
-            out.append((line, dict(zip(header, row))))
+            out.append((line, dict(zip(header, row, strict=False))))
     except csv.Error as e:
         raise KnowledgeBaseError(str(path), reader.line_num, None, f"CSV error: {e}") from None
     return out
@@ -173,7 +173,7 @@ class KnowledgeBase:
     titles: dict[tuple[str, str], list[tuple[str, date | None, date | None]]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, extra: str | Path | None = None) -> "KnowledgeBase":
+    def load(cls, extra: str | Path | None = None) -> KnowledgeBase:
         kb = cls()
         base = resources.files("nestor.kb").joinpath("data")
         folders: list[Path] = [Path(str(base))]

@@ -90,7 +90,7 @@ class ActorKB:
     adjectives: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, extra: str | None = None) -> "ActorKB":
+    def load(cls, extra: str | None = None) -> ActorKB:
         kb = KnowledgeBase.load(extra)
         self = cls(kb)
         exact: dict[str, list[_Entry]] = defaultdict(list)
