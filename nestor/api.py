@@ -331,7 +331,8 @@ class Nestor:
                                         count(*) AS mentions, count(DISTINCT article_id) AS articles
                                  FROM mentions WHERE kind <> 'place' AND (list_contains(?, actor_id) OR
                                       (list_contains(?, code) AND (actor_id = code OR actor_id IS NULL)))
-                                 GROUP BY 1 ORDER BY (any_value(coalesce(actor_id, code)) = ?) DESC, mentions DESC""", [ids, codes, key])
+                                 GROUP BY 1 ORDER BY (any_value(coalesce(actor_id, code)) = ?) DESC, mentions DESC""",
+                         [ids, codes, key])
             evs = rows(con, """SELECT count(*) AS n FROM events WHERE list_contains(?, source_code)
                                OR list_contains(?, target_code) OR list_contains(?, source_id)
                                OR list_contains(?, target_id)""", [codes, codes, ids, ids])[0]["n"]

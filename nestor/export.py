@@ -52,7 +52,7 @@ def export(db: str | Path, fmt: str, out: str | Path, tables: tuple[str, ...] | 
                 with open(path, "w", encoding="utf-8") as fh:
                     while chunk := cur.fetchmany(1000):
                         for row in chunk:
-                            fh.write(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False) + "\n")
+                            fh.write(json.dumps(dict(zip(names, row, strict=True)), default=str, ensure_ascii=False) + "\n")
             written.append(path)
     return written
 

@@ -11,9 +11,9 @@ here adds a column there; keep field types to ``str``, ``int``, ``float``, ``boo
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-import datetime as dt
 
 
 def content_id(text: str) -> str:

@@ -18,7 +18,8 @@ office holders ≥ ``PEOPLE``), or dates within a day. Stories are the connected
 graph. A wide report joins the one narrow story inside its interval with which it agrees
 *strongly* (named documents in common; or the same participants and the same place; or cosine ≥
 ``STRONG_SIM`` with the same participants or place; when the same participants met more than
-once inside its interval, the cosine is required) and clearly best (never a tie, so a wide report never bridges two happenings); wide
+once inside its interval, the cosine is required) and clearly best (never a tie, so a wide report
+never bridges two happenings); wide
 reports left over form stories among themselves on the same strong agreement, dated by the
 intersection of their intervals. Two summits a year apart never merge: their intervals do not
 overlap.

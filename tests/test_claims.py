@@ -141,7 +141,7 @@ def test_claims_cli_and_plot(tmp_path, seeds):
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st
+from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)

@@ -175,7 +175,8 @@ def test_find_date_forms():
 def test_minhash_similarity_orders_rewrites():
     base = " ".join(f"In round {w} the delegates from {c} reviewed clause {w} of the fisheries text."
                     for w, c in zip(["one", "two", "three", "four", "five", "six", "seven", "eight"],
-                                    ["Norway", "Chile", "Peru", "Iceland", "Japan", "Ghana", "Fiji", "Oman"], strict=False)) + BODY
+                                    ["Norway", "Chile", "Peru", "Iceland", "Japan", "Ghana", "Fiji", "Oman"],
+                                    strict=True)) + BODY
     rewrite = base.replace("frank and useful", "frank, useful")
     other = "Floods in the delta displaced thousands of families as rivers rose for a third week. " * 6
     s1, s2, s3 = signature(base), signature(rewrite), signature(other)

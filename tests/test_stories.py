@@ -107,7 +107,8 @@ def test_seeds_make_four_summits(seeds, tmp_path):
     assert dates[0] == date(2012, 6, 5) and dates[1] == date(2019, 6, 5) and dates[3] == date(2024, 5, 16)
     assert dates[2].year == 2023                     # the 2023 report gives no month or day to go by
     y2023 = next(s for s in summits if s["date"].year == 2023)
-    assert y2023["date_precision"] == "year" and (y2023["date_start"], y2023["date_end"]) == (date(2023, 1, 1), date(2023, 12, 31))
+    assert y2023["date_precision"] == "year"
+    assert (y2023["date_start"], y2023["date_end"]) == (date(2023, 1, 1), date(2023, 12, 31))
     first = min(summits, key=lambda s: s["date"])
     assert len(first["articles"]) == 2              # the undated AP report joined the dated one
     places = [s["place"] for s in sorted(summits, key=lambda s: s["date"])]

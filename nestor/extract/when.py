@@ -389,7 +389,7 @@ def _years_on_clues(doc: Doc, today: date) -> list[Clue]:
     written N years after a year the text names, when told in the present."""
     out = []
     sents = list(doc.sents)
-    for k, sent in enumerate(sents):
+    for sent in sents:
         for mt in _YEARS_ON.finditer(sent.text):
             raw = mt.group("n").lower()
             n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 1 if raw in ("a", "one") else 0)
@@ -555,7 +555,8 @@ def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
         if not found:
             continue
         newly = any(w in words["newly"] for w in cue_left)
-        first = next((i for i in range(len(left)) if left[i] in words["newly"] or any(left[i:i + len(k)] == list(k) for k in titles)), 0)
+        first = next((i for i in range(len(left))
+                      if left[i] in words["newly"] or any(left[i:i + len(k)] == list(k) for k in titles)), 0)
         what = f"{doc[e.start - len(left) + first:e.start].text} {e.text}".strip()
         key = (p.id, "newly" if newly else "office")
         if key in seen:

@@ -37,7 +37,8 @@ _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙*\-–—]|\d{1,2}[.)])\s+")
 _BYLINE = re.compile(r"^(?:by|written by|author:|reporting by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4}"
                      r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$", re.I)
-_WIRE = re.compile(r"^(?:[A-Z][A-Z .'-]{1,30},?\s*)?(?:\(?(AP|AFP|Reuters|Xinhua|TASS|Tass|RIA|Bloomberg|UPI|dpa)\)?)\s*[-–—:]\s+")
+_WIRE = re.compile(r"^(?:[A-Z][A-Z .'-]{1,30},?\s*)?"
+                   r"(?:\(?(AP|AFP|Reuters|Xinhua|TASS|Tass|RIA|Bloomberg|UPI|dpa)\)?)\s*[-–—:]\s+")
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, list[re.Pattern[str]]]:
     data = yaml.safe_load(resources.files("nestor.ingest").joinpath("boilerplate.yaml").read_text("utf-8"))

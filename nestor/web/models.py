@@ -36,7 +36,8 @@ class Event(_Open):
     event_type: str = Field(description="PLOVER category, e.g. AGREE")
     mode: str | None = None
     cameo: str | None = None
-    quad_class: int | None = Field(None, description="1 verbal coop. · 2 material coop. · 3 verbal conflict · 4 material conflict")
+    quad_class: int | None = Field(
+        None, description="1 verbal coop. · 2 material coop. · 3 verbal conflict · 4 material conflict")
     intensity: float | None = None
     source_code: str | None = None
     target_code: str | None = None
