@@ -173,7 +173,8 @@ class Nestor:
     # ---- articles ----------------------------------------------------------------------
     def articles(self, status: str | None = None, since: date | None = None, until: date | None = None,
                  q: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         if status:
             where.append("status = ?"); params.append(status)
         if since:
@@ -221,7 +222,8 @@ class Nestor:
     # ---- actors and events ---------------------------------------------------------------
     def actors(self, country: str | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
         """Coded actors with their mention counts (uncoded ones grouped by their text)."""
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         if country:
             where.append("country = ?"); params.append(country.upper())
         return self._q(
@@ -235,7 +237,8 @@ class Nestor:
                      quad_class: int | None = None, since: date | None = None, until: date | None = None,
                      q: str | None = None, include_negated: bool = True, alias: str = "") -> tuple[str, list[Any]]:
         p = alias
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         if dyad:
             a, b = parse_dyad(dyad)
             where.append(f"(({p}source_code = ? AND {p}target_code = ?) OR ({p}source_code = ? AND {p}target_code = ?))")
@@ -277,10 +280,10 @@ class Nestor:
 
     def events_page(self, **kw: Any) -> tuple[list[dict[str, Any]], int]:
         """Like :meth:`events` (same keywords), with the total number of matches."""
-        args = {"dyad": None, "actor": None, "type": None, "quad_class": None, "since": None, "until": None,
+        args: dict[str, Any] = {"dyad": None, "actor": None, "type": None, "quad_class": None, "since": None, "until": None,
                 "q": None, "include_negated": True, "limit": 100, "offset": 0, "distinct": False, "sort": "date"}
         args.update(kw)
-        return self._events(*args.values(), with_total=True)
+        return self._events(**args, with_total=True)
 
     def _events(self, dyad: Any, actor: Any, type: Any, quad_class: Any, since: Any, until: Any, q: Any,  # noqa: A002
                 include_negated: bool, limit: int | None, offset: int, distinct: bool, sort: str,
@@ -338,7 +341,7 @@ class Nestor:
                                OR list_contains(?, target_id)""", [codes, codes, ids, ids])[0]["n"]
         if not found and not evs:
             return None
-        head = found[0] if found else {"actor_id": key.upper(), "name": None, "kind": None, "country": None,
+        head: dict[str, Any] = found[0] if found else {"actor_id": key.upper(), "name": None, "kind": None, "country": None,
                                        "code": key.upper(), "mentions": 0, "articles": 0}
         head["events"] = evs
         head["codes"] = codes
@@ -381,7 +384,8 @@ class Nestor:
     # ---- stories, timelines, dyads ---------------------------------------------------------
     def stories(self, dyad: str | None = None, since: date | None = None, until: date | None = None,
                 limit: int | None = 200) -> list[dict[str, Any]]:
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         if dyad:   # a story may hold several dyads ("Russia and China rejected sanctions on Syria")
             where.append("list_contains(dyads, ?)"); params.append("-".join(sorted(parse_dyad(dyad))))
         if since:
@@ -437,7 +441,8 @@ class Nestor:
         """Monthly counts of distinct happenings per quad class and their mean intensity for a dyad
         (a reciprocal event stored in both directions counts once)."""
         # events dated after their article (plans "by 2030") are not yet history: left out
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         if since:
             where.append("e.date >= ?"); params.append(since)
         if until:
@@ -500,7 +505,8 @@ class Nestor:
         (and headlines) as a literal, case-insensitive substring; ``actor`` takes a code, an id or
         a name; ``type``/``quad_class`` match any of the story's events; ``source`` is an article's
         site (URL host) or source name."""
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         ev_where, ev_params = self._event_where(actor=actor, type=type, quad_class=quad_class, q=q, alias="e.")
         if actor or type or quad_class is not None or q:
             cond = f"""EXISTS (SELECT 1 FROM story_events se JOIN events e ON e.id = se.event_id

@@ -47,7 +47,9 @@ def claims_plot(rows: list[dict[str, Any]], out: Any, title: str = "Claims over 
         sel = sorted((r for r in pts if r["status"] == status), key=lambda r: _x(r))
         if not sel:
             continue
-        xs, ys = [_x(r) for r in sel], [r["value"] / scale for r in sel]
+        # matplotlib converts dates itself (its date units); its stubs accept only numbers
+        xs: list[Any] = [_x(r) for r in sel]
+        ys = [r["value"] / scale for r in sel]
         ax.plot(xs, ys, marker=style["marker"], linestyle=style["linestyle"], fillstyle=style["fillstyle"],
                 markersize=9, label=style["label"])
         for xv, yv, r in zip(xs, ys, sel, strict=False):

@@ -396,7 +396,8 @@ def _merge_across_dyads(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
         parts = sorted((stories[i] for i in idx), key=lambda s: (-s["n_events"], s["dyad"]))
         main = parts[0]
         members = [r for s in parts for r in s["_members"]]
-        merged = _story_row(tuple(main["dyad"].split("-")), members)   # type: ignore[arg-type]
+        a, b = main["dyad"].split("-")
+        merged = _story_row((a, b), members)
         merged["dyads"] = sorted({d for s in parts for d in s["dyads"]})
         out.append(merged)
     return out

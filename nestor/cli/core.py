@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -64,6 +64,7 @@ def run(
         raise InputError(f"--max-file-mb must be positive, got {max_file_mb}")
     settings = Settings.from_overrides(db=db, workers=workers, model=model, kb_extra=kb, engine=engine,
                                        spark_master=master, max_file_bytes=int(max_file_mb * 1_000_000))
+    assert paths is not None             # the demo corpus stands in for no path, above
     missing = [p for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
     if missing:
         raise InputError(f"{missing[0]}: no such file or directory")
@@ -76,8 +77,8 @@ def run(
         out = parquet or (db + ".parquet")
         counts = run_spark(paths, settings, out)
         loaded = spark_load(out, db, settings)
-        summary = {"engine": "spark", "parquet": out, "written": counts, "loaded": loaded}
-        print_json(summary) if as_json else console.print(f"spark: {counts}\nloaded into {db}: {loaded}")
+        spark_summary = {"engine": "spark", "parquet": out, "written": counts, "loaded": loaded}
+        print_json(spark_summary) if as_json else console.print(f"spark: {counts}\nloaded into {db}: {loaded}")
         raise typer.Exit(1 if counts.get("skips") else 0)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed} articles"),
@@ -86,7 +87,7 @@ def run(
         report = Pipeline(settings, progress=lambda what, n: progress.advance(task, n)).run(paths)
     keys = ("files", "articles", "already_stored", "stored", "duplicates", "non_english", "errors", "skipped",
             "warnings", "events", "claims", "accords")
-    summary = {"run_id": report.run_id, "status": report.status, "db": db,
+    summary: dict[str, Any] = {"run_id": report.run_id, "status": report.status, "db": db,
                **{k: report.counts.get(k, 0) for k in keys}, **dict(report.counts),
                "skipped_by_reason": dict(report.skip_reasons()),
                "skips": [{"path": s.path, "reason": s.reason, "detail": s.detail} for s in report.skips],

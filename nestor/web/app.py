@@ -375,8 +375,8 @@ def create_app(db: str | Path) -> FastAPI:
                      since: date | None = None, until: date | None = None,
                      source: str | None = Query(None, max_length=200), sort: str = "-date",
                      limit: int = P_LIMIT, offset: int = P_OFFSET) -> Response:
-        f = {"q": q or None, "actor": actor or None, "dyad": dyad or None, "type": type or None,
-             "quad_class": quad_class, "since": since, "until": until, "source": source or None}
+        f: dict[str, Any] = {"q": q or None, "actor": actor or None, "dyad": dyad or None, "type": type or None,
+                             "quad_class": quad_class, "since": since, "until": until, "source": source or None}
         rows, total = n().stories_page(**f, sort=sort, limit=limit, offset=offset)
         rows = titled(rows)
         pg = _paging(request, total, limit, offset, "/stories")

@@ -162,7 +162,7 @@ def timeline(series: list[dict[str, Any]], stories: list[dict[str, Any]], title:
            f'(−10 conflict to +10 cooperation), broken where a {unit} has no events. Numbered markers: stories. '
            f'The same figures are in the table below the chart.</desc>']
     # legend
-    lx = ML
+    lx: float = ML
     for q, name in QUAD_NAMES.items():
         out.append(f'<rect x="{lx}" y="8" width="12" height="12" fill="{QUAD_COLOURS[q]}"/>'
                    f'<text x="{lx + 16}" y="18">{name}</text>')
