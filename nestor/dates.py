@@ -16,6 +16,8 @@ import calendar
 import re
 from datetime import date
 
+from .vocab import Precision
+
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 DATE_PATTERNS = [
@@ -80,7 +82,7 @@ def month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def precision_of(lo: date | None, hi: date | None) -> str:
+def precision_of(lo: date | None, hi: date | None) -> Precision:
     """day | month | year | range | unknown of the interval [lo, hi]."""
     if lo is None or hi is None:
         return "unknown"

@@ -15,6 +15,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from .vocab import ArticleStatus, ClaimStatus, Precision
+
 
 def content_id(text: str) -> str:
     """Article id: first 16 hex digits of the SHA-256 of the cleaned text."""
@@ -42,7 +44,7 @@ class Article:
     date_evidence: str | None = None
     byline: str | None = None
     language: str = "en"
-    status: str = "ok"               # ok | duplicate | non_english | too_long
+    status: ArticleStatus = "ok"
     duplicate_of: str | None = None
     n_chars: int = 0
     n_words: int = 0
@@ -51,7 +53,7 @@ class Article:
     # the publication date as an interval (both days included) and its precision; see nestor.dates
     published_from: dt.date | None = None
     published_to: dt.date | None = None
-    published_precision: str = "unknown"   # day | month | year | range | unknown
+    published_precision: Precision = "unknown"
 
 
 @dataclass
@@ -112,7 +114,7 @@ class TimeExpr:
     text: str
     value: dt.date | None               # first day covered
     end_value: dt.date | None = None    # last day covered (ranges, months, years)
-    precision: str = "day"           # day | month | year | range | unknown
+    precision: Precision = "day"
     kind: str = "absolute"           # absolute | relative | weekday | duration | range
     anchor: dt.date | None = None       # the reference date it was resolved against
     target: bool = False                # a deadline ("by 2030"): never an event's date
@@ -179,7 +181,7 @@ class Claim:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     period_text: str | None = None
-    status: str = "achieved"          # achieved | target | forecast | pace | record
+    status: ClaimStatus = "achieved"
     speaker_id: str | None = None
     speaker_text: str | None = None
     event_id: str | None = None

@@ -88,6 +88,8 @@ def _base_type(tp: Any) -> tuple[Any, bool]:
         return _base_type(args[0])
     if origin is list:
         return typing.get_args(tp)[0], True
+    if origin is typing.Literal:             # a closed vocabulary (nestor.vocab): stored as text
+        return type(typing.get_args(tp)[0]), False
     return tp, False
 
 

@@ -10,6 +10,9 @@ from typing import Literal
 CATEGORIES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
               "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 
+# Typed values of record fields (nestor/models.py). The store keeps them as VARCHAR; mypy checks
+# that code only ever writes one of these.
+ArticleStatus = Literal["ok", "duplicate", "non_english", "too_long", "error"]
 Precision = Literal["day", "month", "year", "range", "unknown"]
 Modality = Literal["asserted", "planned", "pledged", "hypothetical", "conditional", "denied", "reported"]
 ClaimStatus = Literal["achieved", "target", "forecast", "pace", "record"]

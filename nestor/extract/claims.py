@@ -26,6 +26,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Article, ArticleResult, Claim, Event, Mention, TimeExpr, record_id
+from ..vocab import ClaimStatus
 from .quantities import cues, find_cue, parse_amount
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
@@ -278,12 +279,15 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
     # status cues near the number (8 tokens before, 4 after): "a target of raising trade to $100
     # billion by 2015 from $83.5 billion last year" gives a target and an achieved baseline
     window = doc[max(sent.start, span.start - 8):min(sent.end, span.end + 4)].text.lower()
-    status = "achieved"
-    for st in ("target", "pace", "target_weak", "record"):
+    status: ClaimStatus = "achieved"
+    # cue list in claims.yaml → the status it gives ("target_weak" cues count only before "by 2015")
+    cue_status: dict[str, ClaimStatus] = {"target": "target", "pace": "pace", "target_weak": "target",
+                                          "record": "record"}
+    for st, given in cue_status.items():
         if find_cue(window, {st: c["status"][st]}):
-            status = st.removesuffix("_weak")
+            status = given
             break
-        if st == "target_weak" and _BY_YEAR.match(doc.text[span.end_char:span.end_char + 30]):
+        if st == "target_weak" and _BY_YEAR.match(article.text[span.end_char:span.end_char + 30]):
             status = "target"      # "$100 billion by 2015"
             break
     if status == "target" and any(t.lower_ == "from" for t in doc[max(sent.start, span.start - 4):span.start]) and \

@@ -68,6 +68,7 @@ from ..dates import (
     precision_of,
 )
 from ..models import Article, ArticleResult, TimeExpr
+from ..vocab import Precision
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -126,7 +127,7 @@ class Clue:
 class PubDateEstimate:
     lo: date
     hi: date
-    precision: str
+    precision: Precision
     confidence: float
     evidence: str
     used: list[Clue] = field(default_factory=list)
@@ -200,7 +201,7 @@ def _day_month_in(month: int, day: int, lo: date, hi: date) -> tuple[date, date]
     return min(a, b), max(a, b)
 
 
-def normalise(text: str, anchor: Anchor, future: bool = False) -> tuple[date | None, date | None, str, str]:
+def normalise(text: str, anchor: Anchor, future: bool = False) -> tuple[date | None, date | None, Precision, str]:
     """(value, end_value, precision, kind) of one expression against an anchor day or interval;
     value None when it cannot be resolved."""
     iv = _as_interval(anchor)
@@ -227,7 +228,7 @@ def normalise(text: str, anchor: Anchor, future: bool = False) -> tuple[date | N
     return v, e, precision_of(v, e), a[3]
 
 
-def _normalise_at(text: str, anchor: date | None, future: bool = False) -> tuple[date | None, date | None, str, str]:
+def _normalise_at(text: str, anchor: date | None, future: bool = False) -> tuple[date | None, date | None, Precision, str]:
     low = text.lower().strip()
     full = find_date(text)
     if full:
