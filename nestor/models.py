@@ -1,4 +1,8 @@
-"""The records (nouns) of nestor, as plain frozen-ish dataclasses.
+"""The records (nouns) of nestor, as plain dataclasses.
+
+Records that no stage changes after making them (``Skip``, ``Sentence``, ``Entity``) are frozen;
+the others are completed by later stages (an article's estimated date, an event's date from its
+story) and stay mutable. Closed vocabularies are ``Literal`` types from :mod:`nestor.vocab`.
 
 Every record that comes from text points into its article by character offsets
 (``start``/``end`` into ``Article.text``; ``sent_start``/``sent_end`` for the evidence sentence)
@@ -7,7 +11,7 @@ exports) for convenience.
 
 The store's tables are generated from these classes (see :mod:`nestor.store`), so adding a field
 here adds a column there; keep field types to ``str``, ``int``, ``float``, ``bool``, ``date``,
-``list[str]`` and their optionals.
+``list[str]``, the ``Literal`` vocabularies (stored as text) and their optionals.
 """
 from __future__ import annotations
 
@@ -56,7 +60,7 @@ class Article:
     published_precision: Precision = "unknown"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Skip:
     """A document that could not be used, with a typed reason (see ingest.REASONS)."""
 
@@ -65,7 +69,7 @@ class Skip:
     detail: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sentence:
     article_id: str
     idx: int
@@ -73,7 +77,7 @@ class Sentence:
     end: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entity:
     """A spaCy named entity."""
 
