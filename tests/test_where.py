@@ -1,0 +1,110 @@
+"""Where events happened (nestor.extract.where): sentences written for these tests, and the seeds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+DATA = Path(__file__).parent / "data" / "where_events.yaml"
+
+
+def _events(res, trigger=None):
+    return [e for e in res.events if trigger is None or e.trigger == trigger]
+
+
+def _check(res, case) -> tuple[bool, str]:
+    evs = _events(res, case.get("trigger"))
+    if not evs:
+        return False, "no event"
+    want = case["place"]
+    for e in evs:
+        if want is None:
+            if e.place_name is not None:
+                return False, f"{e.trigger}: {e.place_name} (from {e.location!r})"
+        elif e.place_name != want or e.place_country != case["country"] or e.lat is None or e.lon is None:
+            return False, f"{e.trigger}: {e.place_name} {e.place_country} (from {e.location!r})"
+    return True, ""
+
+
+def test_event_places_on_written_sentences(extract_text):
+    cases = yaml.safe_load(DATA.read_text("utf-8"))
+    wrong = []
+    for case in cases:
+        ok, why = _check(extract_text(case["text"]), case)
+        if not ok:
+            wrong.append((case["text"], why))
+    right = len(cases) - len(wrong)
+    print(f"event places right: {right} of {len(cases)}")
+    assert not wrong, wrong
+
+
+def test_the_place_fields_come_together(extract_text):
+    res = extract_text("Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Tuesday.")
+    e = res.events[0]
+    assert (e.location, e.place_name, e.place_country, e.feature, e.geo_precision) == \
+        ("Beijing", "Beijing", "CHN", "city", "city")
+    assert abs(e.lat - 39.9) < 0.1 and abs(e.lon - 116.4) < 0.1 and e.place_source == "prep"
+    assert e.geo_confidence == pytest.approx(1.0)
+    border = extract_text("Indian and Pakistani troops exchanged fire along the Line of Control overnight.").events[0]
+    assert set(border.place_countries) == {"IND", "PAK"} and border.geo_precision == "region"
+
+
+def test_a_dateline_is_trusted_less_than_the_sentence(extract_text):
+    dl = extract_text("KABUL (Wire) - Taliban fighters attacked a police checkpoint, officials said.")
+    e = _events(dl, "attacked")[0]
+    assert e.place_source == "dateline" and e.geo_confidence < 0.8
+    own = extract_text("Taliban fighters attacked a police checkpoint in Kabul, officials said.")
+    assert _events(own, "attacked")[0].geo_confidence > e.geo_confidence
+
+
+def test_the_actor_span_is_never_the_place(extract_text):
+    """A capital standing for its government is coded as an actor, not as where it happened."""
+    res = extract_text("Beijing criticised Tokyo in a statement in Shanghai on Monday.")
+    evs = res.events
+    assert evs and all(e.place_name == "Shanghai" for e in evs)
+
+
+def test_each_name_is_resolved_once_per_article(extract_text, monkeypatch):
+    from nestor.extract import where
+    calls = []
+    real = where.resolve_place
+    monkeypatch.setattr(where, "resolve_place", lambda name, ctx=(): calls.append(name) or real(name, ctx))
+    extract_text("Putin met Xi in Beijing on Monday. Russian and Chinese ministers signed a deal in Beijing on Tuesday.")
+    assert calls.count("Beijing") == 1
+
+
+@pytest.mark.slow
+def test_seed_summits_map_to_beijing_and_moscow(seeds, tmp_path):
+    """The seeds' four Russia-China summits: each summit article's meeting events are placed in
+    Beijing or Moscow (the Kremlin is in Moscow), with coordinates."""
+    import nestor
+    from nestor.config import Settings
+    from nestor.pipeline import Pipeline
+
+    db = str(tmp_path / "s.duckdb")
+    Pipeline(Settings(db=db)).run([str(seeds)])
+    placed: dict[str, set[str]] = {}
+    for e in nestor.open(db).events(limit=5000):
+        if e["event_type"] == "CONSULT" and e["lat"] is not None and e["place_country"] in ("CHN", "RUS"):
+            city = ("Moscow" if abs(e["lat"] - 55.75) < 0.05 and abs(e["lon"] - 37.62) < 0.05 else
+                    "Beijing" if abs(e["lat"] - 39.91) < 0.05 and abs(e["lon"] - 116.39) < 0.05 else e["place_name"])
+            placed.setdefault(e["article_id"], set()).add(city)
+    assert len([a for a, v in placed.items() if v & {"Beijing", "Moscow"}]) >= 4, placed
+    assert {"Beijing", "Moscow"} <= {c for v in placed.values() for c in v}, placed
+
+
+def test_a_store_without_the_place_columns_gets_the_clear_error(tmp_path):
+    """A store written before schema 5 (no place columns) is refused with the fix named."""
+    import duckdb
+
+    from nestor import store as store_mod
+    from nestor.errors import StoreError
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    store_mod.init_schema(con, path)
+    con.execute("ALTER TABLE events DROP COLUMN lat")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="older nestor.*lacks lat"):
+        store_mod.init_schema(con, path)
