@@ -164,6 +164,7 @@ class Event:
     lat: float | None = None
     lon: float | None = None
     feature: str | None = None        # country | region | adm1 | city | landmark | feature
+    place_geonameid: int | None = None   # GeoNames id of a GeoNames place (cities, countries' capitals)
     geo_precision: str | None = None  # country | region | city | landmark
     geo_confidence: float | None = None
     place_source: str | None = None   # prep (the trigger's phrase) | dateline | story

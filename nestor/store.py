@@ -49,7 +49,7 @@ from .errors import StoreError
 # 2: keys on every table, stories declared here; 3: date intervals (articles.published_from/_to/
 # _precision, events.date_article, stories.dyads/articles/date_precision); 4: events.pattern_id and
 # events.target_inferred; 5: where events happened (events.place_name/place_country/place_countries/place_adm1/lat/lon/
-# feature/geo_precision/geo_confidence/place_source)
+# feature/place_geonameid/geo_precision/geo_confidence/place_source)
 SCHEMA_VERSION = 5
 log = logging.getLogger("nestor")
 

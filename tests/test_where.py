@@ -108,3 +108,91 @@ def test_a_store_without_the_place_columns_gets_the_clear_error(tmp_path):
     con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="older nestor.*lacks lat"):
         store_mod.init_schema(con, path)
+
+
+# ---- the store, exports and filters ---------------------------------------------------------------
+_ARTICLES = {
+    "border.txt": "Indian and Pakistani troops exchanged fire along the Line of Control on Monday, officials said.",
+    "summit.txt": "Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Tuesday.",
+    "kremlin.txt": "Chinese President Xi Jinping held talks with Russian President Vladimir Putin at the Kremlin on Friday.",
+    "nowhere.txt": "Moscow condemned the new sanctions on Thursday.",
+}
+
+
+@pytest.fixture(scope="module")
+def geo_store(tmp_path_factory):
+    from nestor.config import Settings
+    from nestor.pipeline import Pipeline
+
+    root = tmp_path_factory.mktemp("where")
+    folder = root / "in"
+    folder.mkdir()
+    for name, text in _ARTICLES.items():
+        (folder / name).write_text(text + "\n", "utf-8")
+    db = str(root / "g.duckdb")
+    Pipeline(Settings(db=db)).run([str(folder)])
+    return db
+
+
+def test_gdelt_action_geo_and_polecat_geolocation_read_back(geo_store, tmp_path):
+    import csv
+    import json
+
+    from nestor.export import GDELT_COLUMNS, export_gdelt, export_polecat
+
+    with open(export_gdelt(geo_store, tmp_path / "g"), newline="") as fh:
+        rows = [dict(zip(GDELT_COLUMNS, r)) for r in csv.reader(fh, delimiter="\t")]
+    by_name = {r["ActionGeo_FullName"]: r for r in rows if r["ActionGeo_Lat"]}
+    bj = by_name["Beijing, China"]
+    assert (bj["ActionGeo_Type"], bj["ActionGeo_CountryCode"], bj["ActionGeo_ADM1Code"]) == ("4", "CH", "CH22")
+    assert abs(float(bj["ActionGeo_Lat"]) - 39.91) < 0.05 and abs(float(bj["ActionGeo_Long"]) - 116.39) < 0.05
+    assert bj["ActionGeo_FeatureID"] == "1816670"           # GeoNames' Beijing
+    kr = by_name["the Kremlin, Russia"]
+    assert kr["ActionGeo_CountryCode"] == "RS" and kr["ActionGeo_ADM1Code"] == "RS48"   # Moscow city
+    loc = by_name["Line of Control, India"]
+    assert loc["ActionGeo_Type"] == "5"
+    unplaced = [r for r in rows if "sanctions" not in r["SOURCEURL"] and not r["ActionGeo_Lat"]]
+    assert all(r["ActionGeo_Type"] == "" for r in unplaced)
+    recs = [json.loads(x) for x in export_polecat(geo_store, tmp_path / "p").read_text("utf-8").splitlines()]
+    geo = [r["geolocation"] for r in recs if r["geolocation"]]
+    assert {g["name"] for g in geo} >= {"Beijing", "the Kremlin", "Line of Control"}
+    border = next(g for g in geo if g["name"] == "Line of Control")
+    assert set(border["countries"]) == {"IND", "PAK"} and border["precision"] == "region"
+    assert all(g["lat"] is not None and 0 < g["confidence"] <= 1 for g in geo)
+
+
+def test_events_near_and_country_filters(geo_store):
+    import nestor
+    from nestor.errors import InputError
+
+    n = nestor.open(geo_store)
+    kashmir = n.events(near="Kashmir", limit=100)
+    assert kashmir and {e["place_name"] for e in kashmir} == {"Line of Control"}
+    assert {e["place_name"] for e in n.events(near="Moscow", limit=100)} == {"the Kremlin"}   # 1 km away
+    assert {e["place_name"] for e in n.events(near="the Kremlin", limit=100)} == {"the Kremlin"}
+    assert not n.events(near="Shanghai", limit=100)                      # 1,000 km from Beijing
+    assert {e["place_name"] for e in n.events(near="Shanghai", radius_km=1200, limit=100)} == {"Beijing"}
+    assert {e["place_name"] for e in n.events(country="PAK", limit=100)} == {"Line of Control"}
+    assert {e["place_name"] for e in n.events(country="China", limit=100)} == {"Beijing"}
+    assert {e["place_name"] for e in n.events(near="Russia", limit=100)} == {"the Kremlin"}
+    with pytest.raises(InputError, match="--country"):
+        n.events(country="Atlantis")
+    with pytest.raises(InputError, match="radius"):
+        n.events(near="Beijing", radius_km=-5)
+
+
+def test_cli_events_near_country_json(geo_store):
+    import json
+
+    from typer.testing import CliRunner
+
+    from nestor.cli import app
+
+    r = CliRunner().invoke(app, ["events", "--near", "Kashmir", "--json", "--db", geo_store])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert rows and all(x["place_name"] == "Line of Control" and x["lat"] is not None for x in rows)
+    r = CliRunner().invoke(app, ["events", "--country", "IND", "--db", geo_store])
+    assert r.exit_code == 0 and "Line of Control" in r.output
+    r = CliRunner().invoke(app, ["events", "--country", "Atlantis", "--db", geo_store])
+    assert r.exit_code != 0 and "Atlantis" in (r.output + str(r.exception))

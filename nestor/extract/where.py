@@ -116,6 +116,7 @@ def _fill(ev: Event, text: str, p: Place, weight: float, how: str) -> None:
     ev.place_adm1 = p.adm1
     ev.lat, ev.lon = p.lat, p.lon
     ev.feature = p.feature
+    ev.place_geonameid = p.geonameid
     ev.geo_precision = p.precision
     ev.geo_confidence = round(p.confidence * weight, 2)
     ev.place_source = how
