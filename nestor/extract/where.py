@@ -40,6 +40,9 @@ _DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’\- ]{1,30}?)(?P<qual>,\s*[A
                        r"(?P<tail>,\s*[^()\n]{3,30}?)?\s*(?P<agency>\([^)\n]{1,30}\))?\s*(?:--|-|–|—|:)\s")
 
 
+_NOT_PLACE_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
 @dataclass(frozen=True)
 class Words:
     locative: frozenset[str]
@@ -138,6 +141,8 @@ def _heads(trig: Token, w: Words) -> list[Token]:
     out = [trig]
     if trig.pos_ in ("NOUN", "PROPN") and trig.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and trig.head.i != trig.i:
         out.append(trig.head)              # "held talks in Beijing", "talks were held at the Kremlin"
+    if trig.pos_ in ("NOUN", "PROPN") and trig.dep_ == "pobj" and trig.head.head.pos_ in ("VERB", "AUX"):
+        out.append(trig.head.head)         # "arrived in Moscow for a visit", "joined him in Beijing in a meeting"
     if trig.pos_ in ("VERB", "AUX"):
         out += [c for c in trig.children if c.dep_ == "dobj"]   # "met Xi in Beijing" (attached to "Xi")
     if trig.dep_ == "conj" and trig.head.pos_ == "VERB":
@@ -166,9 +171,9 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
     trig = _trigger(doc, ev)
     if trig is None:
         return None
+    slots = {(ev.source_text, ev.source_id), (ev.target_text, ev.target_id)}
     actors = [(m.start, m.end) for m in res.mentions
-              if m.sent_idx == ev.sent_idx and ((ev.source_text and m.text == ev.source_text and m.actor_id == ev.source_id)
-                                                or (ev.target_text and m.text == ev.target_text and m.actor_id == ev.target_id))]
+              if m.sent_idx == ev.sent_idx and m.text and (m.text, m.actor_id) in slots]
     heads = _heads(trig, w)
     # then any other locative phrase of the sentence outside clauses of their own ("met Xi, accompanied
     # by officials in the Kremlin"): at a lower weight
@@ -191,6 +196,8 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
                 for span in _place_spans(doc, obj, w):
                     if any(s < span.end_char and span.start_char < e for s, e in quotes):
                         break
+                    if any(t.ent_type_ in _NOT_PLACE_ENTS for t in span):
+                        continue   # "in March", "at least 40": a date or a number, not a town of that name
                     root = span.root
                     if any(s < root.idx + len(root) and root.idx < e for s, e in avoid):
                         continue   # the actor itself; a shorter span may still be the place ("Tbilisi, Georgia")
@@ -230,8 +237,8 @@ def _place_spans(doc: Doc, obj: Token, w: Words) -> list[Span]:
             left -= 1
         right = tok.i + 1
         for c in tok.rights:
-            if c.dep_ in ("prep",) and c.lower_ == "of" and all(t.text[:1].isupper() or t.dep_ == "det" for t in c.subtree
-                                                                 if t is not c):
+            if c.dep_ == "prep" and c.lower_ == "of" and all(
+                    t.text[:1].isupper() or t.dep_ == "det" for t in c.subtree if t.i != c.i):
                 right = max(right, c.right_edge.i + 1)
         out.append(doc[left:right])
         out.append(doc[tok.i: tok.i + 1])
