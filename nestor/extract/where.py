@@ -53,6 +53,7 @@ class Words:
     of_nouns: frozenset[str]
     occasion_preps: frozenset[str]
     occasion_nouns: frozenset[str]
+    sentence_precisions: frozenset[str]
     weight: dict[str, float]
 
 
@@ -63,6 +64,7 @@ def words() -> Words:
                  journeys=frozenset(d["destination"]["heads"]), on_preps=frozenset(d["on_place"]["preps"]),
                  on_nouns=frozenset(d["on_place"]["nouns"]), of_nouns=frozenset(d["of_place"]["nouns"]),
                  occasion_preps=frozenset(d["occasion"]["preps"]), occasion_nouns=frozenset(d["occasion"]["nouns"]),
+                 sentence_precisions=frozenset(d["sentence_place"]["precisions"]),
                  weight={k: float(v) for k, v in d["source_weight"].items() if k != "id"})
 
 
@@ -202,6 +204,8 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
                     if any(s < root.idx + len(root) and root.idx < e for s, e in avoid):
                         continue   # the actor itself; a shorter span may still be the place ("Tbilisi, Georgia")
                     place = look(span.text)
+                    if place is not None and n >= len(heads) and place.precision not in w.sentence_precisions:
+                        place = None   # a country or region elsewhere in the sentence is a topic ("the war in Ukraine")
                     if place is not None:
                         first = doc[span.start - 1] if span.start > 0 else None
                         shown = (doc[span.start - 1: span.end] if first is not None and first.lower_ == "the"
