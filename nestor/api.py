@@ -235,10 +235,18 @@ class Nestor:
 
     def _event_where(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
                      quad_class: int | None = None, since: date | None = None, until: date | None = None,
-                     q: str | None = None, include_negated: bool = True, alias: str = "") -> tuple[str, list[Any]]:
+                     q: str | None = None, include_negated: bool = True, alias: str = "",
+                     near: str | None = None, country: str | None = None,
+                     radius_km: float | None = None) -> tuple[str, list[Any]]:
         p = alias
         where: list[str] = ["1=1"]
         params: list[Any] = []
+        if near:
+            w, ps = _near_where(near, radius_km, p)
+            where.append(w); params += ps
+        if country:
+            code = _country_code(country)
+            where.append(f"({p}place_country = ? OR list_contains({p}place_countries, ?))"); params += [code, code]
         if dyad:
             a, b = parse_dyad(dyad)
             where.append(f"(({p}source_code = ? AND {p}target_code = ?) OR ({p}source_code = ? AND {p}target_code = ?))")
@@ -269,26 +277,36 @@ class Nestor:
     def events(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
                quad_class: int | None = None, since: date | None = None, until: date | None = None,
                q: str | None = None, include_negated: bool = True, limit: int | None = 100,
-               offset: int = 0, distinct: bool = False, sort: str = "date") -> list[dict[str, Any]]:
+               offset: int = 0, distinct: bool = False, sort: str = "date", near: str | None = None,
+               country: str | None = None, radius_km: float | None = None) -> list[dict[str, Any]]:
         """Events with their evidence. ``dyad`` "RUS-CHN" matches either direction; ``actor`` is a
         code, an actor id or a name (the knowledge base's aliases count).
+
+        ``near`` ("Kashmir", "the Kremlin") keeps events whose place lies within ``radius_km`` of that
+        place's point (default by the place's precision: :data:`NEAR_RADIUS_KM`), or whose place name
+        or text is that name; a country keeps the events placed in it. ``country`` (ISO alpha-3 or a
+        country name) keeps events whose place is in that country or concerns it (a border, a
+        disputed area). See docs/geo.md.
 
         ``distinct`` keeps one row per happening (:data:`HAPPENING_KEY`: a reciprocal "X and Y
         signed", stored in both directions, is one row) with ``n_rows`` the rows it stands for."""
         return self._events(dyad, actor, type, quad_class, since, until, q, include_negated, limit, offset,
-                            distinct, sort)[0]
+                            distinct, sort, near, country, radius_km)[0]
 
     def events_page(self, **kw: Any) -> tuple[list[dict[str, Any]], int]:
         """Like :meth:`events` (same keywords), with the total number of matches."""
-        args: dict[str, Any] = {"dyad": None, "actor": None, "type": None, "quad_class": None, "since": None, "until": None,
-                "q": None, "include_negated": True, "limit": 100, "offset": 0, "distinct": False, "sort": "date"}
+        args: dict[str, Any] = {"dyad": None, "actor": None, "type": None, "quad_class": None, "since": None,
+                                "until": None, "q": None, "include_negated": True, "limit": 100, "offset": 0,
+                                "distinct": False, "sort": "date", "near": None, "country": None, "radius_km": None}
         args.update(kw)
         return self._events(**args, with_total=True)
 
     def _events(self, dyad: Any, actor: Any, type: Any, quad_class: Any, since: Any, until: Any, q: Any,  # noqa: A002
                 include_negated: bool, limit: int | None, offset: int, distinct: bool, sort: str,
+                near: str | None = None, country: str | None = None, radius_km: float | None = None,
                 with_total: bool = False) -> tuple[list[dict[str, Any]], int]:
-        where, params = self._event_where(dyad, actor, type, quad_class, since, until, q, include_negated)
+        where, params = self._event_where(dyad, actor, type, quad_class, since, until, q, include_negated,
+                                          near=near, country=country, radius_km=radius_km)
         if sort not in EVENT_SORTS:
             raise InputError(f"unknown sort {sort!r} (one of {', '.join(EVENT_SORTS)})")
         base = f"SELECT * FROM events WHERE {where}"
@@ -595,3 +613,43 @@ def open(db: str | Path = DEFAULT_DB) -> Nestor:  # noqa: A001  (mirrors sqlite3
     """Open a nestor store for reading."""
     return Nestor(db)
 
+
+# ---- where: --near and --country -------------------------------------------------------------
+# how far from the named place an event may lie, by the named place's precision (km)
+NEAR_RADIUS_KM = {"landmark": 25.0, "city": 50.0, "region": 300.0}
+
+
+def _near_where(name: str, radius_km: float | None, p: str) -> tuple[str, list[Any]]:
+    """SQL for events near the place ``name`` (see :meth:`Nestor.events`)."""
+    from .geo import resolve_place
+
+    text = [like_pattern(name.strip()), like_pattern(name.strip())]
+    by_text = f"({p}place_name ILIKE ? ESCAPE '\\' OR {p}location ILIKE ? ESCAPE '\\')"
+    place = resolve_place(name)
+    if radius_km is not None and radius_km <= 0:
+        raise InputError(f"--radius must be positive, not {radius_km}")
+    if place is None or place.lat is None:
+        if place is None and radius_km is not None:
+            raise InputError(f"--near {name!r}: no such place in the gazetteer, so no radius can apply")
+        return by_text, text
+    if place.feature == "country" and radius_km is None:
+        return (f"({by_text} OR {p}place_country = ? OR list_contains({p}place_countries, ?))",
+                text + [place.country, place.country])
+    r = radius_km if radius_km is not None else NEAR_RADIUS_KM.get(place.precision, 50.0)
+    dist = (f"2 * 6371 * asin(sqrt(pow(sin(radians({p}lat - ?) / 2), 2) + cos(radians(?)) * cos(radians({p}lat)) "
+            f"* pow(sin(radians({p}lon - ?) / 2), 2)))")
+    return (f"({by_text} OR ({p}lat IS NOT NULL AND {dist} <= ?))",
+            text + [place.lat, place.lat, place.lon, r])
+
+
+def _country_code(country: str) -> str:
+    """ISO alpha-3 of a --country value: a code ("IND") or a country's name ("India")."""
+    from .geo import resolve_place
+
+    c = country.strip()
+    if len(c) == 3 and c.isalpha():
+        return c.upper()
+    place = resolve_place(c)
+    if place is None or place.feature != "country" or not place.country:
+        raise InputError(f"--country {country!r}: not an ISO alpha-3 code or a country name")
+    return place.country

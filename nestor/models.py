@@ -162,6 +162,18 @@ class Event:
     evidence: str = ""
     pattern_id: str | None = None    # the lexicon entry that produced it (events/data/patterns*.yaml)
     target_inferred: bool = False    # the target is the article's other party, not named in the sentence
+    # where it happened (nestor.extract.where; docs/geo.md): the place as resolved by the gazetteer
+    place_name: str | None = None     # the gazetteer's name ("Moscow" for "the Kremlin" is in place_adm1/lat/lon)
+    place_country: str | None = None  # ISO alpha-3 of the state that holds the place (None: a region of several)
+    place_countries: list[str] = field(default_factory=list)   # every state concerned (a border's two sides)
+    place_adm1: str | None = None     # GeoNames first-level division code, where known
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = None        # country | region | adm1 | city | landmark | feature
+    place_geonameid: int | None = None   # GeoNames id of a GeoNames place (cities, countries' capitals)
+    geo_precision: str | None = None  # country | region | city | landmark
+    geo_confidence: float | None = None
+    place_source: str | None = None   # prep (the trigger's phrase) | dateline | story
 
 
 @dataclass

@@ -48,8 +48,9 @@ from .errors import StoreError
 
 # 2: keys on every table, stories declared here; 3: date intervals (articles.published_from/_to/
 # _precision, events.date_article, stories.dyads/articles/date_precision); 4: events.pattern_id and
-# events.target_inferred
-SCHEMA_VERSION = 4
+# events.target_inferred; 5: where events happened (events.place_name/place_country/place_countries/place_adm1/lat/lon/
+# feature/place_geonameid/geo_precision/geo_confidence/place_source)
+SCHEMA_VERSION = 5
 log = logging.getLogger("nestor")
 
 # table name -> (dataclass, primary key columns)

@@ -38,11 +38,17 @@ def events(
     since: Annotated[str | None, typer.Option(help="Event date on or after (YYYY[-MM[-DD]]).")] = None,
     until: Annotated[str | None, typer.Option(help="Event date on or before.")] = None,
     q: Annotated[str | None, typer.Option("--q", help="Text search in the evidence.")] = None,
+    near: Annotated[str | None, typer.Option(help="Events placed near this place (a name: Kashmir, Beijing, "
+                                                  "the Kremlin) or named so.")] = None,
+    radius: Annotated[float | None, typer.Option(help="With --near: the distance in km (default by the "
+                                                      "place: 25 landmark, 50 city, 300 region).")] = None,
+    country: Annotated[str | None, typer.Option(help="Events placed in this country or on its borders "
+                                                     "(ISO alpha-3 or name).")] = None,
 ) -> None:
     """List coded events with their evidence sentence."""
     rows = api.open(db).events(dyad=dyad, actor=actor, type=type, quad_class=quad,
                                since=parse_date_opt(since, "--since"), until=parse_date_opt(until, "--until"),
-                               q=q, limit=limit)
+                               q=q, limit=limit, near=near, country=country, radius_km=radius)
     for r in rows:
         r["who"] = f"{r['source_code'] or '?'} → {r['target_code'] or '-'}"
         r["what"] = f"{r['event_type']}/{r['mode'] or ''} ({r['cameo']})" + (" NOT" if r["negated"] else "")
@@ -51,7 +57,9 @@ def events(
         r["when"] = show_interval(r["date"], r["date_end"], r["date_precision"]) + (
             "" if r["date_source"] == "text" else "*")
         r["evidence_short"] = r["evidence"][:160]
-    emit(rows, [("when", "date"), ("who", "who"), ("what", "event"), ("how", "modality"),
+        r["where"] = (r.get("place_name") or r.get("location") or "") + (
+            f" ({r['place_country']})" if r.get("place_country") else "")
+    emit(rows, [("when", "date"), ("who", "who"), ("what", "event"), ("how", "modality"), ("where", "where"),
                 ("evidence_short", "evidence")], as_json, empty="no events")
 
 

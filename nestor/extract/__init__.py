@@ -3,8 +3,8 @@
 This is what both engines call (the local pool and Spark's ``mapPartitions``); it knows nothing
 about them. Every stage has one signature, ``stage(doc, result, kb)``: it reads what earlier stages
 put on the :class:`ArticleResult` and adds its own records. ``extract`` is a loop over ``STAGES``,
-in data-flow order: dates (which may estimate a missing publication date), actors, events, claims,
-accords.
+in data-flow order: dates (which may estimate a missing publication date), actors, events, where
+(the events' places), claims, accords.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from spacy.tokens import Doc
 
 from ..knowledge import Knowledge
 from ..models import Article, ArticleResult, Entity, Sentence
-from . import accords, actors, claims, events, when
+from . import accords, actors, claims, events, when, where
 
 Stage = Callable[[Doc, ArticleResult, Knowledge], None]
 
-STAGES: tuple[Stage, ...] = (when.stage, actors.stage, events.stage, claims.stage, accords.stage)
+STAGES: tuple[Stage, ...] = (when.stage, actors.stage, events.stage, where.stage, claims.stage, accords.stage)
 
 
 def extract(article: Article, doc: Doc, kb: Knowledge) -> ArticleResult:

@@ -1,0 +1,256 @@
+"""Where each event happened: a place read near the trigger, resolved by the gazetteer (``nestor.geo``).
+
+For every event, in this order (the words come from ``nestor/data/where.yaml``; rules in docs/geo.md):
+
+1. **The trigger's prepositional phrases.** A locative preposition ("in", "at", "near", "along",
+   "across"...) on the trigger; for a nominal trigger also on the verb that governs it ("held talks
+   in Beijing", "talks were held at the Kremlin"); on the trigger's direct object ("met Xi in
+   Beijing", which the parser often attaches to "Xi"); and for a verb joined to another ("arrived in
+   Moscow and met Putin") on the first verb. A journey's destination counts ("a visit to Beijing").
+   "on"/"over" count only with place nouns ("on the border"). A generic place noun gives way to its
+   "of" phrase or apposition: "near the border town of Chaman" → Chaman, "the capital, Bamako" → Bamako.
+2. **The article's dateline** ("MOSCOW, June 5 (Agency) -", "KABUL (Agency) -"), at a lower
+   confidence: a dateline says where the story was filed, which is most often where it happened.
+3. Otherwise nothing: the event keeps ``location`` empty (a story may give it a place later).
+
+Never a place inside a quotation, and never the span the events stage took as the event's source
+or target ("Moscow" as the government in "Moscow condemned the strikes in Kyiv" is the source;
+Kyiv is the place). Each distinct name is resolved once per article, against the countries the
+article's actor mentions name; the gazetteer itself loads once per process.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from ..dates import DATELINE_DM, find_date
+from ..geo import Place, resolve_place
+from ..models import ArticleResult, Event
+
+_QUOTE = re.compile(r"[“\"][^”\"\n]{1,800}[”\"]|(?<![A-Za-z])‘[^’\n]{1,400}’(?![A-Za-z])")
+# a dateline before the first words: "MOSCOW, June 5, 2019 (Agency) -", "KABUL (Agency) -", "Beijing, 21 March -"
+_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’\- ]{1,30}?)(?P<qual>,\s*[A-Z][A-Za-z.'\- ]{1,25}?)?"
+                       r"(?P<tail>,\s*[^()\n]{3,30}?)?\s*(?P<agency>\([^)\n]{1,30}\))?\s*(?:--|-|–|—|:)\s")
+
+
+_NOT_PLACE_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
+@dataclass(frozen=True)
+class Words:
+    locative: frozenset[str]
+    destination: frozenset[str]
+    journeys: frozenset[str]
+    on_preps: frozenset[str]
+    on_nouns: frozenset[str]
+    of_nouns: frozenset[str]
+    occasion_preps: frozenset[str]
+    occasion_nouns: frozenset[str]
+    sentence_precisions: frozenset[str]
+    weight: dict[str, float]
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    d = yaml.safe_load(resources.files("nestor").joinpath("data/where.yaml").read_text("utf-8"))
+    return Words(locative=frozenset(d["locative"]["words"]), destination=frozenset(d["destination"]["words"]),
+                 journeys=frozenset(d["destination"]["heads"]), on_preps=frozenset(d["on_place"]["preps"]),
+                 on_nouns=frozenset(d["on_place"]["nouns"]), of_nouns=frozenset(d["of_place"]["nouns"]),
+                 occasion_preps=frozenset(d["occasion"]["preps"]), occasion_nouns=frozenset(d["occasion"]["nouns"]),
+                 sentence_precisions=frozenset(d["sentence_place"]["precisions"]),
+                 weight={k: float(v) for k, v in d["source_weight"].items() if k != "id"})
+
+
+def stage(doc: Doc, res: ArticleResult, kb) -> None:
+    """Fill the place fields of every event of ``res`` (see the module docstring)."""
+    if not res.events:
+        return
+    w = words()
+    ctx = _context_countries(res)
+    cache: dict[str, Place | None] = {}
+
+    def look(name: str) -> Place | None:
+        if name not in cache:
+            cache[name] = resolve_place(name, ctx)
+        return cache[name]
+
+    text = res.article.text            # Doc.text would rebuild the string on every access
+    quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    dateline = dateline_place(text)
+    for ev in res.events:
+        found = _from_phrases(doc, ev, res, quotes, look, w)
+        if found is not None:
+            text, place, how = found
+            _fill(ev, text, place, w.weight.get(how, 1.0), "sentence" if how == "sentence" else "prep")
+            continue
+        if dateline:
+            at_dateline = look(dateline)
+            if at_dateline is not None:
+                _fill(ev, dateline, at_dateline, w.weight["dateline"], "dateline")
+
+
+def dateline_place(text: str) -> str | None:
+    """The place of a wire dateline at the head of one of the first lines, as written ("MOSCOW")."""
+    for line in text.split("\n")[:6]:
+        line = line.strip()
+        mt = DATELINE_DM.match(line)
+        if mt:
+            return mt.group("city").strip()
+        mt = _DATELINE.match(line)
+        if not mt:
+            continue
+        place, tail, agency = mt.group("place").strip(), mt.group("tail") or "", mt.group("agency")
+        letters = [c for c in place if c.isalpha()]
+        dated = bool(tail) and find_date(tail + " ") is not None
+        if (letters and all(c.isupper() for c in letters) and (agency or dated)) or dated:
+            return place + (mt.group("qual") or "")
+    return None
+
+
+def _fill(ev: Event, text: str, p: Place, weight: float, how: str) -> None:
+    ev.location = text
+    ev.place_name = p.name
+    ev.place_country = p.country
+    ev.place_countries = list(p.countries) or ([p.country] if p.country else [])
+    ev.place_adm1 = p.adm1
+    ev.lat, ev.lon = p.lat, p.lon
+    ev.feature = p.feature
+    ev.place_geonameid = p.geonameid
+    ev.geo_precision = p.precision
+    ev.geo_confidence = round(p.confidence * weight, 2)
+    ev.place_source = how
+
+
+def _context_countries(res: ArticleResult) -> list[str]:
+    """The countries the article's actor mentions name, most named first."""
+    n = Counter(m.country for m in res.mentions if m.country and len(m.country) == 3 and m.country.isalpha())
+    return [c for c, _ in n.most_common(8)]
+
+
+def _trigger(doc: Doc, ev: Event) -> Token | None:
+    span = doc.char_span(ev.trigger_start, ev.trigger_end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _heads(trig: Token, w: Words) -> list[Token]:
+    """The tokens whose prepositional phrases may say where the trigger's event happened."""
+    out = [trig]
+    if trig.pos_ in ("NOUN", "PROPN") and trig.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and trig.head.i != trig.i:
+        out.append(trig.head)              # "held talks in Beijing", "talks were held at the Kremlin"
+    if trig.pos_ in ("NOUN", "PROPN") and trig.dep_ == "pobj" and trig.head.head.pos_ in ("VERB", "AUX"):
+        out.append(trig.head.head)         # "arrived in Moscow for a visit", "joined him in Beijing in a meeting"
+    if trig.pos_ in ("VERB", "AUX"):
+        out += [c for c in trig.children if c.dep_ == "dobj"]   # "met Xi in Beijing" (attached to "Xi")
+    if trig.dep_ == "conj" and trig.head.pos_ == "VERB":
+        out.append(trig.head)              # "arrived in Moscow and met Putin"
+    for h in list(out):                    # "warned ... in a speech in Moscow", "during a visit to Tripoli"
+        for prep in h.children:
+            if prep.dep_ == "prep" and prep.lower_ in w.occasion_preps:
+                out += [o for o in prep.children if o.dep_ == "pobj" and o.lemma_.lower() in w.occasion_nouns]
+    return out
+
+
+def _clause(tok: Token) -> int:
+    """The index of the root of ``tok``'s clause: a relative, complement or finite adverbial clause
+    ("after the government banned the rally") is a clause of its own; a participle ("accompanied by
+    officials in the Kremlin") belongs to the clause it modifies."""
+    while tok.head.i != tok.i:
+        if tok.dep_ in ("relcl", "ccomp", "csubj", "parataxis") or (
+                tok.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in tok.children)):
+            break
+        tok = tok.head
+    return tok.i
+
+
+def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[int, int]],
+                  look: Callable[[str], Place | None], w: Words) -> tuple[str, Place, str] | None:
+    trig = _trigger(doc, ev)
+    if trig is None:
+        return None
+    slots = {(ev.source_text, ev.source_id), (ev.target_text, ev.target_id)}
+    actors = [(m.start, m.end) for m in res.mentions
+              if m.sent_idx == ev.sent_idx and m.text and (m.text, m.actor_id) in slots]
+    heads = _heads(trig, w)
+    # then any other locative phrase of the sentence outside clauses of their own ("met Xi, accompanied
+    # by officials in the Kremlin"): at a lower weight
+    clause = _clause(trig)
+    seen = {h.i for h in heads}
+    rest = [t for t in trig.sent if t.i not in seen and any(c.dep_ == "prep" for c in t.children)
+            and _clause(t) == clause]
+    for n, head in enumerate(heads + rest):
+        journey = head.lemma_.lower() in w.journeys
+        for prep in head.children:
+            if prep.dep_ != "prep":
+                continue
+            p = prep.lower_
+            how = "prep" if p in w.locative else "destination" if (journey and p in w.destination) else None
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                if how is None and not (p in w.on_preps and obj.lemma_.lower() in w.on_nouns):
+                    continue
+                # a journey's destination may be its target too ("a visit to Beijing"): still the place
+                avoid = [] if how == "destination" else actors
+                for span in _place_spans(doc, obj, w):
+                    if any(s < span.end_char and span.start_char < e for s, e in quotes):
+                        break
+                    if any(t.ent_type_ in _NOT_PLACE_ENTS for t in span):
+                        continue   # "in March", "at least 40": a date or a number, not a town of that name
+                    root = span.root
+                    if any(s < root.idx + len(root) and root.idx < e for s, e in avoid):
+                        continue   # the actor itself; a shorter span may still be the place ("Tbilisi, Georgia")
+                    place = look(span.text)
+                    if place is not None and n >= len(heads) and place.precision not in w.sentence_precisions:
+                        place = None   # a country or region elsewhere in the sentence is a topic ("the war in Ukraine")
+                    if place is not None:
+                        first = doc[span.start - 1] if span.start > 0 else None
+                        shown = (doc[span.start - 1: span.end] if first is not None and first.lower_ == "the"
+                                 and first.dep_ == "det" else span).text
+                        return shown, place, (how or "prep") if n < len(heads) else "sentence"
+    return None
+
+
+def _place_spans(doc: Doc, obj: Token, w: Words) -> list[Span]:
+    """Spans to look up for the object of a locative preposition, best first."""
+    inner = [obj]
+    if obj.lemma_.lower() in w.of_nouns:
+        # "the border town of Chaman", "the outskirts of Kyiv", "the capital, Bamako"
+        for c in obj.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                inner = [g for g in c.children if g.dep_ == "pobj"] + inner
+            elif c.dep_ == "appos":
+                inner = [c] + inner
+    out: list[Span] = []
+    for tok in inner:
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        for c in tok.rights:
+            if c.dep_ == "appos" and c.pos_ == "PROPN":   # "Tripoli, Lebanon", "the Kremlin, Moscow": qualified first
+                out.append(doc[ent.start if ent is not None else tok.i: c.right_edge.i + 1])
+        if ent is not None:
+            out.append(ent)
+        if not (tok.pos_ == "PROPN" or tok.text[:1].isupper()):
+            continue
+        # the noun with its proper-noun modifiers and "of" phrase: "the Line of Control", "Red Square"
+        left = tok.i
+        while left - 1 >= tok.sent.start and doc[left - 1].head.i in range(left, tok.i + 1) and \
+                doc[left - 1].dep_ in ("compound", "amod", "nmod") and doc[left - 1].text[:1].isupper():
+            left -= 1
+        right = tok.i + 1
+        for c in tok.rights:
+            if c.dep_ == "prep" and c.lower_ == "of" and all(
+                    t.text[:1].isupper() or t.dep_ == "det" for t in c.subtree if t.i != c.i):
+                right = max(right, c.right_edge.i + 1)
+        out.append(doc[left:right])
+        out.append(doc[tok.i: tok.i + 1])
+    seen: set[tuple[int, int]] = set()
+    uniq = []
+    for s in out:
+        if (s.start, s.end) not in seen and len(s):
+            seen.add((s.start, s.end))
+            uniq.append(s)
+    return uniq
