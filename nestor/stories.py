@@ -200,7 +200,7 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
     return out
 
 
-def _tfidf(docs: list[str]) -> list[dict[str, float]]:
+def tfidf(docs: list[str]) -> list[dict[str, float]]:
     toks = [[w for w in _TOKEN.findall(d.lower()) if w not in _STOP] for d in docs]
     df = Counter(w for t in toks for w in set(t))
     n = len(docs)
@@ -217,7 +217,7 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(x * b.get(w, 0.0) for w, x in a.items())
@@ -234,7 +234,7 @@ def _overlap(a: Report, b: Report) -> bool:
 
 def _strong(a: Report, va: dict[str, float], b: Report, vb: dict[str, float]) -> float:
     """Agreement score of a wide report with another report; 0 when not strong."""
-    cos = _cos(va, vb)
+    cos = cosine(va, vb)
     same_people = _jaccard(a.people, b.people) >= PEOPLE
     same_place = bool(set(a.places) & set(b.places))
     docs = bool(a.documents & b.documents)
@@ -246,7 +246,7 @@ def _strong(a: Report, va: dict[str, float], b: Report, vb: dict[str, float]) ->
 def cluster(reports: list[Report]) -> list[list[Report]]:
     """Stories of one dyad's reports (order-independent; see the module docstring)."""
     reports = sorted(reports, key=lambda r: (r.lo, r.hi, r.article_id))
-    vecs = _tfidf([r.text for r in reports])
+    vecs = tfidf([r.text for r in reports])
     parent = list(range(len(reports)))
 
     def find(i: int) -> int:
@@ -264,7 +264,7 @@ def cluster(reports: list[Report]) -> list[list[Report]]:
             if b.lo > a.hi:
                 break          # sorted by start: no later report overlaps
             gap = abs(((b.day or b.lo) - (a.day or a.lo)).days)
-            if _kinds_agree(a, b) and (gap <= 1 or _cos(vecs[i], vecs[j]) >= SIM or
+            if _kinds_agree(a, b) and (gap <= 1 or cosine(vecs[i], vecs[j]) >= SIM or
                                        _jaccard(a.people, b.people) >= PEOPLE):
                 parent[find(i)] = find(j)
     # a wide report joins the narrow story it agrees with strongly and clearly best
@@ -279,7 +279,7 @@ def cluster(reports: list[Report]) -> list[list[Report]]:
         need_text = len(same) > 1
         best: dict[int, float] = {}
         for j in cands:
-            if need_text and _cos(vecs[i], vecs[j]) < STRONG_SIM:
+            if need_text and cosine(vecs[i], vecs[j]) < STRONG_SIM:
                 continue
             sc = _strong(a, vecs[i], reports[j], vecs[j])
             if sc > 0:

@@ -239,7 +239,7 @@ def test_a_story_date_reanchors_relative_claim_periods(tmp_path):
 
 
 def test_wide_report_joins_no_story_when_the_same_leaders_met_twice_in_its_interval():
-    from nestor.stories import STRONG_SIM, Report, _cos, _tfidf, cluster
+    from nestor.stories import STRONG_SIM, Report, cluster, cosine, tfidf
 
     meet = [{"event_type": "CONSULT", "mode": "meeting"}]
     people, oslo = frozenset({"person:a", "person:b"}), ("Oslo",)
@@ -252,9 +252,9 @@ def test_wide_report_joins_no_story_when_the_same_leaders_met_twice_in_its_inter
     wide = Report("w", ("CHL", "NOR"), date(2018, 3, 11), date(2021, 10, 14), "s3", meet,
                   "the president held talks in Oslo about the fisheries agreement while aides praised the warm mood",
                   people, oslo)
-    v = _tfidf([r.text for r in (wide, march, sept)])       # the order cluster() uses: by interval start
+    v = tfidf([r.text for r in (wide, march, sept)])       # the order cluster() uses: by interval start
     # the premise: the text leans to March, but not strongly enough to tell the two meetings apart
-    cos_m, cos_s = _cos(v[0], v[1]), _cos(v[0], v[2])
+    cos_m, cos_s = cosine(v[0], v[1]), cosine(v[0], v[2])
     assert cos_m - cos_s >= 0.1 and cos_m < STRONG_SIM, (cos_m, cos_s)
     groups = cluster([march, sept, wide])
     assert sorted(sorted(r.article_id for r in g) for g in groups) == [["m"], ["s"], ["w"]]
