@@ -70,7 +70,8 @@ def test_each_name_is_resolved_once_per_article(extract_text, monkeypatch):
     calls = []
     real = where.resolve_place
     monkeypatch.setattr(where, "resolve_place", lambda name, ctx=(): calls.append(name) or real(name, ctx))
-    extract_text("Putin met Xi in Beijing on Monday. Russian and Chinese ministers signed a deal in Beijing on Tuesday.")
+    extract_text("Putin met Xi in Beijing on Monday. "
+                 "Russian and Chinese ministers signed a deal in Beijing on Tuesday.")
     assert calls.count("Beijing") == 1
 
 
@@ -118,7 +119,8 @@ def test_a_store_without_the_place_columns_gets_the_clear_error(tmp_path):
 _ARTICLES = {
     "border.txt": "Indian and Pakistani troops exchanged fire along the Line of Control on Monday, officials said.",
     "summit.txt": "Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Tuesday.",
-    "kremlin.txt": "Chinese President Xi Jinping held talks with Russian President Vladimir Putin at the Kremlin on Friday.",
+    "kremlin.txt": ("Chinese President Xi Jinping held talks with Russian President Vladimir Putin "
+                    "at the Kremlin on Friday."),
     "nowhere.txt": "Moscow condemned the new sanctions on Thursday.",
     "country.txt": "Russian President Vladimir Putin began a three-day state visit to China on Sunday, officials said.",
 }
@@ -146,7 +148,7 @@ def test_gdelt_action_geo_and_polecat_geolocation_read_back(geo_store, tmp_path)
     from nestor.export import GDELT_COLUMNS, export_gdelt, export_polecat
 
     with open(export_gdelt(geo_store, tmp_path / "g"), newline="") as fh:
-        rows = [dict(zip(GDELT_COLUMNS, r)) for r in csv.reader(fh, delimiter="\t")]
+        rows = [dict(zip(GDELT_COLUMNS, r, strict=True)) for r in csv.reader(fh, delimiter="\t")]
     by_name = {r["ActionGeo_FullName"]: r for r in rows if r["ActionGeo_Lat"]}
     bj = by_name["Beijing, China"]
     assert (bj["ActionGeo_Type"], bj["ActionGeo_CountryCode"], bj["ActionGeo_ADM1Code"]) == ("4", "CH", "CH22")
