@@ -638,7 +638,8 @@ def _near_where(name: str, radius_km: float | None, p: str) -> tuple[str, list[A
     r = radius_km if radius_km is not None else NEAR_RADIUS_KM.get(place.precision, 50.0)
     dist = (f"2 * 6371 * asin(sqrt(pow(sin(radians({p}lat - ?) / 2), 2) + cos(radians(?)) * cos(radians({p}lat)) "
             f"* pow(sin(radians({p}lon - ?) / 2), 2)))")
-    return (f"({by_text} OR ({p}lat IS NOT NULL AND {dist} <= ?))",
+    # a country's point is its capital's: a country-level place is near nothing (no false precision)
+    return (f"({by_text} OR ({p}lat IS NOT NULL AND {p}geo_precision <> 'country' AND {dist} <= ?))",
             text + [place.lat, place.lat, place.lon, r])
 
 

@@ -70,7 +70,8 @@ def test_each_name_is_resolved_once_per_article(extract_text, monkeypatch):
     calls = []
     real = where.resolve_place
     monkeypatch.setattr(where, "resolve_place", lambda name, ctx=(): calls.append(name) or real(name, ctx))
-    extract_text("Putin met Xi in Beijing on Monday. Russian and Chinese ministers signed a deal in Beijing on Tuesday.")
+    extract_text("Putin met Xi in Beijing on Monday. "
+                 "Russian and Chinese ministers signed a deal in Beijing on Tuesday.")
     assert calls.count("Beijing") == 1
 
 
@@ -118,8 +119,10 @@ def test_a_store_without_the_place_columns_gets_the_clear_error(tmp_path):
 _ARTICLES = {
     "border.txt": "Indian and Pakistani troops exchanged fire along the Line of Control on Monday, officials said.",
     "summit.txt": "Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing on Tuesday.",
-    "kremlin.txt": "Chinese President Xi Jinping held talks with Russian President Vladimir Putin at the Kremlin on Friday.",
+    "kremlin.txt": ("Chinese President Xi Jinping held talks with Russian President Vladimir Putin "
+                    "at the Kremlin on Friday."),
     "nowhere.txt": "Moscow condemned the new sanctions on Thursday.",
+    "country.txt": "Russian President Vladimir Putin began a three-day state visit to China on Sunday, officials said.",
 }
 
 
@@ -175,9 +178,12 @@ def test_events_near_and_country_filters(geo_store):
     assert {e["place_name"] for e in n.events(near="Moscow", limit=100)} == {"the Kremlin"}   # 1 km away
     assert {e["place_name"] for e in n.events(near="the Kremlin", limit=100)} == {"the Kremlin"}
     assert not n.events(near="Shanghai", limit=100)                      # 1,000 km from Beijing
+    # "a visit to China" has the capital's point but country precision: not near Beijing, but in China
+    assert "China" not in {e["place_name"] for e in n.events(near="Beijing", limit=100)}
+    assert "China" in {e["place_name"] for e in n.events(country="CHN", limit=100)}
     assert {e["place_name"] for e in n.events(near="Shanghai", radius_km=1200, limit=100)} == {"Beijing"}
     assert {e["place_name"] for e in n.events(country="PAK", limit=100)} == {"Line of Control"}
-    assert {e["place_name"] for e in n.events(country="China", limit=100)} == {"Beijing"}
+    assert {e["place_name"] for e in n.events(country="China", limit=100)} == {"Beijing", "China"}
     assert {e["place_name"] for e in n.events(near="Russia", limit=100)} == {"the Kremlin"}
     with pytest.raises(InputError, match="--country"):
         n.events(country="Atlantis")
