@@ -43,6 +43,21 @@ DATELINE_DM = re.compile(
     rf"^(?P<city>[A-Z][A-Za-z .'-]{{1,30}}),\s*(?:(?P<d>\d{{1,2}})\s+(?P<m>{MONTHS})|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}}))"
     r"\.?\s*(?:\((?P<agency>[^)]{1,30})\))?\s*(?:--|-|–|—|:)", re.I)
 
+# the head of a wire line: "MOSCOW, June 5, 2019 —", "LONDON (Reuters) -" (a city in capitals), or
+# "Moscow, 3 Mar (Xinhua) --" (a city as written, then a date): the dash after it is required
+_DL_DATE = rf"(?:[A-Za-z]+,\s*)?(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTHS})\.?)(?:,?\s+(?:19|20)\d\d)?"
+_DL_END = r"\s*(?:\([^)]{1,30}\)\s*)?(?:--|-|–|—|:)\s+"
+DATELINE_HEAD = re.compile(rf"^(?:[A-Z][A-Z .'-]{{1,30}}(?:,\s*(?i:{_DL_DATE}))?"
+                           rf"|[A-Z][A-Za-z .'-]{{1,30}},\s*(?i:{_DL_DATE})){_DL_END}")
+
+
+def strip_dateline(sentence: str) -> str:
+    """A sentence without the dateline it starts with ("MOSCOW, June 5, 2019 — Xi held talks ..."
+    → "Xi held talks ..."): for headlines, where the dateline repeats the story's place and date."""
+    mt = DATELINE_HEAD.match(sentence)
+    return sentence[mt.end():] if mt and mt.end() < len(sentence) else sentence
+
+
 # a leading date field before the title or the first sentence: "date 2023-03-21 Leaders Meet in ..."
 DATE_FIELD = re.compile(r"^\s*(?:date|dated|published|posted)\s*:?\s+(?P<y>(?:19|20)\d\d)-(?P<mn>\d\d)-(?P<d>\d\d)\b\s*", re.I)
 

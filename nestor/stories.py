@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .dates import precision_of
+from .dates import precision_of, strip_dateline
 from .models import record_id
 from .store import rows, transaction
 
@@ -341,7 +341,8 @@ def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
             "call" if consult and any(e["mode"] == "phone" for e in consult) else main.lower())
     weight = {"CONSULT": 0.3, "AGREE": 0.3, "COOPERATE": 0.1}
     best = max(evs, key=lambda e: (e["confidence"] + weight.get(e["event_type"], 0), -e["sent_idx"]))
-    places = Counter(p for r in group for p in r.places)
+    # "MOSCOW" from a dateline and "Moscow" from the text are one place
+    places = Counter(p.title() if p.isupper() else p for r in group for p in r.places)
     intens = [abs(e["intensity"] or 0) for e in evs]
     quads = Counter(str(e["quad_class"]) for e in evs)
     sid = record_id("story", dyad, min(r.article_id for r in group))
@@ -349,7 +350,7 @@ def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
         "id": sid, "dyad": "-".join(dyad), "actor_a": dyad[0], "actor_b": dyad[1], "kind": kind,
         "date_start": lo, "date_end": hi, "date": mid,
         "place": places.most_common(1)[0][0] if places else None,
-        "headline": best["evidence"][:300], "headline_event": best["id"], "main_type": main,
+        "headline": strip_dateline(best["evidence"])[:300], "headline_event": best["id"], "main_type": main,
         "n_events": len(evs), "n_articles": len({r.article_id for r in group}),
         "n_sources": len({r.source for r in group}), "mean_intensity": sum(e["intensity"] or 0 for e in evs) / len(evs),
         "quad_counts": ",".join(f"{k}:{v}" for k, v in sorted(quads.items())),

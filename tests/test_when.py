@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -318,3 +319,19 @@ def test_years_on_with_several_candidate_years_gives_nothing(nlp, knowledge):
 
     text = ("The flood of May 2017 ruined the port. Repairs began in 2019. Four years on, the quays are still closed.")
     assert not [c for c in publication_clues(nlp(text), knowledge, today=date(2026, 1, 1)) if c.kind == "years_on"]
+
+
+@pytest.mark.parametrize("sentence,headline", [
+    ("OSLO, March 3, 2021 — Norway and Chile signed a fisheries pact.", "Norway and Chile signed a fisheries pact."),
+    ("LIMA, 4 Mar (EFE) -- Peru recalled its envoy.", "Peru recalled its envoy."),
+    ("NAIROBI (AP) - Kenya closed the border.", "Kenya closed the border."),
+    ("Accra, 12 May 2022 (GNA) -- Ghana hosted the talks.", "Ghana hosted the talks."),
+    # no dateline: left as written
+    ("Note: the talks ended without a statement.", "Note: the talks ended without a statement."),
+    ("Kenya - with Uganda - closed the border.", "Kenya - with Uganda - closed the border."),
+    ("EU-China talks resumed in Brussels.", "EU-China talks resumed in Brussels."),
+])
+def test_headlines_lose_the_dateline_they_start_with(sentence, headline):
+    from nestor.dates import strip_dateline
+
+    assert strip_dateline(sentence) == headline
