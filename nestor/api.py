@@ -171,8 +171,8 @@ class Nestor:
         return self.store.query(sql, params)
 
     # ---- articles ----------------------------------------------------------------------
-    def articles(self, status: str | None = None, since: date | None = None, until: date | None = None,
-                 q: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    def _article_where(self, status: str | None, since: date | None, until: date | None,
+                       q: str | None) -> tuple[str, list[Any]]:
         where: list[str] = ["1=1"]
         params: list[Any] = []
         if status:
@@ -183,11 +183,24 @@ class Nestor:
             where.append("coalesce(published_from, published) <= ?"); params.append(until)
         if q:
             where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')"); params += [f"%{like(q)}%"] * 2
+        return " AND ".join(where), params
+
+    def articles(self, status: str | None = None, since: date | None = None, until: date | None = None,
+                 q: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        where, params = self._article_where(status, since, until, q)
         sql = (f"SELECT id, published, published_from, published_to, published_precision, date_source, "
                f"date_confidence, date_evidence, title, source, status, duplicate_of, language, n_words, "
-               f"path, url FROM articles WHERE {' AND '.join(where)} "
+               f"path, url FROM articles WHERE {where} "
                f"ORDER BY coalesce(published, published_from) NULLS LAST, id LIMIT {_limit(limit)} OFFSET {_offset(offset)}")
         return [add_shown(r, "article") for r in self._q(sql, params)]
+
+    def articles_page(self, status: str | None = None, since: date | None = None, until: date | None = None,
+                      q: str | None = None, limit: int | None = 100,
+                      offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`articles`, with the number of all matching articles (counted, not fetched)."""
+        where, params = self._article_where(status, since, until, q)
+        total = self._q(f"SELECT count(*) AS n FROM articles WHERE {where}", params)[0]["n"]
+        return self.articles(status, since, until, q, limit, offset), total
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article with its sentences, entities, mentions and time expressions.

@@ -337,9 +337,8 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/articles.csv", include_in_schema=False)
     def articles_page(request: Request, q: str | None = Query(None, max_length=200),
                       limit: int = P_LIMIT, offset: int = P_OFFSET) -> Response:
-        rows = [_vocab(r, "article") for r in n().articles(q=q or None, limit=limit, offset=offset)]
-        total = n().store.query("SELECT count(*) AS n FROM articles")[0]["n"] if not q else \
-            len(n().articles(q=q, limit=None))
+        found, total = n().articles_page(q=q or None, limit=limit, offset=offset)
+        rows = [_vocab(r, "article") for r in found]
         for r in rows:
             r["url_page"] = f"/article/{r['id']}"
         pg = _paging(request, total, limit, offset, "/articles")
@@ -400,8 +399,7 @@ def create_app(db: str | Path) -> FastAPI:
                      q: str | None = Query(None, max_length=200, description="text the title or body contains"),
                      limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Articles in publication order."""
-        rows = n().articles(status=status, since=since, until=until, q=q, limit=limit, offset=offset)
-        total = len(n().articles(status=status, since=since, until=until, q=q, limit=None))
+        rows, total = n().articles_page(status=status, since=since, until=until, q=q, limit=limit, offset=offset)
         return {"items": [_vocab(r, "article") for r in rows], **_paging(request, total, limit, offset)}
 
     @app.get("/api/articles/{aid}", tags=["articles"], response_model=models.Article,
