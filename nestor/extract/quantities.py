@@ -51,9 +51,15 @@ def find_cue(words: str, table: dict[str, list[str]]) -> str | None:
     """The first key of ``table`` one of whose cue words occurs in ``words`` as a whole word."""
     for key, cue_list in table.items():
         for c in cue_list:
-            if re.search(rf"(?<![\w$]){re.escape(c)}(?!\w)", words):
+            if _cue_pattern(c).search(words):
                 return key
     return None
+
+
+@lru_cache(maxsize=4096)
+def _cue_pattern(cue: str) -> re.Pattern[str]:
+    """A cue as a whole-word pattern, built once per process (find_cue runs per number and sentence)."""
+    return re.compile(rf"(?<![\w$]){re.escape(cue)}(?!\w)")
 
 
 def qualifier_of(text: str) -> str | None:
