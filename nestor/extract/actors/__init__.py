@@ -271,6 +271,8 @@ class _Resolver:
             self.out.extend(sent_mentions)
         self._place_pending()
         self._described_orgs()
+        self._titled_people()
+        self._title_appositions()
         self._abbreviations()
         self._uncoded()
         self.out.sort(key=lambda m: (m.start, m.end))
@@ -653,19 +655,20 @@ class _Resolver:
                 before = [m for m in same if m.end <= span.start_char and m.kind in ("state", "sector", "person")]
                 places = [m for m in same if m.kind == "place"]
                 owns = self._own_phrase_countries(span)
+                named = self._sentence_places(si, same)
                 if before:
                     found, how, conf = before[-1].country, "context-sentence", 0.7
                 elif owns:
                     found, how, conf = owns[0], "context-phrase", 0.8
                 elif places:
                     found, how, conf = places[0].country, "context-place", 0.7
-                elif len(self._sentence_places(si, same)) == 1:
-                    found, how, conf = self._sentence_places(si, same).pop(), "context-place", 0.7
+                elif len(named) == 1:
+                    found, how, conf = named.pop(), "context-place", 0.7
                 elif main:
                     found, how, conf = main, "context-article", 0.6
             else:
                 owns = self._own_phrase_countries(span)
-                places = self._sentence_places(si, same)
+                local_places = self._sentence_places(si, same)
                 if len(owns) > 1:
                     # "the governments in Moscow and Beijing": one actor per country
                     members = sorted(f"{c}:{sector}" if sector else c for c in owns)
@@ -675,8 +678,8 @@ class _Resolver:
                     continue
                 if owns:
                     found, how, conf = owns[0], "context-phrase", 0.8
-                elif len(places) == 1:
-                    found, how, conf = places.pop(), "context-place", 0.7
+                elif len(local_places) == 1:
+                    found, how, conf = local_places.pop(), "context-place", 0.7
                 elif main and self._settled(main):
                     found, how, conf = main, "context-article", 0.5
             if found is None:
@@ -735,9 +738,7 @@ class _Resolver:
                 if sp is not None and sp.root.dep_ == "pobj" and sp.root.head.lower_ in (
                         "in", "inside", "across", "throughout", "near"):
                     out.add(str(m.country))
-        if not hasattr(self, "_sents"):
-            self._sents = list(self.doc.sents)
-        sent = self._sents[si]
+        sent = self._sentences()[si]
         for e in sent.ents:
             if e.label_ in ("GPE", "LOC") and not any(m.start <= e.start_char < m.end for m in self.out):
                 c = self._country_of_token(e.root)
@@ -816,6 +817,108 @@ class _Resolver:
             if m and m.entry.kind == "country" and m.end <= span.end:
                 return m.entry.ref
         return None
+
+    def _titled_people(self) -> None:
+        """A PERSON the KB does not know, right after a title: "President Abdelaziz Bouteflicka ...
+        in Algiers" is DZA GOV, "Lt. Gen. Prosper Avril" MIL. The sector is the title's; the country
+        a demonym or country possessive before the title ("the Ruritanian foreign minister X",
+        "Ruritania's X"), else the places of the sentence when they name one country, else the
+        article's main country when the article names it twice or more. Actor id ``person:?<country>:<slug>``."""
+        cues = actor_cues()
+        abbrev = {k.lower(): v for k, v in cues.get("title_abbreviations", {}).items()}
+        taken = [(m.start, m.end) for m in self.out if m.actor_id]
+        main = None
+        for e in self.doc.ents:
+            if e.label_ != "PERSON" or any(not (e.end_char <= a or e.start_char >= b) for a, b in taken):
+                continue
+            si = self._sent_index(e)
+            sent_start = self._sentences()[si].start
+            sector: str | None = None
+            country: str | None = None
+            i = e.start
+            words: list[str] = []
+            while i > sent_start:
+                t = self.doc[i - 1]
+                low = t.lower_
+                if low in abbrev or low.rstrip(".") + "." in abbrev or (
+                        low == "." and i - 2 >= sent_start and self.doc[i - 2].lower_ + "." in abbrev):
+                    key = low if low in abbrev else (low.rstrip(".") + "." if low != "." else
+                                                      self.doc[i - 2].lower_ + ".")
+                    sector = sector or abbrev[key]
+                    i -= 1
+                    continue
+                if t.text[:1].isupper() and low in self.akb.adjectives:
+                    country = self.akb.adjectives[low]
+                    i -= 1
+                    break
+                if _is_title_token(t, self.akb) and low not in HONORIFICS:
+                    words.insert(0, low)
+                    i -= 1
+                    continue
+                break
+            for k in range(len(words)):
+                # the longest role phrase the title words end with: "Foreign Minister", "opposition leader"
+                role = self.kb.roles.get(" ".join(words[k:]))
+                if role is not None:
+                    sector = role.sector if sector is None or k == 0 else sector
+                    break
+            if sector is None:
+                continue        # a bare unknown name: never guessed
+            if country is None and i - 2 >= sent_start and self.doc[i - 1].tag_ == "POS":
+                m = _match_at(self.doc, i - 2, self.akb, self.ends, self.text)
+                if m is not None and m.entry.kind == "country":
+                    country = m.entry.ref
+            how, conf = "title", 0.7
+            if country is None:
+                same = [m for m in self.out if m.sent_idx == si and m.country in self.kb.countries]
+                places = self._sentence_places(si, same)
+                if len(places) == 1:
+                    country, how, conf = places.pop(), "title-place", 0.6
+                else:
+                    main = main or self.main_country()
+                    if main and self._settled(main):
+                        country, how, conf = main, "title-article", 0.5
+            if country is None:
+                continue
+            span = self.doc[i:e.end]
+            slug = re.sub(r"[^a-z0-9]+", "-", e.text.lower()).strip("-")
+            self.out.append(self._mention(span, si, actor_id=f"person:?{country}:{slug}", actor_name=e.text,
+                                          kind="person", country=country, sector=sector, code=country + sector,
+                                          how=how, confidence=conf))
+            taken.append((span.start_char, span.end_char))
+
+    def _title_appositions(self) -> None:
+        """"Kenyan opposition leader Raila Odinga": a role mention right before a person is one actor.
+        The person keeps the id; the role gives country and sector when the person holds no office of
+        the KB on the article's date (a former prime minister now leading the opposition)."""
+        by_end = {m.end: m for m in self.out if m.actor_id and m.how == "role"
+                  and m.kind in ("state", "sector", "person")}
+        drop: set[int] = set()
+        for k, p in enumerate(self.out):
+            if p.kind != "person" or not p.actor_id or p.how == "role":
+                continue
+            gap = None
+            for end, r in by_end.items():
+                if (end <= p.start and not self.text[end:p.start].strip()) or r.start < p.start < end <= p.end:
+                    gap = r     # "Kenyan opposition leader Raila Odinga", "Nigeria's President X"
+            if gap is None:
+                continue
+            r = gap
+            current = p.confidence >= 1.0 and p.country == r.country
+            self.out[k] = Mention(article_id=p.article_id, sent_idx=p.sent_idx, start=min(r.start, p.start), end=p.end,
+                                  text=self.text[min(r.start, p.start):p.end], actor_id=p.actor_id, actor_name=p.actor_name,
+                                  kind="person", country=p.country if current else r.country,
+                                  sector=p.sector if current else r.sector,
+                                  code=p.code if current else r.code, how=p.how if current else "title",
+                                  confidence=p.confidence if current else r.confidence)
+            drop.add(id(r))
+        if drop:
+            self.out = [m for m in self.out if id(m) not in drop]
+
+    def _sentences(self) -> list[Span]:
+        if not hasattr(self, "_sents"):
+            self._sents = list(self.doc.sents)
+        return self._sents
 
     def _abbreviations(self) -> None:
         """"The Foreign Office (FO) rejected ...; the FO's statement ...": an abbreviation defined in
