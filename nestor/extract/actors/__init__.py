@@ -680,6 +680,10 @@ class _Resolver:
                     found, how, conf = owns[0], "context-phrase", 0.8
                 elif len(local_places) == 1:
                     found, how, conf = local_places.pop(), "context-place", 0.7
+                elif sector in actor_cues()["state_sectors"] and len({m.country for m in same}) == 1 and \
+                        any(m.actor_id for m in same):
+                    # "Pakistan's opposition accused the government ...": the one country of the sentence
+                    found, how, conf = same[0].country, "context-sentence", 0.5
                 elif main and self._settled(main):
                     found, how, conf = main, "context-article", 0.5
             if found is None:
