@@ -464,9 +464,10 @@ class _Resolver:
         for ch in root.children:
             if ch.i in inside or ch.dep_ not in ("poss", "compound", "amod", "nmod"):
                 continue
-            if ch.pos_ == "PRON" or ch.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "LOC") or \
-                    any(x.start <= ch.idx < x.end for x in self.out):
+            if ch.pos_ == "PRON" or any(x.start <= ch.idx < x.end and x.actor_id for x in self.out):
                 return False  # "their supporters", "U.N. officials", "Hamas fighters": another rule's actor
+            # an ethnic or local name the KB does not know ("Tuareg rebels", "Shona rebels") qualifies
+            # the actor without naming another one; a place name ("Tigray forces") is its own phrase
         return True
 
     def _acts(self, span: Span) -> bool:
@@ -720,6 +721,10 @@ class _Resolver:
         governments in Moscow and Beijing" (each conjunct)."""
         out: list[str] = []
         for ch in span.root.children:
+            if ch.dep_ in ("compound", "amod", "nmod") and ch.i < span.start and ch.ent_type_ in ("GPE", "LOC"):
+                c = self._country_of_token(ch)     # "Tigray rebels", "Donbas separatists"
+                if c:
+                    return [c]
             if ch.dep_ == "prep" and ch.lower_ in ("of", "in", "from", "inside", "across", "throughout"):
                 for pc in ch.children:
                     if pc.dep_ != "pobj":
