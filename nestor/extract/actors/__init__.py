@@ -384,7 +384,7 @@ class _Resolver:
                     if ref is not None:
                         out.append(self._copy(ref, span, si, "coref", 0.7))
                         continue
-                if self._local(m, r, span):
+                if self._local(m, r, span, out):
                     # "rebels", "the government", "opposition supporters": placed by context later
                     self._pending.append((si, span, m.sector or r.sector, "local"))
             used.update(range(m.start, m.end))
@@ -440,7 +440,7 @@ class _Resolver:
             cur = _Match(cur.start, nxt.end, nxt.entry, self._chain_sector(cur, nxt))
         return cur
 
-    def _local(self, m: _Match, r: Any, span: Span) -> bool:
+    def _local(self, m: _Match, r: Any, span: Span, current: list[Mention]) -> bool:
         """A generic actor to place by context (``context_roles`` in ``nestor/data/actors.yaml``): a role
         of a local sector, a noun with no possessive pronoun and no named actor on it, heading its
         phrase or modifying another role word or a facility ("a government convoy")."""
@@ -464,7 +464,7 @@ class _Resolver:
         for ch in root.children:
             if ch.i in inside or ch.dep_ not in ("poss", "compound", "amod", "nmod"):
                 continue
-            if ch.pos_ == "PRON" or any(x.start <= ch.idx < x.end and x.actor_id for x in self.out):
+            if ch.pos_ == "PRON" or any(x.start <= ch.idx < x.end and x.actor_id for x in [*self.out, *current]):
                 return False  # "their supporters", "U.N. officials", "Hamas fighters": another rule's actor
             # an ethnic or local name the KB does not know ("Tuareg rebels", "Shona rebels") qualifies
             # the actor without naming another one; a place name ("Tigray forces") is its own phrase
