@@ -18,7 +18,12 @@ Resolution, per sentence, in this order (see ``docs/actors.md``):
 5. **Coreference**: he/she/his/her → the last person mentioned in this or the previous two
    sentences; "the two leaders"/"both sides"/"the two countries" → the last two distinct
    people or countries (``Mention.members``).
-6. Anything spaCy calls a PERSON, ORG or NORP that the KB does not know is kept as an
+6. **Context** (after all sentences, ``_place_pending``): shared institution names ("the Foreign
+   Office"), generic actors ("rebels in Chad", "protesters ... in Caracas", "the government") and
+   conventional bodies ("the Commerce Department") take the country their context gives
+   (``nestor/data/actors.yaml``); titled people the KB does not know ("President X ... in Algiers")
+   likewise; a role right before a person is one actor ("Kenyan opposition leader X").
+7. Anything spaCy calls a PERSON, ORG or NORP that the KB does not know is kept as an
    **uncoded** mention with its text (``actor_id`` None), never dropped or guessed.
 """
 from __future__ import annotations
