@@ -327,6 +327,14 @@ class _Resolver:
                 continue
             e = m.entry
             span = doc[m.start:m.end]
+            if e.kind == "country" and m.end + 2 < sent.end and doc[m.end].text in ("-", "\u2013") and \
+                    doc[m.end + 1].lower_ == "led":
+                # "US-led troops", "a Russia-led alliance": as after a demonym
+                got = self._adjective(m, sent, si, last_persons)
+                if got is not None:
+                    out.append(got[0])
+                    used.update(got[1])
+                    continue
             if e.kind == "country":
                 # "Russia's defence ministry": possessor of a role noun
                 role = self._role_after_possessive(span)
@@ -466,6 +474,9 @@ class _Resolver:
         if root.dep_ == "pobj" and root.head.lower_ in ("in", "into", "at") and r.kind == "org":
             return False     # "served in the army", "a seat in parliament": a place, not an actor
         inside = set(range(span.start, span.end))
+        coded_chars = [(x.start, x.end) for x in [*self.out, *current] if x.actor_id]
+        if any(a <= t.idx < b for t in root.subtree if t.i < span.start for a, b in coded_chars):
+            return False      # "US-led troops", "the Hamas-run police": another actor's
         for ch in root.children:
             if ch.i in inside or ch.dep_ not in ("poss", "compound", "amod", "nmod"):
                 continue
@@ -516,11 +527,26 @@ class _Resolver:
         country = m.entry.ref
         j = m.end
         # skip further adjectives/compounds: "Russian state media", "Chinese Foreign Ministry"
-        nxt = _match_at(doc, j, self.akb, self.ends, self.text) if j < sent.end else None
-        if nxt and nxt.entry.kind == "role":
+        nxt = self._role_chain(j, sent.end)
+        if nxt is not None:
             role = self.kb.roles[nxt.entry.ref]
             span = doc[m.start:nxt.end]
+            if nxt.sector is not None and nxt.sector != role.sector:
+                # "Afghan government troops", "Kenyan opposition supporters": the chain's sector
+                return self.state(country, span, si, "role", sector=nxt.sector, conf=0.9), set(range(m.start, nxt.end))
             return self._role_mention(country, role, span, si, last_persons, "role"), set(range(m.start, nxt.end))
+        if j + 2 < sent.end and doc[j].text in ("-", "\u2013") and doc[j + 1].lower_ == "led":
+            # "Saudi-led coalition", "Vietnamese-led forces": the leading country's actor
+            k = j + 2
+            while k < sent.end and doc[k].pos_ == "ADJ":
+                k += 1
+            chain = self._role_chain(k, sent.end)
+            if chain is not None:
+                sector = chain.sector or self.kb.roles[chain.entry.ref].sector
+                return self.state(country, doc[m.start:chain.end], si, "led", sector=sector, conf=0.8), \
+                    set(range(m.start, chain.end))
+            if k < sent.end and doc[k].pos_ == "NOUN":
+                return self.state(country, doc[m.start:k + 1], si, "led", conf=0.7), set(range(m.start, k + 1))
         head = doc[m.start]
         while head.dep_ == "conj" and head.head is not head:
             head = head.head
