@@ -19,7 +19,7 @@ from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
 from .slots import Actor, Slots, code3, coded
-from .syntax import lemmas, prep_objects, subject, verb_keys
+from .syntax import complements, lemmas, multi_keys, prep_objects, subject, verb_keys
 
 
 class Coder:
@@ -288,7 +288,13 @@ class Coder:
 
 
     def _keys(self, tok: Token) -> list[str]:
-        return verb_keys(tok, self.onto.by_verb, self.words.phrasal_preps, self.words.phrasal_adverbs)
+        """Lookup keys, most specific first: multi-word verbs whose words all stand among the
+        verb's dependents ("took aim at"), then "lemma particle", then the lemma."""
+        keys = verb_keys(tok, self.onto.by_verb, self.words.phrasal_preps, self.words.phrasal_adverbs)
+        multi = self.onto.multi
+        lems = {tok.lemma_.lower(), *(k.split()[0] for k in keys)}
+        extra = [k for lem in lems for k in multi_keys(tok, lem, multi)]
+        return extra + [k for k in keys if k not in extra] if extra else keys
 
     def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
         """The words a pattern's ``objects`` are matched against: each object's lemma and form,
@@ -316,7 +322,10 @@ class Coder:
         """Object words of ``prep`` phrases on the verb or its object (the parser attaches "in
         its sanctions list" to either)."""
         if prep not in cache:
-            cache[prep] = self._object_lemmas([p for h in heads for p in prep_objects(h, (prep,))])
+            if prep == "complement":
+                cache[prep] = self._object_lemmas([c for h in heads[:1] for c in complements(h)])
+            else:
+                cache[prep] = self._object_lemmas([p for h in heads for p in prep_objects(h, (prep,))])
         return cache[prep]
 
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
@@ -336,6 +345,12 @@ class Coder:
         obj_lemmas = self._object_lemmas(obj_toks)
         # the parser may read "hit a record high" with "high" as an adverb
         adv_lemmas = self._object_lemmas([c for c in tok.children if c.dep_ in ("advmod", "npadvmod")])
+        # "called the move **illegal**", "described the sanctions **as** illegal": a predicate on the
+        # object is a judgement, not an act; `via: [complement]` reads it and the marker
+        # "@complement" (in not_objects) keeps "called Sweden's stance unacceptable" from being a call
+        comp = complements(tok)
+        if comp:
+            adv_lemmas = adv_lemmas | {"@complement"}
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
@@ -350,6 +365,8 @@ class Coder:
                     continue
                 if pat.not_subjects and self._object_lemmas(subj) & pat.not_subjects:
                     continue        # "peacekeeping troops arrived in Bosnia" is no visit
+                if pat.subjects and not self._object_lemmas(subj) & pat.subjects:
+                    continue        # ... but an arrival of peacekeepers is aid
                 if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
                     continue
                 if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
@@ -407,7 +424,8 @@ class Coder:
                     # civilians of the place (else of the acting state), a sector of their own
                     slot = list(obj_toks) + [p for w in pat.target if w not in ("dobj", "iobj", "poss")
                                              for h in [tok, *obj_toks] for p in prep_objects(h, (w,))]
-                    targets = self.slots.civilians(slot, sources[0].mention)
+                    targets = self.slots.civilians(slot, sources[0].mention,
+                                                   prep_objects(tok, ("in", "near", "at", "across")))
                 if not targets and not (pat.reciprocal and len(sources) > 1):
                     # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
@@ -456,6 +474,13 @@ class Coder:
                 else:
                     sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
                                                     for pc in c.children if pc.dep_ == "pobj"], speaker)
+        elif tok.dep_ == "pobj" and head.lower_ in ("on", "for") and head.head.lemma_ == "be" and not sources:
+            # "the chancellor is on a visit to India", "the minister was in Washington for talks":
+            # the subject of "be" is the actor
+            subj, passive = subject(head.head)
+            if self._embedded_in_other_event(head.head) or self._subsidiary(head.head) or passive:
+                return
+            sources = self.slots.resolve_actors(subj, speaker)
         elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
             # "called for talks", "opposed to sanctions": asked for or opposed, not happening
             return

@@ -104,6 +104,58 @@ def verb_keys_for(tok: Token, lemma: str, preps: frozenset[str] = PHRASAL_PREPS,
 
 
 
+# dependents that never carry a word of a multi-word verb: other clauses and the subject
+_NOT_NEAR = frozenset(("nsubj", "nsubjpass", "csubj", "ccomp", "advcl", "relcl", "conj", "cc", "punct", "parataxis",
+                       "mark", "aux", "auxpass"))
+
+
+def near_words(tok: Token, depth: int = 3) -> set[str]:
+    """Lemmas and forms of the words that may complete a multi-word verb: the verb's dependents
+    (not its subject or other clauses) down to ``depth`` ("took **aim at**", "hit **out at**",
+    "took them **into custody**", "declared two envoys **persona non grata**", "ordered her **to
+    leave**")."""
+    out: set[str] = set()
+    frontier = [tok]
+    for _ in range(depth):
+        nxt = []
+        for t in frontier:
+            for c in t.children:
+                if c.dep_ in _NOT_NEAR and not (c.dep_ == "aux" and c.lower_ == "to") and not (
+                        c.dep_ == "ccomp" and c.pos_ not in ("VERB", "AUX")):     # "took them hostage"
+                    continue
+                out.add(c.lower_)
+                out.add(c.lemma_.lower())
+                nxt.append(c)
+        frontier = nxt
+    return out
+
+
+def multi_keys(tok: Token, lemma: str, multi: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]) -> list[str]:
+    """The multi-word keys of ``lemma`` ("take aim at", "crack down on", "set fire to") whose other
+    words all stand among the verb's dependents, longest first."""
+    cands = multi.get(lemma)
+    if not cands:
+        return []
+    near = near_words(tok)
+    return [key for key, rest in cands if all(w in near for w in rest)]
+
+
+def complements(tok: Token) -> list[Token]:
+    """What a verb predicates of its object: "called the move **illegal**", "declared the envoys
+    **persona non grata**", "described the sanctions **as illegal**", "found him **guilty**" (the
+    parser reads these as oprd, acomp, a non-verbal ccomp/xcomp, or an "as" phrase), with the
+    words inside them."""
+    out: list[Token] = []
+    for c in tok.children:
+        if c.dep_ in ("oprd", "acomp") or (c.dep_ in ("ccomp", "xcomp") and c.pos_ not in ("VERB", "AUX")):
+            out.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "as":
+            out.extend(pc for pc in c.children if pc.dep_ in ("pobj", "amod", "acomp"))
+    for o in [c for c in tok.children if c.dep_ == "dobj"]:
+        out.extend(c for c in o.children if c.dep_ in ("oprd", "amod") and c.i > o.i)
+    return out + [t for c in out for t in c.children if t.dep_ in ("amod", "compound", "advmod", "acomp")]
+
+
 def with_conjuncts(toks: list[Token]) -> list[Token]:
     out = list(toks)
     for t in toks:
