@@ -484,6 +484,15 @@ class Coder:
         elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
             # "called for talks", "opposed to sanctions": asked for or opposed, not happening
             return
+        if not sources and spec.get("reciprocal") and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj"):
+            # "fighting broke out between Armenian and Azerbaijani forces", "clashes between X and Y
+            # erupted": the two sides named after "between" did it to each other
+            btw = prep_objects(tok, ("between",)) or prep_objects(head, ("between",))
+            sources = self.slots.resolve_actors(btw, speaker)
+            if len({x.mention.country for x in sources}) >= 2:
+                self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
+                           True, speaker, True, spec["id"])
+            return
         if not sources:
             return
         targets: list[Actor] = []

@@ -27,7 +27,7 @@ from ...vocab import CATEGORIES
 
 PATTERN_KEYS = {"id", "verbs", "objects", "mode", "target", "reciprocal", "only_joint", "not_objects", "no_object",
                 "object_actor", "target_required", "via", "not_subjects", "subjects", "note"}
-NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "note"}
+NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "reciprocal", "note"}
 LIST_KEYS = {"nouns", "light_verbs", "generic_heads", "embedding_nouns", "sets"}
 BOOL_KEYS = ("reciprocal", "only_joint", "no_object", "object_actor", "target_required")
 
@@ -250,7 +250,8 @@ class Ontology:
                     raise InputError(f"{name}, line {line}: a noun entry without an id")
                 for n in _expand_words(e["nouns"], sets, f"{name}, line {line}"):
                     nouns[n] = {"category": e["category"], "mode": e.get("mode"),
-                                "target": tuple(e.get("target", ())), "id": nid}
+                                "target": tuple(e.get("target", ())), "id": nid,
+                                "reciprocal": bool(e.get("reciprocal"))}
             for k in lists:
                 lists[k].update(_expand_words(doc.get(k) or [], sets, f"{name}, {k}"))
         by_verb: dict[str, list[Pattern]] = {}
