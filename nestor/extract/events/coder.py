@@ -336,7 +336,8 @@ class Coder:
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok):
             return
-        sport = any(t.lemma_.lower() in self.words.sports for t in sent)
+        # a sports word that names an actor ("the Arab League") says nothing of sport
+        sport = any(t.lemma_.lower() in self.words.sports and t.i not in self.slots.by_token for t in sent)
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]

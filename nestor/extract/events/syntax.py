@@ -41,6 +41,10 @@ def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
             out.extend(pc for pc in c.children if pc.dep_ == "pobj")
         if c.dep_ == "prt" and c.lower_ in preps:  # "call on X" parsed as particle + dobj
             out.extend(pc for pc in tok.children if pc.dep_ == "dobj")
+        if c.dep_ in ("prep", "prt", "advmod") and c.lower_ not in preps:
+            # "pulled out of X", "moved back from X": the preposition hangs on the particle
+            out.extend(pc for cc in c.children if cc.dep_ == "prep" and cc.lower_ in preps
+                       for pc in cc.children if pc.dep_ == "pobj")
     return out
 
 
