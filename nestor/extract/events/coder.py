@@ -18,7 +18,7 @@ from ...models import Article, Event, Mention, TimeExpr, record_id
 from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
-from .slots import Actor, Slots, code3, coded
+from .slots import Actor, Slots, code3, coded, state
 from .syntax import complements, lemmas, multi_keys, prep_objects, subject, verb_keys
 
 
@@ -490,6 +490,14 @@ class Coder:
             # erupted": the two sides named after "between" did it to each other
             btw = prep_objects(tok, ("between",)) or prep_objects(head, ("between",))
             sources = self.slots.resolve_actors(btw, speaker)
+            if sources:
+                # "between Thai and Cambodian troops": a coordinated demonym the actor stage left bare
+                have = {x.mention.country for x in sources}
+                for t in (x for b in btw for x in b.subtree):
+                    code = self.slots.adjectives.get(t.lower_)
+                    if code and code not in have:
+                        have.add(code)
+                        sources.append(Actor(state(sources[0].mention, code, "demonym")))
             if len({x.mention.country for x in sources}) >= 2:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"])

@@ -91,6 +91,11 @@ def verb_keys(tok: Token, known: dict[str, Any] | None = None, preps: frozenset[
     return keys
 
 
+def _is_date_phrase(prep: Token) -> bool:
+    objs = [pc for pc in prep.children if pc.dep_ == "pobj"]
+    return bool(objs) and all(pc.ent_type_ in ("DATE", "TIME") for pc in objs)
+
+
 def verb_keys_for(tok: Token, lemma: str, preps: frozenset[str] = PHRASAL_PREPS,
                   adverbs: frozenset[str] = PHRASAL_ADVERBS) -> list[str]:
     """The keys a verb is looked up under, most specific first: "call on", "work together",
@@ -99,7 +104,8 @@ def verb_keys_for(tok: Token, lemma: str, preps: frozenset[str] = PHRASAL_PREPS,
     for c in tok.children:
         if c.dep_ == "prt":
             keys.append(f"{lemma} {c.lower_}")
-        if c.dep_ == "prep" and c.lower_ in preps:
+        if c.dep_ == "prep" and c.lower_ in preps and not _is_date_phrase(c):
+            # "called the premier on Tuesday" is no "call on"
             keys.append(f"{lemma} {c.lower_}")
         if c.dep_ == "advmod" and c.lower_ in adverbs:
             keys.append(f"{lemma} {c.lower_}")
@@ -125,7 +131,7 @@ def near_words(tok: Token, depth: int = 3) -> set[str]:
         for t in frontier:
             for c in t.children:
                 if c.dep_ in _NOT_NEAR and not (c.dep_ == "aux" and c.lower_ == "to") and not (
-                        c.dep_ == "ccomp" and c.pos_ not in ("VERB", "AUX")):     # "took them hostage"
+                        c.dep_ == "ccomp" and t is tok):     # "took them hostage" (misread as a clause)
                     continue
                 out.add(c.lower_)
                 out.add(c.lemma_.lower())
