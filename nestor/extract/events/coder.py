@@ -301,7 +301,15 @@ class Coder:
         its compound ("tear gas", "sanctions list"; the compound alone after a generic head:
         "aid deliveries"), and the noun after "of" ("a set of 20 agreements")."""
         obj_lemmas: set[str] = set()
+        # coordinated objects count too: "fired tear gas and water cannon", "imposed tariffs and sanctions"
+        obj_toks = obj_toks + [c for o in obj_toks for c in o.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
+        # the parser may hang the first of two coordinated objects under the second ("tear gas and
+        # water cannons" read as a modifier of "cannons")
+        obj_toks = obj_toks + [c for o in obj_toks for c in o.children if c.dep_ == "nmod" and
+                               any(x.dep_ == "cc" for x in c.children)]
         for o in obj_toks:
+            if o.ent_type_ == "MONEY" or o.lower_.startswith(("us$", "$", "€", "£")):
+                obj_lemmas.add("money")       # "promised US$200,000 in relief"
             obj_lemmas.add(o.lemma_.lower())
             obj_lemmas.add(o.lower_)
             comps = [t for t in o.children if t.dep_ == "compound"]
@@ -325,7 +333,10 @@ class Coder:
             if prep == "complement":
                 cache[prep] = self._object_lemmas([c for h in heads[:1] for c in complements(h)])
             else:
-                cache[prep] = self._object_lemmas([p for h in heads for p in prep_objects(h, (prep,))])
+                # the parser may hang "in its sanctions list" on any noun of the object phrase
+                # ("included 33 companies operating in China in the sanctions list")
+                nouns = [x for h in heads[1:] for x in h.subtree if x.pos_ in ("NOUN", "PROPN")]
+                cache[prep] = self._object_lemmas([p for h in [*heads, *nouns] for p in prep_objects(h, (prep,))])
         return cache[prep]
 
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
@@ -336,6 +347,8 @@ class Coder:
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok):
             return
+        if tok.dep_ == "amod" and tok.tag_ == "VBG":
+            return          # a participle that describes: "the visiting minister", "warring factions"
         # a sports word that names an actor ("the Arab League") says nothing of sport
         sport = any(t.lemma_.lower() in self.words.sports and t.i not in self.slots.by_token for t in sent)
         if self._code_predicates(sent, si, tok):
@@ -409,7 +422,10 @@ class Coder:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act
                     # "... were killed in an exchange of fire with Azerbaijani forces": the other side
-                    acts = prep_objects(tok, ("in", "during", "after", "under"))
+                    # (on a coordinated verb too: "was killed and another wounded in an exchange ...")
+                    acts = [a for h in [tok, *[c for c in tok.children if c.dep_ == "conj"],
+                                        *([tok.head] if tok.dep_ == "conj" else [])]
+                            for a in prep_objects(h, ("in", "during", "after", "under"))]
                     agents = [a for pc in acts for a in prep_objects(pc, ("by",))]
                     sources = self.slots.resolve_actors(agents, speaker) \
                         or self.slots.resolve_actors(

@@ -22,6 +22,11 @@ def subject(tok: Token) -> tuple[list[Token], bool]:
         pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
         if pas:
             return pas, True
+        if cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children) \
+                and cur.head.dep_ == "dobj" and cur.head.head.pos_ in ("VERB", "AUX"):
+            # "approved a decree to impose sanctions": who approved the decree imposes them
+            cur = cur.head.head
+            continue
         if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "urged Iran to release" → Iran is the subject of "release"
