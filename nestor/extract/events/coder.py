@@ -335,7 +335,7 @@ class Coder:
             else:
                 # the parser may hang "in its sanctions list" on any noun of the object phrase
                 # ("included 33 companies operating in China in the sanctions list")
-                nouns = [x for h in heads[1:] for x in h.subtree if x.pos_ in ("NOUN", "PROPN")]
+                nouns = [x for h in heads[1:] for x in h.subtree if x.pos_ in ("NOUN", "PROPN", "VERB")]
                 cache[prep] = self._object_lemmas([p for h in [*heads, *nouns] for p in prep_objects(h, (prep,))])
         return cache[prep]
 
@@ -449,6 +449,13 @@ class Coder:
                     # a co-agent is no target ("recognized by both Russia and Ukraine")
                     targets = [x for x in targets if x.mention.start not in src_starts
                                and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                if not sources and passive and pat.mode in ("expel", "deport"):
+                    # "two diplomats were expelled from the United States": the state expelled from
+                    # is the one that expels
+                    sources = self.slots.resolve_actors(prep_objects(tok, ("from",)), speaker)
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
+                        x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
@@ -470,6 +477,8 @@ class Coder:
         spec = self.onto.nouns[tok.lemma_.lower()]
         if tok.dep_ == "compound":
             return      # a modifier names a kind, not an act: "riot police", "protest leaders"
+        if any(c.dep_ == "amod" and c.lower_ in self.words.unreal for c in tok.children):
+            return      # "the Taliban's proposed ceasefire", "a possible visit": not (yet) an act
         if tok.dep_ in ("dobj", "nsubjpass", "pobj") and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")

@@ -119,6 +119,7 @@ class Words:
     cooperative: frozenset[str]
     intent_modalities: frozenset[str]
     aspectual: frozenset[str]
+    unreal: frozenset[str]
     fighting_nouns: frozenset[str]
     civilians: frozenset[str]
     civilian_categories: frozenset[str]

@@ -106,10 +106,13 @@ def verb_keys_for(tok: Token, lemma: str, preps: frozenset[str] = PHRASAL_PREPS,
     """The keys a verb is looked up under, most specific first: "call on", "work together",
     "talk with", then the lemma itself."""
     keys = []
+    # with a direct object, a preposition belongs to the object or the scene, not to the verb:
+    # "gave a banquet in honour of X" is no "give in"
+    has_dobj = any(c.dep_ == "dobj" for c in tok.children)
     for c in tok.children:
         if c.dep_ == "prt":
             keys.append(f"{lemma} {c.lower_}")
-        if c.dep_ == "prep" and c.lower_ in preps and not _is_date_phrase(c):
+        if c.dep_ == "prep" and c.lower_ in preps and not _is_date_phrase(c) and not has_dobj:
             # "called the premier on Tuesday" is no "call on"
             keys.append(f"{lemma} {c.lower_}")
         if c.dep_ == "advmod" and c.lower_ in adverbs:
