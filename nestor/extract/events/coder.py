@@ -349,6 +349,8 @@ class Coder:
             return
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
+        if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
+            return          # background in the pluperfect: "released the tourists it had taken hostage"
         # a sports word that names an actor ("the Arab League") says nothing of sport
         sport = any(t.lemma_.lower() in self.words.sports and t.i not in self.slots.by_token for t in sent)
         if self._code_predicates(sent, si, tok):
