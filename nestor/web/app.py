@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from dataclasses import asdict, dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -62,6 +63,33 @@ D = {
     "sort_events": "one of " + ", ".join(api.EVENT_SORTS),
     "sort_stories": "one of " + ", ".join(api.STORY_SORTS),
 }
+
+
+@dataclass
+class Filters:
+    """The filters that events and stories share, as query parameters of both the pages and the API
+    (a FastAPI dependency: ``flt: Filters = Depends()``). An empty form field means no filter."""
+    dyad: str | None = Query(None, max_length=100, description=D["dyad"])
+    actor: str | None = Query(None, max_length=100, description=D["actor"])
+    type: str | None = Query(None, max_length=40, description=D["type"])
+    quad_class: int | None = Query(None, ge=1, le=4, description=D["quad_class"])
+    since: date | None = Query(None, description=D["since"])
+    until: date | None = Query(None, description=D["until"])
+    q: str | None = Query(None, max_length=200, description=D["q"])
+
+    def given(self) -> dict[str, Any]:
+        return {k: (v if v != "" else None) for k, v in asdict(self).items()}
+
+
+def _missing(what: str) -> Response:
+    """The API's 404: a JSON body naming what is missing."""
+    return JSONResponse({"detail": what}, status_code=404)
+
+
+def _events_out(record: dict[str, Any]) -> dict[str, Any]:
+    for e in record.get("events", []):
+        _event_out(e)
+    return record
 
 
 def _secure(resp: Response) -> Response:
@@ -350,13 +378,9 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/events.json", include_in_schema=False)
     @app.get("/events.csv", include_in_schema=False)
-    def events_page(request: Request, dyad: str | None = None, actor: str | None = Query(None, max_length=100),
-                    type: str | None = None, quad_class: int | None = Query(None, ge=1, le=4),  # noqa: A002
-                    since: date | None = None, until: date | None = None, q: str | None = Query(None, max_length=200),
-                    distinct: bool = True, sort: str = "date",
+    def events_page(request: Request, flt: Filters = Depends(), distinct: bool = True, sort: str = "date",
                     limit: int = P_LIMIT, offset: int = P_OFFSET) -> Response:
-        f = {"dyad": dyad or None, "actor": actor or None, "type": type or None, "quad_class": quad_class,
-             "since": since, "until": until, "q": q or None}
+        f = flt.given()
         rows, total = n().events_page(**f, distinct=distinct, sort=sort, limit=limit, offset=offset)
         rows = [_event_out(e) for e in rows]
         pg = _paging(request, total, limit, offset, "/events")
@@ -368,14 +392,10 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/stories.json", include_in_schema=False)
     @app.get("/stories.csv", include_in_schema=False)
-    def stories_page(request: Request, q: str | None = Query(None, max_length=200),
-                     actor: str | None = Query(None, max_length=100), dyad: str | None = None,
-                     type: str | None = None, quad_class: int | None = Query(None, ge=1, le=4),  # noqa: A002
-                     since: date | None = None, until: date | None = None,
+    def stories_page(request: Request, flt: Filters = Depends(),
                      source: str | None = Query(None, max_length=200), sort: str = "-date",
                      limit: int = P_LIMIT, offset: int = P_OFFSET) -> Response:
-        f: dict[str, Any] = {"q": q or None, "actor": actor or None, "dyad": dyad or None, "type": type or None,
-                             "quad_class": quad_class, "since": since, "until": until, "source": source or None}
+        f: dict[str, Any] = {**flt.given(), "source": source or None}
         rows, total = n().stories_page(**f, sort=sort, limit=limit, offset=offset)
         rows = titled(rows)
         pg = _paging(request, total, limit, offset, "/stories")
@@ -408,10 +428,8 @@ def create_app(db: str | Path) -> FastAPI:
         """One article with its text, sentences, mentions, events, claims and accords."""
         art = n().article(aid)
         if art is None:
-            return JSONResponse({"detail": f"no article {aid}"}, status_code=404)
-        for e in art["events"]:
-            _event_out(e)
-        return jsonable_encoder(_vocab(art, "article"))
+            return _missing(f"no article {aid}")
+        return jsonable_encoder(_vocab(_events_out(art), "article"))
 
     @app.get("/api/actors", tags=["actors"], response_model=models.Page[models.Actor])
     def api_actors(request: Request, country: str | None = Query(None, max_length=8, description="ISO alpha-3"),
@@ -426,40 +444,26 @@ def create_app(db: str | Path) -> FastAPI:
         """One actor: names, codes, counts."""
         act = n().actor(key)
         if act is None:
-            return JSONResponse({"detail": f"no actor {key} in this store"}, status_code=404)
+            return _missing(f"no actor {key} in this store")
         return act
 
     @app.get("/api/events", tags=["events"], response_model=models.Page[models.Event])
-    def api_events(request: Request, dyad: str | None = Query(None, description=D["dyad"]),
-                   actor: str | None = Query(None, max_length=100, description=D["actor"]),
-                   type: str | None = Query(None, description=D["type"]),  # noqa: A002
-                   quad_class: int | None = Query(None, ge=1, le=4, description=D["quad_class"]),
-                   since: date | None = Query(None, description=D["since"]),
-                   until: date | None = Query(None, description=D["until"]),
-                   q: str | None = Query(None, max_length=200, description=D["q"]),
+    def api_events(request: Request, flt: Filters = Depends(),
                    distinct: bool = Query(False, description=D["distinct"]),
                    sort: str = Query("date", description=D["sort_events"]),
                    limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Events with their evidence sentence; stored rows (both directions of a reciprocal event)
         unless ``distinct``."""
-        rows, total = n().events_page(dyad=dyad, actor=actor, type=type, quad_class=quad_class, since=since,
-                                      until=until, q=q, distinct=distinct, sort=sort, limit=limit, offset=offset)
+        rows, total = n().events_page(**flt.given(), distinct=distinct, sort=sort, limit=limit, offset=offset)
         return {"items": [_event_out(e) for e in rows], **_paging(request, total, limit, offset)}
 
     @app.get("/api/stories", tags=["stories"], response_model=models.Page[models.Story])
-    def api_stories(request: Request, q: str | None = Query(None, max_length=200, description=D["q"]),
-                    actor: str | None = Query(None, max_length=100, description=D["actor"]),
-                    dyad: str | None = Query(None, description=D["dyad"]),
-                    type: str | None = Query(None, description=D["type"]),  # noqa: A002
-                    quad_class: int | None = Query(None, ge=1, le=4, description=D["quad_class"]),
-                    since: date | None = Query(None, description=D["since"]),
-                    until: date | None = Query(None, description=D["until"]),
+    def api_stories(request: Request, flt: Filters = Depends(),
                     source: str | None = Query(None, max_length=200, description=D["source"]),
                     sort: str = Query("-date", description=D["sort_stories"]),
                     limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Stories (one real-world happening reported by one or more articles) matching every filter."""
-        rows, total = n().stories_page(q=q, actor=actor, dyad=dyad, type=type, quad_class=quad_class, since=since,
-                                       until=until, source=source, sort=sort, limit=limit, offset=offset)
+        rows, total = n().stories_page(**flt.given(), source=source or None, sort=sort, limit=limit, offset=offset)
         return {"items": titled(rows), **_paging(request, total, limit, offset)}
 
     @app.get("/api/stories/{sid}", tags=["stories"], response_model=models.Story,
@@ -468,10 +472,8 @@ def create_app(db: str | Path) -> FastAPI:
         """One story with its events, articles, accords and claims."""
         s = n().story(sid)
         if s is None:
-            return JSONResponse({"detail": f"no story {sid}"}, status_code=404)
-        for e in s["events"]:
-            _event_out(e)
-        return jsonable_encoder(titled([s])[0])
+            return _missing(f"no story {sid}")
+        return jsonable_encoder(titled([_events_out(s)])[0])
 
     @app.get("/api/claims", tags=["claims"], response_model=models.Page[models.Claim])
     def api_claims(request: Request, measure: str | None = Query(None, max_length=50, description="e.g. trade"),
