@@ -29,10 +29,16 @@ class Page(BaseModel, Generic[T]):
     previous: str | None = Field(None, description="URL of the previous page, null on the first")
 
 
-class Event(_Open):
+class _Evidenced(_Open):
+    """What every coded record (event, claim, accord) shows of its proof."""
     id: str
     article_id: str
     sent_idx: int = Field(description="index of the evidence sentence in its article (anchor #s<sent_idx>)")
+    evidence: str = Field(description="the evidence sentence")
+    evidence_url: str = Field(description="the page of the evidence sentence: /article/ID#sN")
+
+
+class Event(_Evidenced):
     event_type: str = Field(description="PLOVER category, e.g. AGREE")
     mode: str | None = None
     cameo: str | None = None
@@ -47,8 +53,6 @@ class Event(_Open):
     date_source: str | None = None
     negated: bool | None = None
     modality: str | None = None
-    evidence: str
-    evidence_url: str = Field(description="the page of the evidence sentence: /article/ID#sN")
     n_rows: int | None = Field(None, description="stored rows this happening stands for (2 for a reciprocal event)")
 
 
@@ -82,10 +86,7 @@ class Article(_Open):
     url: str | None = None
 
 
-class Claim(_Open):
-    id: str
-    article_id: str
-    sent_idx: int
+class Claim(_Evidenced):
     text: str
     value: float | None = None
     unit: str | None = None
@@ -94,20 +95,13 @@ class Claim(_Open):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     actors: list[str] | None = None
-    evidence: str
-    evidence_url: str
 
 
-class Accord(_Open):
-    id: str
-    article_id: str
-    sent_idx: int
+class Accord(_Evidenced):
     title: str | None = None
     doc_type: str | None = None
     parties: list[str] | None = None
     date: dt.date | None = None
-    evidence: str
-    evidence_url: str
 
 
 class Dyad(_Open):
