@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -81,9 +81,12 @@ class Filters:
         return {k: (v if v != "" else None) for k, v in asdict(self).items()}
 
 
-def _missing(what: str) -> Response:
-    """The API's 404: a JSON body naming what is missing."""
-    return JSONResponse({"detail": what}, status_code=404)
+def _one(record: dict[str, Any] | None, missing: str) -> dict[str, Any]:
+    """``record``, or a 404 naming what is missing when there is none (an error page, or JSON for
+    the API and ``.json`` requests: see ``not_found``)."""
+    if record is None:
+        raise HTTPException(status_code=404, detail=missing)
+    return record
 
 
 def _events_out(record: dict[str, Any]) -> dict[str, Any]:
@@ -216,6 +219,10 @@ def create_app(db: str | Path) -> FastAPI:
         return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
                                                                   "twins": None}, status_code=status)
 
+    @app.exception_handler(HTTPException)
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))   # a page or JSON, as asked
+
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:
         return _error(request, 400, str(exc))
@@ -313,9 +320,7 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/story/{sid}", response_class=HTMLResponse, include_in_schema=False)
     def story(request: Request, sid: str) -> Response:
         sid, fmt = _wants(request, sid)
-        s = n().story(sid)
-        if s is None:
-            return _error(request, 404, f"no story {sid}")
+        s = _one(n().story(sid), f"no story {sid}")
         titled([s])
         texts: dict[str, str] = {}
         for e in s["events"]:
@@ -338,9 +343,7 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/article/{aid}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, aid: str) -> Response:
         aid, fmt = _wants(request, aid)
-        art = n().article(aid)
-        if art is None:
-            return _error(request, 404, f"no article {aid}")
+        art = _one(n().article(aid), f"no article {aid}")
         for e in art["events"]:
             _event_out(e)
         art["story_of"] = {r["event_id"]: r["story_id"] for r in n().store.query(
@@ -351,9 +354,7 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/actor/{key}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, key: str) -> Response:
         key, fmt = _wants(request, key)
-        act = n().actor(key)
-        if act is None:
-            return _error(request, 404, f"no actor {key} in this store")
+        act = _one(n().actor(key), f"no actor {key} in this store")
         st, total = n().stories_page(actor=key, sort="-date", limit=20)
         dyads = [_vocab(d, "dyad") for d in n().dyads(None) if act["code"] in d["dyad"].split("-")
                  or act["actor_id"] in d["dyad"].split("-")]
@@ -426,9 +427,7 @@ def create_app(db: str | Path) -> FastAPI:
              responses={404: {"description": "no such article"}})
     def api_article(aid: str = PathParam(description="article id or a unique prefix of it")) -> Any:
         """One article with its text, sentences, mentions, events, claims and accords."""
-        art = n().article(aid)
-        if art is None:
-            return _missing(f"no article {aid}")
+        art = _one(n().article(aid), f"no article {aid}")
         return jsonable_encoder(_vocab(_events_out(art), "article"))
 
     @app.get("/api/actors", tags=["actors"], response_model=models.Page[models.Actor])
@@ -442,10 +441,7 @@ def create_app(db: str | Path) -> FastAPI:
              responses={404: {"description": "the store never mentions this actor"}})
     def api_actor(key: str = PathParam(description=D["actor"])) -> Any:
         """One actor: names, codes, counts."""
-        act = n().actor(key)
-        if act is None:
-            return _missing(f"no actor {key} in this store")
-        return act
+        return _one(n().actor(key), f"no actor {key} in this store")
 
     @app.get("/api/events", tags=["events"], response_model=models.Page[models.Event])
     def api_events(request: Request, flt: Filters = Depends(),
@@ -470,9 +466,7 @@ def create_app(db: str | Path) -> FastAPI:
              responses={404: {"description": "no such story"}})
     def api_story(sid: str = PathParam(description="story id or a unique prefix")) -> Any:
         """One story with its events, articles, accords and claims."""
-        s = n().story(sid)
-        if s is None:
-            return _missing(f"no story {sid}")
+        s = _one(n().story(sid), f"no story {sid}")
         return jsonable_encoder(titled([_events_out(s)])[0])
 
     @app.get("/api/claims", tags=["claims"], response_model=models.Page[models.Claim])
