@@ -453,19 +453,24 @@ def _anniversary_clues(doc: Doc, today: date) -> list[Clue]:
     return out
 
 
+def _every_year(month: int, day: int, last_year: int) -> list[date]:
+    """That day of the year in every year from EARLIEST to ``last_year`` where it exists (29 February)."""
+    out = []
+    for y in range(EARLIEST.year, last_year + 1):
+        try:
+            out.append(date(y, month, day))
+        except ValueError:
+            continue
+    return out
+
+
 def _dateline_clue(text: str, today: date) -> list[Clue]:
     for line in text.split("\n")[:6]:
         found = find_dateline(line.strip())
         if not found:
             continue
         m, d, what = found
-        ivs = []
-        for y in range(EARLIEST.year, today.year + 1):
-            try:
-                day = date(y, m, d)
-            except ValueError:
-                continue
-            ivs.append((day - timedelta(days=1), day + timedelta(days=1)))
+        ivs = [(day - timedelta(days=1), day + timedelta(days=1)) for day in _every_year(m, d, today.year)]
         return [Clue("dateline", what, merge(ivs), _CLUE_WEIGHT["dateline"])]
     return []
 
@@ -478,14 +483,7 @@ def _weekday_daymonth_clues(text: str, today: date) -> list[Clue]:
         d = int(mt.group("d") or mt.group("d2"))
         if not m:
             continue
-        days = []
-        for y in range(EARLIEST.year, today.year + 2):
-            try:
-                day = date(y, m, d)
-            except ValueError:
-                continue
-            if day.weekday() == wd:
-                days.append(day)
+        days = [day for day in _every_year(m, d, today.year + 1) if day.weekday() == wd]
         if days:
             # the text speaks of that day as recent or coming: published within weeks of it
             out.append(Clue("weekday_daymonth", mt.group(0),
