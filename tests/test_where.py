@@ -113,6 +113,10 @@ def test_a_store_without_the_place_columns_gets_the_clear_error(tmp_path):
     con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="older nestor.*lacks lat"):
         store_mod.init_schema(con, path)
+    con.close()
+    # readers (the listing commands, the web server) get the same message, not a SQL binder error
+    with pytest.raises(StoreError, match="older nestor.*lacks lat"):
+        store_mod.Store(path).query("SELECT lat FROM events")
 
 
 # ---- the store, exports and filters ---------------------------------------------------------------
