@@ -252,15 +252,28 @@ class Nestor:
     # ---- actors and events ---------------------------------------------------------------
     def actors(self, country: str | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
         """Coded actors with their mention counts (uncoded ones grouped by their text)."""
+        return self.actors_page(country=country, limit=limit, with_total=False)[0]
+
+    def actors_page(self, country: str | None = None, limit: int | None = 100, offset: int = 0,
+                    with_total: bool = True) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`actors`, one page of them, with the number of all (-1 without ``with_total``)."""
         where = Where()
         if country:
             where.add("country = ?", country.upper())
-        return self._q(
+        return self._paged(
             f"""SELECT coalesce(actor_id, 'uncoded:' || text) AS actor_id, any_value(actor_name) AS name,
                    any_value(kind) AS kind, any_value(country) AS country, any_value(sector) AS sector,
                    any_value(code) AS code, count(*) AS mentions, count(DISTINCT article_id) AS articles
-                FROM mentions WHERE {where.sql} AND kind <> 'place'
-                GROUP BY 1 ORDER BY mentions DESC, actor_id LIMIT {_limit(limit)}""", where.params)
+                FROM mentions WHERE {where.sql} AND kind <> 'place' GROUP BY 1""", where.params,
+            "mentions DESC, actor_id", limit, offset, with_total)
+
+    def _paged(self, sql: str, params: list[Any], order: str, limit: int | None, offset: int,
+               with_total: bool) -> tuple[list[dict[str, Any]], int]:
+        """One page of ``sql``'s rows in ``order`` and, with ``with_total``, the number of all its rows
+        (counted in the store, not fetched)."""
+        out = self._q(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+        total = self._q(f"SELECT count(*) AS n FROM ({sql})", params)[0]["n"] if with_total else -1
+        return out, total
 
     def _event_where(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
                      quad_class: int | None = None, since: date | None = None, until: date | None = None,
@@ -401,30 +414,42 @@ class Nestor:
     def claims(self, measure: str | None = None, dyad: str | None = None, status: str | None = None,
                limit: int | None = 1000) -> list[dict[str, Any]]:
         """Claims in period order (then publication date), with their article's date and title."""
+        return self.claims_page(measure, dyad, status, limit=limit, with_total=False)[0]
+
+    def claims_page(self, measure: str | None = None, dyad: str | None = None, status: str | None = None,
+                    limit: int | None = 100, offset: int = 0,
+                    with_total: bool = True) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`claims`, one page of them, with the number of all (-1 without ``with_total``)."""
         dyad_sql, dyad_params = self._dyad_filter(dyad, "c.actors")
         where = Where().add(dyad_sql, *dyad_params)
         if measure:
             where.add("c.measure ILIKE ? ESCAPE '\\'", f"%{like(measure)}%")
         if status:
             where.add("c.status = ?", status)
-        out = self._q(f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
-                                  a.date_source AS published_source, a.title AS article_title
-                           FROM claims c JOIN articles a ON a.id = c.article_id WHERE {where.sql}
-                           ORDER BY coalesce(c.period_start, a.published_from) NULLS LAST, a.published_from, c.start
-                           LIMIT {_limit(limit)}""", where.params)
+        out, total = self._paged(
+            f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
+                       a.date_source AS published_source, a.title AS article_title
+                FROM claims c JOIN articles a ON a.id = c.article_id WHERE {where.sql}""", where.params,
+            "coalesce(period_start, published_from) NULLS LAST, published_from, start, id", limit, offset, with_total)
         for r in out:   # the period's precision follows from its interval
             r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
             add_shown(r, "claim")
-        return out
+        return out, total
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
-        w, params = self._dyad_filter(dyad, "parties")
+        """Named documents signed or adopted, in date order, with their parties."""
+        return self.accords_page(dyad, limit=limit, with_total=False)[0]
+
+    def accords_page(self, dyad: str | None = None, limit: int | None = 100, offset: int = 0,
+                     with_total: bool = True) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`accords`, one page of them, with the number of all (-1 without ``with_total``)."""
+        w, params = self._dyad_filter(dyad, "ac.parties")
         # an accord's date is its signing event's interval (or its article's): keep its precision
-        return self._q(f"""SELECT ac.*, coalesce(e.date_end, a.published_to) AS date_end,
-                                  coalesce(e.date_precision, a.published_precision) AS date_precision
-                           FROM accords ac LEFT JOIN events e ON e.id = ac.event_id
-                           JOIN articles a ON a.id = ac.article_id WHERE {w.replace('parties', 'ac.parties')}
-                           ORDER BY ac.date NULLS LAST, ac.article_id, ac.start LIMIT {_limit(limit)}""", params)
+        return self._paged(f"""SELECT ac.*, coalesce(e.date_end, a.published_to) AS date_end,
+                                      coalesce(e.date_precision, a.published_precision) AS date_precision
+                               FROM accords ac LEFT JOIN events e ON e.id = ac.event_id
+                               JOIN articles a ON a.id = ac.article_id WHERE {w}""", params,
+                           "date NULLS LAST, article_id, start, id", limit, offset, with_total)
 
     # ---- stories, timelines, dyads ---------------------------------------------------------
     def stories(self, dyad: str | None = None, since: date | None = None, until: date | None = None,

@@ -316,3 +316,34 @@ def test_browser_no_script_from_the_text_runs(live, store_db, tmp_path):
         assert drv.execute_script("return document.querySelectorAll('#article-text script, #article-text img').length") == 0
     finally:
         drv.quit()
+
+
+def test_claims_accords_and_actors_pages_are_counted_in_the_store(tmp_path):
+    """Each page is cut in SQL (LIMIT/OFFSET) and the total counted there, so paging through every
+    page gives each record once and the total matches, however many the store holds."""
+    from fastapi.testclient import TestClient
+
+    from nestor.web import create_app
+
+    db = str(tmp_path / "p.duckdb")
+    build_store(db)
+    aid = content_id(HOSTILE)
+    with Store(db).writer() as con:
+        s0 = HOSTILE.index("Norway signed")
+        for i in range(2, 8):     # five more claims of the same sentence, two more accords
+            con.execute("INSERT INTO claims (id, article_id, sent_idx, sent_start, sent_end, start, \"end\", text, "
+                        "value, unit, measure, actors, status, confidence, evidence) VALUES "
+                        "(?, ?, 1, ?, ?, ?, ?, ?, ?, 'USD', 'bilateral_trade', ['CHL', 'NOR'], 'achieved', 0.5, 'x')",
+                        [f"c{i}", aid, s0, s0 + 20, s0 + i, s0 + i + 3, f"${i} billion", i * 1e9])
+            if i < 4:
+                con.execute("INSERT INTO accords (id, article_id, sent_idx, sent_start, sent_end, start, \"end\", title, "
+                            "doc_type, parties, confidence, evidence) VALUES (?, ?, 1, ?, ?, ?, ?, 'memorandum', "
+                            "'memorandum', ['CHL', 'NOR'], 0.5, 'x')", [f"a{i}", aid, s0, s0 + 20, s0 + i, s0 + i + 5])
+    client = TestClient(create_app(db))
+    for url, n in (("/api/claims?dyad=NOR-CHL", 7), ("/api/accords", 3), ("/api/actors", 1)):
+        seen: list[str] = []
+        for offset in range(0, n + 2, 2):
+            page = client.get(f"{url}{'&' if '?' in url else '?'}limit=2&offset={offset}").json()
+            assert page["total"] == n, (url, page)
+            seen += [r.get("id") or r.get("actor_id") for r in page["items"]]
+        assert len(seen) == n and len(set(seen)) == n, (url, seen)

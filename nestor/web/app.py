@@ -434,8 +434,8 @@ def create_app(db: str | Path) -> FastAPI:
     def api_actors(request: Request, country: str | None = Query(None, max_length=8, description="ISO alpha-3"),
                    limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Coded actors by number of mentions."""
-        allrows = n().actors(country=country, limit=None)
-        return {"items": allrows[offset:offset + limit], **_paging(request, len(allrows), limit, offset)}
+        rows, total = n().actors_page(country=country, limit=limit, offset=offset)
+        return {"items": rows, **_paging(request, total, limit, offset)}
 
     @app.get("/api/actors/{key}", tags=["actors"], response_model=models.Actor,
              responses={404: {"description": "the store never mentions this actor"}})
@@ -476,17 +476,15 @@ def create_app(db: str | Path) -> FastAPI:
                                               description="achieved | target | pace | forecast | record"),
                    limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Numbers claimed in the text, with the period they refer to and target vs achieved."""
-        allrows = n().claims(measure=measure, dyad=dyad, status=status, limit=None)
-        return {"items": [_event_out(c) for c in allrows[offset:offset + limit]],
-                **_paging(request, len(allrows), limit, offset)}
+        rows, total = n().claims_page(measure=measure, dyad=dyad, status=status, limit=limit, offset=offset)
+        return {"items": [_event_out(c) for c in rows], **_paging(request, total, limit, offset)}
 
     @app.get("/api/accords", tags=["accords"], response_model=models.Page[models.Accord])
     def api_accords(request: Request, dyad: str | None = Query(None, description=D["dyad"]),
                     limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Named documents signed or adopted, with their parties."""
-        allrows = n().accords(dyad=dyad, limit=None)
-        return {"items": [_event_out(c) for c in allrows[offset:offset + limit]],
-                **_paging(request, len(allrows), limit, offset)}
+        rows, total = n().accords_page(dyad=dyad, limit=limit, offset=offset)
+        return {"items": [_event_out(c) for c in rows], **_paging(request, total, limit, offset)}
 
     @app.get("/api/timeline/{a}/{b}", tags=["dyads"], response_model=models.Timeline,
              responses={404: {"description": "no events or stories for this dyad"}})
