@@ -347,3 +347,15 @@ def test_claims_accords_and_actors_pages_are_counted_in_the_store(tmp_path):
             assert page["total"] == n, (url, page)
             seen += [r.get("id") or r.get("actor_id") for r in page["items"]]
         assert len(seen) == n and len(set(seen)) == n, (url, seen)
+
+
+def test_gdelt_dates_are_filled_only_as_far_as_the_interval_is_known():
+    from nestor.export import gdelt_dates
+
+    assert gdelt_dates(date(2021, 3, 3), date(2021, 3, 3), "day") == ["20210303", "202103", "2021", "2021.1671"]
+    # a month: no day, so no SQLDATE (GDELT has no precision column: a 1st would pass for a known day)
+    assert gdelt_dates(date(2021, 3, 1), date(2021, 3, 31), "month") == ["", "202103", "2021", ""]
+    assert gdelt_dates(date(2021, 1, 1), date(2021, 12, 31), "year") == ["", "", "2021", ""]
+    assert gdelt_dates(date(2021, 3, 10), date(2021, 3, 20), "range") == ["", "202103", "2021", ""]
+    assert gdelt_dates(date(2019, 6, 1), date(2021, 5, 31), "range") == ["", "", "", ""]
+    assert gdelt_dates(None, None, None) == ["", "", "", ""]
