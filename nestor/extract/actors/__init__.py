@@ -157,6 +157,8 @@ def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | 
     if not m:
         return None
     key = m.group(0)
+    if key not in akb.by_key and key.lower() not in akb.by_key_lower:
+        return None         # most tokens start no name: the same answer, without the loop below
     text = text if text is not None else doc.text   # pass it in: Doc.text rebuilds the string
     best: _Match | None = None
     for table, lowered in ((akb.by_key, False), (akb.by_key_lower, True)):
