@@ -400,15 +400,19 @@ def recurring_days() -> list[tuple[str, int, int, list[re.Pattern[str]]]]:
     return out
 
 
+_ON_WEEKDAY = re.compile(rf"\b(?:on\s+)?({_WDNAMES})\b", re.I)
+
+
 def _holiday_weekday_clues(doc: Doc, today: date) -> list[Clue]:
     """"Pakistan celebrates its independence day on Sunday": the years that day fell on that weekday."""
     out = []
     for sent in doc.sents:
-        wd = re.search(rf"\b(?:on\s+)?({_WDNAMES})\b", sent.text, re.I)
+        text = sent.text       # Span.text builds the string: once per sentence
+        wd = _ON_WEEKDAY.search(text)
         if not wd:
             continue
         for hid, m, d, cue_pats in recurring_days():
-            if not all(c.search(sent.text) for c in cue_pats):
+            if not all(c.search(text) for c in cue_pats):
                 continue
             want = WEEKDAYS[wd.group(1).lower()]
             days = [x for y in range(EARLIEST.year, today.year + 2)
@@ -609,8 +613,10 @@ def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
         if not found:
             continue
         newly = any(w in words["newly"] for w in cue_left)
+        # the first word of the cue: "newly" or where a title starts (a look-up per title length)
         first = next((i for i in range(len(left))
-                      if left[i] in words["newly"] or any(left[i:i + len(k)] == list(k) for k in titles)), 0)
+                      if left[i] in words["newly"] or any(tuple(left[i:i + n]) in titles
+                                                          for n in range(1, longest + 1))), 0)
         what = f"{doc[e.start - len(left) + first:e.start].text} {e.text}".strip()
         key = (p.id, "newly" if newly else "office")
         if key in seen:
