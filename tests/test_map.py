@@ -24,7 +24,9 @@ def test_the_shipped_outlines_are_small_and_complete():
     rus = next(c for c in w if c.code == "RUS")
     # Moscow lies inside Russia's box, and every ring is a closed list of points in degrees
     assert rus.bbox[0] < 37.6 < rus.bbox[2] and rus.bbox[1] < 55.7 < rus.bbox[3]
-    assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for c in w for r in c.rings for lon, lat in r)
+    assert all(-180 <= lon <= 360 and -90 <= lat <= 90 for c in w for r in c.rings for lon, lat in r)
+    # no ring jumps across the map at the antimeridian (Chukotka, Fiji): each is continuous
+    assert all(abs(r[i][0] - r[i - 1][0]) < 180 for c in w for r in c.rings for i in range(1, len(r)))
 
 
 def _pt(name, lat, lon, n=1, precision="city", country="RUS", quads=None, stories=None):
@@ -77,7 +79,7 @@ def test_hostile_place_names_are_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
 
 
-def _store(db: str) -> tuple[str, str]:
+def build_place_store(db: str) -> tuple[str, str]:
     """One article, two placed events (one with a hostile place name) and one without a place."""
     text = ("Norway signed an accord with Chile in Oslo. Chile attacked Norway near the village. "
             "Norway praised Chile.")
@@ -117,7 +119,7 @@ def client(tmp_path_factory):
 
     from nestor.web import create_app
 
-    _, db = _store(str(tmp_path_factory.mktemp("map") / "m.duckdb"))
+    _, db = build_place_store(str(tmp_path_factory.mktemp("map") / "m.duckdb"))
     return TestClient(create_app(db))
 
 

@@ -3,7 +3,9 @@
 Natural Earth's Admin 0 countries at 1:110m (public domain), decoded from the TopoJSON of the npm
 package world-atlas 2.x by ``scripts/make_world.py`` (run once; nothing is fetched at run time).
 Coordinates are longitude/latitude in hundredths of a degree, each ring a flat list
-``[lon0, lat0, lon1, lat1, ...]``; each country has its ISO alpha-3 code (None for Kosovo, Northern
+``[lon0, lat0, lon1, lat1, ...]``, continuous across the antimeridian (a ring that crosses it, in
+Chukotka or Fiji, has longitudes past 180: a map of the Pacific draws it a turn west too); each
+country has its ISO alpha-3 code (None for Kosovo, Northern
 Cyprus and Somaliland, which have no ISO code), its name and its bounding box.
 """
 from __future__ import annotations

@@ -79,7 +79,10 @@ def places_map(points: list[dict[str, Any]], title: str, mid: str = "map",
            f'<rect class="sea" x="0" y="0" width="{W}" height="{h:.0f}" fill="{SEA}"/>']
     margin = 2.0
     for c in world():
-        rings = [r for r in c.rings if _ring_in_view(r, lon0 - margin, lat0 - margin, lon1 + margin, lat1 + margin)]
+        # a ring made continuous across the antimeridian (longitudes past 180) is also drawn a turn west
+        rings = [r if shift == 0 else tuple((lon + shift, lat) for lon, lat in r)
+                 for r in c.rings for shift in ((0.0, -360.0) if max(p[0] for p in r) > 180 else (0.0,))
+                 if _ring_in_view(r, lon0 - margin - shift, lat0 - margin, lon1 + margin - shift, lat1 + margin)]
         if not rings:
             continue
         d = " ".join("M" + " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(lon, lat) for lon, lat in r)) + "Z"
