@@ -368,6 +368,39 @@ class Nestor:
         """The number of distinct happenings among the events that match (see :meth:`events`)."""
         return self.events_page(**{**kw, "distinct": True, "limit": 0})[1]
 
+    def places(self, dyad: str | None = None, story: str | None = None, since: date | None = None,
+               until: date | None = None) -> list[dict[str, Any]]:
+        """Where the events happened: one row per place with coordinates (name, country, precision,
+        lat, lon), the distinct happenings there (``events``; negated events did not happen and are
+        left out), their count per quad class (``quads``) and the stories they belong to (``stories``:
+        id and events there, most events first). ``story`` is a story id (or a unique prefix)."""
+        where, params = self._event_where(dyad=dyad, since=since, until=until, include_negated=False)
+        where += " AND lat IS NOT NULL AND lon IS NOT NULL"
+        if story:
+            where += " AND id IN (SELECT event_id FROM story_events WHERE story_id LIKE ? ESCAPE '\\')"
+            params.append(like(story) + "%")
+        found = self._q(f"""
+            WITH ev AS (SELECT e.*, se.story_id, row_number() OVER (PARTITION BY {HAPPENING_KEY}
+                                                                ORDER BY source_code, id) AS _rn
+                        FROM events e LEFT JOIN (SELECT event_id, min(story_id) AS story_id FROM story_events
+                                                 GROUP BY event_id) se ON se.event_id = e.id WHERE {where})
+            SELECT coalesce(place_name, location) AS name, place_country AS country, geo_precision AS precision,
+                   lat, lon, quad_class, story_id, count(*) AS n
+            FROM ev WHERE _rn = 1 GROUP BY ALL ORDER BY name""", params)
+        out: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for r in found:
+            key = (r["name"], r["lat"], r["lon"])
+            p = out.setdefault(key, {"name": r["name"], "country": r["country"], "precision": r["precision"],
+                                     "lat": r["lat"], "lon": r["lon"], "events": 0, "quads": {}, "stories": {}})
+            p["events"] += r["n"]
+            if r["quad_class"] is not None:
+                p["quads"][r["quad_class"]] = p["quads"].get(r["quad_class"], 0) + r["n"]
+            if r["story_id"]:
+                p["stories"][r["story_id"]] = p["stories"].get(r["story_id"], 0) + r["n"]
+        for p in out.values():
+            p["stories"] = [{"id": s, "events": k} for s, k in sorted(p["stories"].items(), key=lambda x: (-x[1], x[0]))]
+        return sorted(out.values(), key=lambda p: (-p["events"], p["name"] or ""))
+
     # ---- actors by name --------------------------------------------------------------------
     def resolve_actor(self, name: str) -> tuple[list[str], list[str]]:
         """(codes, actor ids) an actor filter means: a code ("RUS"), an id ("person:vladimir-putin"),

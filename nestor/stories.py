@@ -58,6 +58,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .dates import precision_of, strip_dateline
+from .geo.events import clear_story_places, share_story_place
 from .models import record_id
 from .store import rows, transaction
 
@@ -464,6 +465,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
                            FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
                              AND events.article_id IN (SELECT unnest(?))""", [aids])
             _reanchor_claims(con, aids, None)
+            clear_story_places(con, aids)     # and places taken from a story (issue 21, docs/geo.md)
         n = 0
         prev_type: dict[str, str | None] = {}
         for s in sorted(stories, key=lambda s: (s["dyad"], s["date"], s["id"])):
@@ -477,6 +479,8 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
                             [(s["id"], e["id"], e["article_id"]) for r in members for e in r.events])  # never empty
             _items(con, s, members)
             _share_date(con, s, members)
+            share_story_place(con, s["place"], [e["id"] for r in members for e in r.events],
+                              [s["actor_a"], s["actor_b"]])
             n += 1
     return n
 

@@ -161,7 +161,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _chrome(tmp_path, width: int):
+def _chrome(tmp_path, width: int, offline: bool = False):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     if not (os.path.exists(chromium) and os.path.exists(driver_bin)):
@@ -175,6 +175,8 @@ def _chrome(tmp_path, width: int):
               "--disable-background-networking", "--disable-component-update", "--disable-sync",
               "--no-first-run", f"--user-data-dir={tmp_path / f'profile{width}'}", f"--window-size={width},900"):
         opts.add_argument(a)
+    if offline:   # every host name but the loopback server's fails to resolve: no network at all
+        opts.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
     opts.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
                                            "download.prompt_for_download": False})
     drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
@@ -359,3 +361,38 @@ def test_gdelt_dates_are_filled_only_as_far_as_the_interval_is_known():
     assert gdelt_dates(date(2021, 3, 10), date(2021, 3, 20), "range") == ["", "202103", "2021", ""]
     assert gdelt_dates(date(2019, 6, 1), date(2021, 5, 31), "range") == ["", "", "", ""]
     assert gdelt_dates(None, None, None) == ["", "", "", ""]
+
+
+@pytest.mark.browser
+def test_browser_map_renders_offline_and_a_marker_opens_its_story(tmp_path):
+    """The dyad's map draws in Chromium with every host but this server unreachable: country
+    outlines and markers are there, nothing was requested from elsewhere, and a marker opens its story."""
+    from selenium.webdriver.common.by import By
+    from test_map import build_place_store
+
+    _, db = build_place_store(str(tmp_path / "places.duckdb"))
+    srv = _Server(db)
+    drv = _chrome(tmp_path, 1400, offline=True)
+    try:
+        drv.get(srv.base + "/dyad/CHL-NOR")
+        svg = drv.find_element(By.CSS_SELECTOR, "svg.map")
+        assert len(svg.find_elements(By.CSS_SELECTOR, "path.country")) > 5
+        box = svg.find_element(By.CSS_SELECTOR, "path.country").rect
+        assert box["width"] > 0 and box["height"] > 0          # drawn, not only in the markup
+        markers = svg.find_elements(By.CSS_SELECTOR, "a.place")
+        assert len(markers) == 2
+        # a hostile place name is shown as text, never run
+        assert any("<script>alert(1)</script>" in m.find_element(By.TAG_NAME, "text").text for m in markers)
+        hosts = drv.execute_script("return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+        assert all(h == f"127.0.0.1:{srv.port}" for h in hosts), hosts
+        oslo = next(m for m in markers if "Oslo" in m.find_element(By.TAG_NAME, "text").text)
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+        ARTIFACTS.mkdir(exist_ok=True)
+        drv.save_screenshot(str(ARTIFACTS / "dyad-map-1400.png"))
+        oslo.find_element(By.TAG_NAME, "circle").click()
+        assert "/story/" in drv.current_url
+        assert drv.find_element(By.CSS_SELECTOR, "h1").text and drv.find_element(By.CSS_SELECTOR, "svg.map")
+        assert "Oslo" in drv.find_element(By.CSS_SELECTOR, "svg.map").text
+    finally:
+        drv.quit()
+        srv.stop()

@@ -34,7 +34,7 @@ from fastapi.templating import Jinja2Templates
 from .. import api
 from ..errors import InputError, StoreError
 from ..vocab import CATEGORIES
-from . import charts, models, views
+from . import charts, maps, models, views
 from .views import mark_article  # noqa: F401  (kept importable from here)
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -262,6 +262,20 @@ def create_app(db: str | Path) -> FastAPI:
             s["url"] = f"/story/{s['id']}"
         return stories
 
+    def places(dyad: str | None = None, story: str | None = None, since: date | None = None,
+               until: date | None = None, titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """Where the events happened (:meth:`api.Nestor.places`), each story with its title and URL."""
+        pts = n().places(dyad=dyad, story=story, since=since, until=until)
+        ids = sorted({s["id"] for p in pts for s in p["stories"]})
+        if titles is None and ids:
+            titles = {s["id"]: s["title"] for s in titled(n().store.query(
+                "SELECT * FROM stories WHERE list_contains(?, id)", [ids]))}
+        for p in pts:
+            for s in p["stories"]:
+                s["title"] = (titles or {}).get(s["id"])
+                s["url"] = f"/story/{s['id']}"
+        return pts
+
     # ---- pages with JSON twins ----------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/index.json", include_in_schema=False)
@@ -314,8 +328,12 @@ def create_app(db: str | Path) -> FastAPI:
                           **{f"quad_{q}": c for q, c in r["counts"].items()},
                           "mean_intensity": r["intensity"]} for r in chart["bins"]]}
         names = {c: api.actor_label(c)[0] for c in (a, b)}
+        pts = places(dyad=label, since=since, until=until, titles={s["id"]: s["title"] for s in tl})
+        data["places"] = pts
+        place_map = maps.places_map(pts, f"{label}: where the events happened", "map",
+                                    highlight={a, b})
         return page(request, "dyad.html", {**data, "chart": chart, "claim_charts": claim_charts, "names": names,
-                                           "codes": sorted((a, b))}, data, fmt)
+                                           "codes": sorted((a, b)), "map": place_map, "places": pts}, data, fmt)
 
     @app.get("/story/{sid}", response_class=HTMLResponse, include_in_schema=False)
     def story(request: Request, sid: str) -> Response:
@@ -338,7 +356,10 @@ def create_app(db: str | Path) -> FastAPI:
         data = {k: v for k, v in s.items() if k != "happenings"}
         data["events"] = [{k: v for k, v in e.items() if k != "context_html"} for e in s["happenings"]]
         data["n_happenings"] = len(s["happenings"])
-        return page(request, "story.html", {"story": s}, data, fmt)
+        data["places"] = places(story=s["id"], titles={s["id"]: s["title"]})
+        place_map = maps.places_map(data["places"], f"{s['title']}: where the events happened", "map",
+                                    highlight=set(s["codes"]))
+        return page(request, "story.html", {"story": s, "places": data["places"], "map": place_map}, data, fmt)
 
     @app.get("/article/{aid}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, aid: str) -> Response:
@@ -499,6 +520,17 @@ def create_app(db: str | Path) -> FastAPI:
         return jsonable_encoder({"dyad": "-".join(sorted((a, b))),
                                  "stories": titled(n().timeline(a, b, since=since, until=until, top=top)),
                                  "series": n().series(a, b, since=since, until=until)})
+
+    @app.get("/api/places", tags=["places"], response_model=models.Page[models.PlacePoint])
+    def api_places(request: Request, dyad: str | None = Query(None, max_length=100, description=D["dyad"]),
+                   story: str | None = Query(None, max_length=100, description="a story id or a unique prefix"),
+                   since: date | None = Query(None, description=D["since"]),
+                   until: date | None = Query(None, description=D["until"]),
+                   limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
+        """Where the events happened: one point per place with coordinates, the distinct happenings
+        there by quad class, and their stories (the points the dyad and story maps draw)."""
+        pts = places(dyad=dyad or None, story=story or None, since=since, until=until)
+        return {"items": pts[offset:offset + limit], **_paging(request, len(pts), limit, offset)}
 
     @app.get("/api/dyads", tags=["dyads"], response_model=models.Page[models.Dyad])
     def api_dyads(request: Request, limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:

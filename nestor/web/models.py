@@ -130,3 +130,21 @@ class Timeline(BaseModel):
     dyad: str
     stories: list[Story]
     series: list[dict[str, object]] = Field(description="per month and quad class: distinct happenings and mean intensity")
+
+
+class PlaceStory(_Open):
+    id: str
+    title: str | None = None
+    url: str
+    events: int = Field(description="distinct happenings of this story at this place")
+
+
+class PlacePoint(_Open):
+    name: str | None = Field(None, description="the gazetteer's name of the place (else the text as written)")
+    country: str | None = Field(None, description="ISO alpha-3 of the state that holds the place")
+    precision: str | None = Field(None, description="country, region, city or landmark (a country's point is its capital's)")
+    lat: float
+    lon: float
+    events: int = Field(description="distinct happenings placed here (negated events left out)")
+    quads: dict[int, int] = Field(description="distinct happenings per quad class")
+    stories: list[PlaceStory] = Field(description="the stories of these events, most events here first")
