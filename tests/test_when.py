@@ -81,6 +81,17 @@ def test_event_date_from_its_clause_and_fallback(extract_text):
     assert ev["SUPPORT"].date == A and ev["SUPPORT"].date_source == "publication"
 
 
+def test_an_onset_dates_the_event_from_it_to_publication(extract_text):
+    """"Since <date>" starts what lasted until the article: the event is that interval, never the
+    onset's day (a repeated violation "since 1 March 2017" did not happen on 1 March 2017)."""
+    res = extract_text("Since March 1, 2017, Norway has rejected the Chilean proposal eleven times.", published=A)
+    ev = next(e for e in res.events if e.event_type == "REJECT")
+    assert (ev.date, ev.date_end, ev.date_precision) == (date(2017, 3, 1), A, "range")
+    res = extract_text("Norway has rejected the Chilean proposal since 2016.", published=A)
+    ev = next(e for e in res.events if e.event_type == "REJECT")
+    assert (ev.date, ev.date_end) == (date(2016, 1, 1), A)
+
+
 def test_publication_date_estimated_and_marked(extract_text):
     text = ("Leaders Meet\n\nOn June 5th the presidents met in Oslo, as 2019 marks 70 years of relations "
             "between Norway and Chile. Norway signed an agreement with Chile.")

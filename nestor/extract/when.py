@@ -372,6 +372,12 @@ def find_timexes(doc: Doc, article: Article, anchor: Anchor) -> list[TimeExpr]:
                       iv[0] if iv and iv[0] == iv[1] else None)
         prev = doc[span.start - 1].lower_ if span.start > 0 else ""
         tx.target = prev in cues()["deadline"]   # a deadline, not when something happened
+        if (prev in cues()["onset"] or span[0].lower_ in cues()["onset"]) and value is not None:
+            # "since 1 January 2018": from that date until the article's publication (unknown: no date)
+            if iv and iv[1] >= value:
+                tx.end_value, tx.precision, tx.kind = iv[1], precision_of(value, iv[1]), "range"
+            else:
+                tx.target = True
         out.append(tx)
     return out
 
