@@ -20,7 +20,7 @@ floor. Raise the floors when the coder improves; never lower them to make a chan
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import yaml
 
-from nestor.evaluate import PRF, split_half
+from nestor.evaluate import Report, split_half
 from nestor.vocab import CATEGORIES
 
 # F1 floors per half, a little below what the coder scored when they were last set (see the
@@ -123,12 +123,8 @@ def load(path: Path, modes: dict[str, set[str]]) -> list[dict[str, Any]]:
 
 # ---- scoring -------------------------------------------------------------------------------------
 @dataclass
-class Score:
-    n: int = 0
-    category: PRF = field(default_factory=PRF)
-    triple: PRF = field(default_factory=PRF)
-    per_category: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
-    per_category_triple: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+class Score(Report):
+    """The eval report (nestor.evaluate.Report) with what only this file checks."""
     self_targets: int = 0
     failures: list[str] = field(default_factory=list)
 

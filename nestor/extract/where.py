@@ -54,6 +54,12 @@ class Words:
     occasion_preps: frozenset[str]
     occasion_nouns: frozenset[str]
     sentence_precisions: frozenset[str]
+    scene_marks: frozenset[str]
+    where_words: frozenset[str]
+    possessor_deps: frozenset[str]
+    possessor_nouns: frozenset[str]
+    bare_dateline_precisions: frozenset[str]
+    bare_dateline_dashes: tuple[str, ...]
     weight: dict[str, float]
 
 
@@ -65,6 +71,11 @@ def words() -> Words:
                  on_nouns=frozenset(d["on_place"]["nouns"]), of_nouns=frozenset(d["of_place"]["nouns"]),
                  occasion_preps=frozenset(d["occasion"]["preps"]), occasion_nouns=frozenset(d["occasion"]["nouns"]),
                  sentence_precisions=frozenset(d["sentence_place"]["precisions"]),
+                 scene_marks=frozenset(d["scene_clauses"]["marks"]), where_words=frozenset(d["where_clauses"]["words"]),
+                 possessor_deps=frozenset(d["possessor_place"]["deps"]),
+                 possessor_nouns=frozenset(d["possessor_place"]["nouns"]),
+                 bare_dateline_precisions=frozenset(d["bare_dateline"]["precisions"]),
+                 bare_dateline_dashes=tuple(d["bare_dateline"]["dashes"]),
                  weight={k: float(v) for k, v in d["source_weight"].items() if k != "id"})
 
 
@@ -84,6 +95,10 @@ def stage(doc: Doc, res: ArticleResult, kb) -> None:
     text = res.article.text            # Doc.text would rebuild the string on every access
     quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
     dateline = dateline_place(text)
+    if dateline is None:
+        bare = bare_dateline_place(text, w)
+        if bare is not None and (p := look(bare)) is not None and p.precision in w.bare_dateline_precisions:
+            dateline = bare
     for ev in res.events:
         found = _from_phrases(doc, ev, res, quotes, look, w)
         if found is not None:
@@ -111,6 +126,19 @@ def dateline_place(text: str) -> str | None:
         dated = bool(tail) and find_date(tail + " ") is not None
         if (letters and all(c.isupper() for c in letters) and (agency or dated)) or dated:
             return place + (mt.group("qual") or "")
+    return None
+
+
+_BARE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'’\- ]{2,30}?)\s+(?P<dash>—|–|--|-)\s+\S")
+
+
+def bare_dateline_place(text: str, w: Words) -> str | None:
+    """A dateline of a place in capitals and a dash alone ("BEIJING — Xi and Putin..."), in the
+    first lines; the caller keeps it only for a town or a landmark (``bare_dateline`` in where.yaml)."""
+    for line in text.split("\n")[:6]:
+        mt = _BARE_DATELINE.match(line.strip())
+        if mt and mt.group("dash") in w.bare_dateline_dashes and sum(c.isalpha() for c in mt.group("place")) >= 3:
+            return mt.group("place").strip()
     return None
 
 
@@ -150,11 +178,26 @@ def _heads(trig: Token, w: Words) -> list[Token]:
         out += [c for c in trig.children if c.dep_ == "dobj"]   # "met Xi in Beijing" (attached to "Xi")
     if trig.dep_ == "conj" and trig.head.pos_ == "VERB":
         out.append(trig.head)              # "arrived in Moscow and met Putin"
+    if trig.dep_ == "advcl" and trig.head.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "mark" and c.lower_ in w.scene_marks for c in trig.children):
+        out.append(trig.head)              # "during talks in Ankara, A praised B while B called A a friend"
+    ante = where_antecedent(trig, w)
+    if ante is not None and ante.lemma_.lower() in w.journeys | w.occasion_nouns:
+        out.append(ante)                   # "on a visit to Hanoi, where he signed": the visit's destination
     for h in list(out):                    # "warned ... in a speech in Moscow", "during a visit to Tripoli"
         for prep in h.children:
             if prep.dep_ == "prep" and prep.lower_ in w.occasion_preps:
                 out += [o for o in prep.children if o.dep_ == "pobj" and o.lemma_.lower() in w.occasion_nouns]
     return out
+
+
+def where_antecedent(trig: Token, w: Words) -> Token | None:
+    """The antecedent of a "where" relative clause that holds the trigger ("a visit to Hanoi, where
+    he signed..." → Hanoi or visit), else None."""
+    verb = trig if trig.pos_ in ("VERB", "AUX") else trig.head
+    if verb.dep_ == "relcl" and any(c.dep_ == "advmod" and c.lower_ in w.where_words for c in verb.children):
+        return verb.head
+    return None
 
 
 def _clause(tok: Token) -> int:
@@ -178,6 +221,12 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
     actors = [(m.start, m.end) for m in res.mentions
               if m.sent_idx == ev.sent_idx and m.text and (m.text, m.actor_id) in slots]
     heads = _heads(trig, w)
+    ante = where_antecedent(trig, w)
+    if ante is not None and ante.lemma_.lower() not in w.journeys | w.occasion_nouns:
+        for span in _place_spans(doc, ante, w):
+            if not any(s < span.end_char and span.start_char < e for s, e in quotes) and \
+                    not any(t.ent_type_ in _NOT_PLACE_ENTS for t in span) and (place := look(span.text)) is not None:
+                return span.text, place, "prep"
     # then any other locative phrase of the sentence outside clauses of their own ("met Xi, accompanied
     # by officials in the Kremlin"): at a lower weight
     clause = _clause(trig)
@@ -247,6 +296,12 @@ def _place_spans(doc: Doc, obj: Token, w: Words) -> list[Span]:
                 right = max(right, c.right_edge.i + 1)
         out.append(doc[left:right])
         out.append(doc[tok.i: tok.i + 1])
+    for tok in inner:   # "in Ankara's presidential complex", "at Moscow's main airport": the possessor
+        if tok.lemma_.lower() in w.possessor_nouns or tok.pos_ == "PROPN":
+            for c in tok.children:
+                if c.dep_ in w.possessor_deps and c.pos_ == "PROPN":
+                    ent = next((e for e in doc.ents if e.start <= c.i < e.end), None)
+                    out.append(ent if ent is not None else doc[c.left_edge.i: c.i + 1])
     seen: set[tuple[int, int]] = set()
     uniq = []
     for s in out:
