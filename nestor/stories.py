@@ -108,7 +108,17 @@ def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
     return x, y
 
 
+_CODED = "NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied') AND e.source_code IS NOT NULL"
+
+
 def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[Report]]:
+    # only the articles with an event of one of the dyads: an article gives a dyad a report only
+    # when one of its own events joins that pair (its untargeted events follow its main dyads)
+    touching = "" if dyads is None else f"""
+                         AND e.article_id IN (SELECT e.article_id FROM events e WHERE {_CODED}
+                           AND e.target_code IS NOT NULL AND e.source_code <> e.target_code
+                           AND least(e.source_code, e.target_code) || '-' || greatest(e.source_code, e.target_code)
+                               IN (SELECT unnest(?)))"""
     evs = rows(con, """SELECT e.id, e.article_id, e.sent_idx, e.trigger_start, e.source_code, e.target_code,
                               e.event_type, e.mode, e.confidence, e.intensity, e.quad_class, e.location, e.date,
                               e.date_source, e.date_precision, e.evidence,
@@ -116,8 +126,8 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
                               a.source AS src
                        -- only the columns the step uses: it holds the touched dyads' events in memory
                        FROM events e JOIN articles a ON a.id = e.article_id
-                       WHERE NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied')
-                         AND e.source_code IS NOT NULL ORDER BY e.article_id, e.sent_idx, e.trigger_start""")
+                       WHERE """ + _CODED + touching + " ORDER BY e.article_id, e.sent_idx, e.trigger_start",
+               [] if dyads is None else [sorted("-".join(d) for d in dyads)])
     units: dict[tuple[str, tuple[str, str]], list[dict[str, Any]]] = defaultdict(list)
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in evs:
