@@ -9,9 +9,14 @@ For every event, in this order (the words come from ``nestor/data/where.yaml``; 
    Moscow and met Putin") on the first verb. A journey's destination counts ("a visit to Beijing").
    "on"/"over" count only with place nouns ("on the border"). A generic place noun gives way to its
    "of" phrase or apposition: "near the border town of Chaman" → Chaman, "the capital, Bamako" → Bamako.
-2. **The article's dateline** ("MOSCOW, June 5 (Agency) -", "KABUL (Agency) -"), at a lower
-   confidence: a dateline says where the story was filed, which is most often where it happened.
-3. Otherwise nothing: the event keeps ``location`` empty (a story may give it a place later).
+   Clauses that share a scene ("... while B called A", "..., wounding several") take the phrases of
+   the verb they hang on; a "where" clause takes its antecedent. A border named by a common noun
+   ("near their disputed border") is the land border of the event's two countries.
+2. **Another locative phrase of the clause**, for a city or a landmark only, at a lower weight.
+3. **The article's dateline** ("MOSCOW, June 5 (Agency) -", "KABUL (Agency) -", "BEIJING — "), at a
+   lower confidence: a dateline says where the story was filed, which is most often where it
+   happened, unless the text places an event far from it.
+4. Otherwise nothing here: the story's place may be given later (:mod:`nestor.geo.events`).
 
 Never a place inside a quotation, and never the span the events stage took as the event's source
 or target ("Moscow" as the government in "Moscow condemned the strikes in Kyiv" is the source;
@@ -218,6 +223,9 @@ def _heads(trig: Token, w: Words) -> list[Token]:
     if trig.dep_ == "advcl" and trig.head.pos_ in ("VERB", "AUX") and any(
             c.dep_ == "mark" and c.lower_ in w.scene_marks for c in trig.children):
         out.append(trig.head)              # "during talks in Ankara, A praised B while B called A a friend"
+    if trig.dep_ == "advcl" and trig.tag_ in ("VBG", "VBN") and trig.head.pos_ in ("VERB", "AUX") and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "mark") for c in trig.children):
+        out.append(trig.head)              # "clashed near the border, leaving several dead": the same scene
     ante = where_antecedent(trig, w)
     if ante is not None and ante.lemma_.lower() in w.journeys | w.occasion_nouns:
         out.append(ante)                   # "on a visit to Hanoi, where he signed": the visit's destination
