@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -46,6 +47,10 @@ _ANAPHOR_WINDOW = 8       # sentences after a set in which "the other statement"
 
 
 def _doc_type(tok: Token, c: dict) -> str | None:
+    low = tok.lower_
+    last, every = _doc_words(c["documents"])
+    if low not in last and low not in every and tok.lemma_.lower() not in every and low.split() == [low]:
+        return None     # most tokens: no document noun ends with them (the same answer, without tok.lefts)
     words = " ".join(t.lower_ for t in tok.lefts if t.dep_ in ("compound", "amod")) + " " + tok.lower_
     for kind, nouns in c["documents"].items():
         if words.strip() in nouns:
@@ -54,6 +59,26 @@ def _doc_type(tok: Token, c: dict) -> str | None:
         if tok.lower_ in nouns or tok.lemma_.lower() in nouns:
             return kind
     return None
+
+
+_DOC_WORDS: dict[int, tuple[Any, frozenset[str], frozenset[str]]] = {}
+
+
+def _doc_words(documents: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """(last words, all nouns) of the document nouns: a token that is neither, whose lemma is no
+    noun, cannot be a document noun whatever its modifiers. Built once per table."""
+    got = _DOC_WORDS.get(id(documents))
+    if got is None or got[0] is not documents:
+        nouns = [n for ns in documents.values() for n in ns]
+        got = (documents, frozenset(n.split(" ")[-1] for n in nouns), frozenset(nouns))
+        _DOC_WORDS[id(documents)] = got
+    return got[1], got[2]
+
+
+@lru_cache(maxsize=64)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for "one of these words or phrases, as a whole word" (built once per list)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
 
 
 def _title(doc: Doc, tok: Token, sent: Span) -> Span:
@@ -456,8 +481,10 @@ class _Finder:
     def _announces(self, si: int, sent: Span) -> bool:
         text = sent.text.strip()
         low = text.lower()
-        has_doc = any(_doc_type(t, self.c) or t.lower_ in ("outcomes", "deliverables") for t in sent)
-        if not has_doc or not any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low) for w in self.c["announce_words"]):
+        words = self.c["announce_words"]
+        if not words or not _any_word(tuple(words)).search(low):
+            return False
+        if not any(_doc_type(t, self.c) or t.lower_ in ("outcomes", "deliverables") for t in sent):
             return False
         if text.endswith(":"):
             return True

@@ -50,23 +50,30 @@ def cues() -> dict[str, Any]:
 def find_cue(words: str, table: dict[str, list[str]]) -> str | None:
     """The first key of ``table`` one of whose cue words occurs in ``words`` as a whole word."""
     for key, cue_list in table.items():
-        for c in cue_list:
-            if _cue_pattern(c).search(words):
-                return key
+        if cue_list and _cue_pattern(tuple(cue_list)).search(words):
+            return key
     return None
 
 
 @lru_cache(maxsize=4096)
-def _cue_pattern(cue: str) -> re.Pattern[str]:
-    """A cue as a whole-word pattern, built once per process (find_cue runs per number and sentence)."""
-    return re.compile(rf"(?<![\w$]){re.escape(cue)}(?!\w)")
+def _cue_pattern(cue_list: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the cues as a whole word, one pattern per list built once per process (find_cue runs
+    per number and sentence)."""
+    return re.compile(r"(?<![\w$])(?:" + "|".join(re.escape(c) for c in cue_list) + r")(?!\w)")
+
+
+@lru_cache(maxsize=256)
+def _word_pattern(words: tuple[str, ...], letters_only: bool = False) -> re.Pattern[str]:
+    """Any of ``words`` not inside a longer word (``letters_only``: not between letters), built once."""
+    edge = "[a-z]" if letters_only else r"\w"
+    return re.compile(rf"(?<!{edge})(?:" + "|".join(re.escape(w) for w in words) + rf")(?!{edge})")
 
 
 def qualifier_of(text: str) -> str | None:
     """The qualifier a phrase writes ("nearly", "more than", "some"), as a key of the table."""
     low = text.lower()
     for q, words in cues()["qualifiers"].items():
-        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low) for w in words):
+        if words and _word_pattern(tuple(words)).search(low):
             return q
     return None
 
@@ -206,14 +213,19 @@ def _unscaled(toks: list[str], e: _Expr) -> float:
     return got[0].value if got and got[0].value else 1.0
 
 
+_SYMBOLS = ("$", "€", "£", "¥")
+
+
 def _unit(low: str) -> str:
     c = cues()
     if "%" in low or "percent" in low or "per cent" in low:
         return "percent"
     for code, words in c["currencies"].items():
-        for w in words:
-            if (w in ("$", "€", "£", "¥") and w in low) or re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low):
-                return code
+        if any(w in low for w in words if w in _SYMBOLS):
+            return code
+        names = tuple(w for w in words if w not in _SYMBOLS)
+        if names and _word_pattern(names, letters_only=True).search(low):
+            return code
     return "count"
 
 

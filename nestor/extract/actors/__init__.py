@@ -28,6 +28,7 @@ Resolution, per sentence, in this order (see ``docs/actors.md``):
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -170,26 +171,57 @@ class _Match:
     sector: str | None = None   # a chain of role words: the sector of the whole ("opposition supporters")
 
 
+_LENGTHS: dict[int, tuple[list[_Entry], list[tuple[int, dict[str, _Entry]]]]] = {}
+
+
+def _by_length(entries: list[_Entry]) -> list[tuple[int, dict[str, _Entry]]]:
+    """The entries of one key as (alias length, {alias: its first entry}), longest first; built once
+    per list (the lists are the actor knowledge base's, sorted longest first)."""
+    got = _LENGTHS.get(id(entries))
+    if got is not None and got[0] is entries:
+        return got[1]
+    out: list[tuple[int, dict[str, _Entry]]]
+    if all(len(a.alias) >= len(b.alias) for a, b in itertools.pairwise(entries)):
+        groups: dict[int, dict[str, _Entry]] = {}
+        for e in entries:
+            groups.setdefault(len(e.alias), {}).setdefault(e.alias, e)
+        out = sorted(groups.items(), key=lambda kv: -kv[0])
+    else:       # not sorted: entry by entry, in their order
+        out = [(len(e.alias), {e.alias: e}) for e in entries]
+    if len(_LENGTHS) > 100_000:      # knowledge bases loaded one after another (tests)
+        _LENGTHS.clear()
+    _LENGTHS[id(entries)] = (entries, out)
+    return out
+
+
 def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | None = None) -> _Match | None:
     tok = doc[i]
     m = _KEY.search(tok.text)
     if not m:
         return None
     key = m.group(0)
+    if key not in akb.by_key and key.lower() not in akb.by_key_lower:
+        return None         # most tokens start no name: the same answer, without the loop below
     text = text if text is not None else doc.text   # pass it in: Doc.text rebuilds the string
     best: _Match | None = None
+    start = tok.idx
     for table, lowered in ((akb.by_key, False), (akb.by_key_lower, True)):
-        for e in table.get(key.lower() if lowered else key, ()):
-            hay = text[tok.idx: tok.idx + len(e.alias)]
-            if (hay.lower() if lowered else hay) != e.alias:
+        entries = table.get(key.lower() if lowered else key)
+        if not entries:
+            continue
+        # the first entry (longest first) whose alias is the text here and ends on a token: one
+        # look-up per alias length instead of a comparison per entry ("the" starts hundreds)
+        for n, first in _by_length(entries):
+            hay = text[start: start + n]
+            e = first.get(hay.lower() if lowered else hay)
+            if e is None:
                 continue
-            end_char = tok.idx + len(e.alias)
-            j = ends.get(end_char)
+            j = ends.get(start + n)
             if j is None:
                 continue
             if best is None or j + 1 > best.end:
                 best = _Match(i, j + 1, e)
-            break  # entries are sorted longest first
+            break
     if best is not None and best.entry.kind == "org" and best.entry.alias.lower() in actor_cues()["shared"]:
         # "Foreign Office", "Supreme Court": a name many countries use is a role word, placed by context
         for e in akb.by_key_lower.get(key.lower(), ()):
