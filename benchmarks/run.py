@@ -32,7 +32,11 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_SOURCE = HERE.parent.parent / "shared" / "corpus" / "seeds"
+sys.path.insert(0, str(HERE.parent))     # this checkout's nestor, also in the measured subprocesses
+# ../shared beside the repo; a git worktree one level deeper (wt/NAME) finds the same folder
+DEFAULT_SOURCE = next((p for p in (HERE.parent.parent / "shared" / "corpus" / "seeds",
+                                   HERE.parent.parent.parent / "shared" / "corpus" / "seeds") if p.is_dir()),
+                      HERE.parent.parent / "shared" / "corpus" / "seeds")
 
 
 def build_corpus(source: Path, n: int, out: Path, seed: int = 0) -> int:
@@ -56,13 +60,23 @@ def build_corpus(source: Path, n: int, out: Path, seed: int = 0) -> int:
 def measure(kind: str, corpus: Path, workers: int) -> dict:
     t0 = time.perf_counter()
     if kind == "bare":
-        sys.path.insert(0, str(HERE.parent))
         from nestor.nlp import load_model
 
         nlp = load_model("auto")
         texts = [p.read_text("utf-8") for p in sorted(corpus.glob("*.txt"))]
         t0 = time.perf_counter()
         n = sum(1 for _ in nlp.pipe(texts, batch_size=8))
+        stages: dict[str, float] = {}
+    elif kind == "spark":
+        from nestor.config import Settings
+        from nestor.engine.spark import load, run_spark
+
+        tmp = Path(tempfile.mkdtemp())
+        settings = Settings(db=str(tmp / "bench.duckdb"), engine="spark", spark_master=f"local[{workers}]")
+        run_spark([str(corpus)], settings, tmp / "out")       # JVM start, read, parse, extract, Parquet
+        t1 = time.perf_counter()
+        n = load(tmp / "out", tmp / "bench.duckdb", settings)["articles"]   # the batch path, stories
+        stages = {"spark (JVM, parse, extract, Parquet)": t1 - t0, "load into the store": time.perf_counter() - t1}
     else:
         from nestor.config import Settings
         from nestor.pipeline import Pipeline
@@ -70,10 +84,11 @@ def measure(kind: str, corpus: Path, workers: int) -> dict:
         db = Path(tempfile.mkdtemp()) / "bench.duckdb"
         rep = Pipeline(Settings(db=str(db), workers=workers)).run([str(corpus)])
         n = rep.counts["stored"]
+        stages = dict(rep.durations)
     secs = time.perf_counter() - t0
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    stages = {} if kind == "bare" else {k: round(v, 2) for k, v in rep.durations.items()}
+    stages = {k: round(v, 2) for k, v in stages.items()}
     return {"kind": kind, "articles": n, "seconds": secs, "peak_rss_mb": max(self_rss, child_rss),
             "parent_rss_mb": self_rss, "worker_rss_mb": child_rss, "stages": stages}
 
@@ -83,6 +98,9 @@ def main() -> None:
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     ap.add_argument("--sizes", default="100,400")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--runs", default="bare,1,N",
+                    help="which runs, in order: bare, 1, N (all cores), spark (local[N]); e.g. '--runs N' for a "
+                         "memory-only pass at 10,000 articles, '--runs bare,N,spark' for the Spark comparison")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -95,30 +113,48 @@ def main() -> None:
         corpus = Path(tempfile.mkdtemp()) / f"corpus{n}"
         words = build_corpus(a.source, n, corpus)
         rows = {}
-        for kind, w in (("bare", 1), ("run", 1), ("run", a.workers)):
+        plan = {"bare": ("bare", 1), "1": ("run", 1), "N": ("run", a.workers), "spark": ("spark", a.workers)}
+        for name in a.runs.split(","):
+            kind, w = plan[name.strip()]
             out = subprocess.run([sys.executable, __file__, "--measure", kind, "--corpus", str(corpus),
-                                  "--workers", str(w)], capture_output=True, text=True, check=True)
+                                  "--workers", str(w)], capture_output=True, text=True)
+            if out.returncode != 0:
+                print(f"N={n:6d} {name}: failed\n{out.stderr[-2000:]}")
+                continue
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            label = kind if kind == "bare" else f"run-{w}"
+            label = kind if kind == "bare" else f"spark-local[{w}]" if kind == "spark" else f"run-{w}"
             rows[label] = r
             rss = (f"peak RSS {r['peak_rss_mb']:6.0f} MB" if kind == "bare" or w == 1 else
                    f"peak RSS parent {r['parent_rss_mb']:5.0f} MB, largest worker {r['worker_rss_mb']:5.0f} MB")
+            ratio = f"  ratio to bare {r['seconds'] / rows['bare']['seconds']:.2f}" if "bare" in rows and kind != "bare" else ""
             print(f"N={n:6d} {label:6s} {r['seconds']:8.1f} s  {n / r['seconds']:7.1f} articles/s  "
-                  f"{words / r['seconds']:8.0f} words/s  {rss}"
-                  + ("" if kind == "bare" else f"  ratio to bare {r['seconds'] / rows['bare']['seconds']:.2f}"))
+                  f"{words / r['seconds']:8.0f} words/s  {rss}{ratio}", flush=True)
             if r.get("stages"):
-                print("         stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items()))
-        if a.workers > 1:
-            one, many = rows["run-1"]["seconds"], rows[f"run-{a.workers}"]["seconds"]
-            print(f"N={n:6d} speed-up of {a.workers} workers over 1: x{one / many:.2f} "
-                  f"({one / many / a.workers:.2f} per worker; 1.00 is linear)")
+                print("         stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items()), flush=True)
+        many = rows.get(f"run-{a.workers}")
+        if a.workers > 1 and "run-1" in rows and many:
+            one, m = rows["run-1"]["seconds"], many["seconds"]
+            print(f"N={n:6d} speed-up of {a.workers} workers over 1: x{one / m:.2f} "
+                  f"({one / m / a.workers:.2f} per worker; 1.00 is linear)")
+        if "bare" in rows and many:
+            print(f"N={n:6d} all cores ({a.workers} workers) / bare single-process pass: "
+                  f"{many['seconds'] / rows['bare']['seconds']:.2f} (goal <= 0.60)")
+        sp = rows.get(f"spark-local[{a.workers}]")
+        if sp and many:
+            per = sp["seconds"] / n
+            print(f"N={n:6d} spark local[{a.workers}] / local engine with {a.workers} workers: "
+                  f"{sp['seconds'] / many['seconds']:.2f}; {per * 1000:.0f} ms per article on {a.workers} cores "
+                  f"= {per * a.workers:.2f} core-s per article")
         results[n] = rows
     sizes = sorted(results)
     if len(sizes) > 1:
         lo, hi = results[sizes[0]], results[sizes[-1]]
-        for label in lo:
+        for label in [x for x in lo if x in hi]:
             print(f"{label}: time per article x{(hi[label]['seconds'] / sizes[-1]) / (lo[label]['seconds'] / sizes[0]):.2f}, "
-                  f"peak RSS x{hi[label]['peak_rss_mb'] / lo[label]['peak_rss_mb']:.2f} from N={sizes[0]} to N={sizes[-1]}")
+                  f"peak RSS x{hi[label]['peak_rss_mb'] / lo[label]['peak_rss_mb']:.2f} (parent "
+                  f"x{hi[label]['parent_rss_mb'] / lo[label]['parent_rss_mb']:.2f}, largest worker "
+                  f"x{hi[label]['worker_rss_mb'] / max(1.0, lo[label]['worker_rss_mb']):.2f}) "
+                  f"from N={sizes[0]} to N={sizes[-1]}")
 
 
 if __name__ == "__main__":

@@ -188,6 +188,7 @@ class Pipeline:
             out: list[Item] = []
             with self.store.writer() as con:
                 stored = self.store.existing_ids(con, [d.item.id for d in chunk if isinstance(d.item, Article)])
+                todo: list[Article] = []
                 for doc in chunk:
                     item = doc.item
                     if isinstance(item, Skip):
@@ -200,11 +201,12 @@ class Pipeline:
                     seen_ids.add(item.id)
                     if doc.warnings:
                         warnings[item.id] = list(doc.warnings)
-                    dup_of, sig, bh = dedup.check(con, item.id, item.text)
+                    todo.append(item)
+                    out.append(item)
+                # in order: each article is checked against the store and the ones before it
+                for item, (dup_of, _sig, _bh) in zip(todo, dedup.check_batch(con, [(a.id, a.text) for a in todo]),
+                                                     strict=True):
                     if dup_of is not None:
                         item.status, item.duplicate_of = "duplicate", dup_of
-                    else:
-                        dedup.add_pending(item.id, sig, bh)
-                    out.append(item)
             report.durations["dedup"] = report.durations.get("dedup", 0.0) + time.perf_counter() - t
             yield from out

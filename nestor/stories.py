@@ -60,7 +60,7 @@ from typing import Any
 from .dates import precision_of, strip_dateline
 from .geo.events import clear_story_places, share_story_place
 from .models import record_id
-from .store import rows, transaction
+from .store import transaction
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
 PEOPLE = 0.5        # Jaccard of the named office holders of two reports: the same participants
@@ -109,16 +109,42 @@ def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
     return x, y
 
 
+# what a report keeps of each event once it is built
+_KEEP = ("id", "article_id", "sent_idx", "event_type", "mode", "confidence", "intensity", "quad_class", "date_source",
+         "evidence")
+_CODED = "NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied') AND e.source_code IS NOT NULL"
+
+
 def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[Report]]:
-    evs = rows(con, """SELECT e.id, e.article_id, e.sent_idx, e.trigger_start, e.source_code, e.target_code,
+    # only the articles with an event of one of the dyads: an article gives a dyad a report only
+    # when one of its own events joins that pair (its untargeted events follow its main dyads)
+    touching = "" if dyads is None else f"""
+                         AND e.article_id IN (SELECT e.article_id FROM events e WHERE {_CODED}
+                           AND e.target_code IS NOT NULL AND e.source_code <> e.target_code
+                           AND least(e.source_code, e.target_code) || '-' || greatest(e.source_code, e.target_code)
+                               IN (SELECT unnest(?)))"""
+    cur = con.execute("""SELECT e.id, e.article_id, e.sent_idx, e.source_code, e.target_code,
                               e.event_type, e.mode, e.confidence, e.intensity, e.quad_class, e.location, e.date,
                               e.date_source, e.date_precision, e.evidence,
-                              a.published, a.published_from, a.published_to, a.date_source AS pub_source,
-                              a.source AS src
-                       -- only the columns the step uses: it holds the touched dyads' events in memory
+                              a.published, a.published_from, a.published_to, a.source AS src
+                       -- only the columns the step uses: it holds the touched dyads' events in memory;
+                       -- the id breaks ties (one trigger coded in both directions), so the headline
+                       -- event does not depend on DuckDB's row order
                        FROM events e JOIN articles a ON a.id = e.article_id
-                       WHERE NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied')
-                         AND e.source_code IS NOT NULL ORDER BY e.article_id, e.sent_idx, e.trigger_start""")
+                       WHERE """ + _CODED + touching + " ORDER BY e.article_id, e.sent_idx, e.trigger_start, e.id",
+                      [] if dyads is None else [sorted("-".join(d) for d in dyads)])
+    cols = [d[0] for d in cur.description][:15]
+    # one object per distinct string (the evidence of a sentence is shared by its events; codes,
+    # types and modes repeat), and the article's columns once per article, not once per event
+    strs: dict[str, str] = {}
+    article_info: dict[str, tuple[Any, ...]] = {}
+    evs: list[dict[str, Any]] = []
+    while batch := cur.fetchmany(10_000):
+        for r in batch:
+            e = {k: (strs.setdefault(v, v) if isinstance(v, str) else v) for k, v in zip(cols, r, strict=False)}
+            if e["article_id"] not in article_info:
+                article_info[e["article_id"]] = r[15:]
+            evs.append(e)
     units: dict[tuple[str, tuple[str, str]], list[dict[str, Any]]] = defaultdict(list)
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in evs:
@@ -171,10 +197,9 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
             dated_places[aid] += sent_places.get((aid, si), [])
     out: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for (aid, d), es in units.items():
-        first = es[0]
-        lo, hi = first["published_from"], first["published_to"]
-        if lo is None and first["published"] is not None:
-            lo = hi = first["published"]
+        published, lo, hi, src = article_info[aid]
+        if lo is None and published is not None:
+            lo = hi = published
         text_days = sorted(e["date"] for e in es if e["date"] and e["date_source"] == "text"
                            and e["date_precision"] == "day")
         day = None
@@ -194,8 +219,8 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
                                                sent_places.get((aid, e["sent_idx"]), [])))
         places = places or tuple(dated_places.get(aid, ()))    # only when the events' sentences name none
         wds = tuple(sorted({w for e in es for w in sent_weekdays.get((aid, e["sent_idx"]), [])}))
-        r = Report(aid, d, lo, hi, first["src"] or "", es, text, people.get(aid, frozenset()), places, wds,
-                   documents.get(aid, frozenset()))
+        r = Report(aid, d, lo, hi, src or "", [{k: e[k] for k in _KEEP} for e in es], text,
+                   people.get(aid, frozenset()), places, wds, documents.get(aid, frozenset()))
         r.day = day if day is not None else (lo if r.narrow else None)
         out[d].append(r)
     return out

@@ -230,3 +230,42 @@ def test_non_english_is_marked(tmp_path):
                  "Ils ont signé un accord sur la recherche océanique et se reverront au printemps.", "utf-8")
     a = one(f)
     assert a.language == "fr" and a.status == "non_english"
+
+
+def test_deduper_check_batch_equals_checks_one_by_one(tmp_path):
+    """A chunk checked with two store queries gives what per-article checks give: against the store's
+    index (written by an earlier batch) and against the articles before it in the same chunk."""
+    from nestor.store import Store
+
+    other = " ".join(f"Item {i}: the harbour authority extended the dredging contract by {i} weeks." for i in range(30))
+    stored_text = (BODY * 3).replace("useful", "productive")
+    chunk = [("b", (BODY * 3).replace("useful", "very useful")),        # near-copy of the stored one
+             ("c", other), ("d", other + " Officials gave no reason."),   # d copies c, in the same chunk
+             ("e", "Rainfall figures for the northern provinces were revised upward by the weather office. " * 4)]
+
+    def store_with_one() -> tuple[Deduper, object]:
+        st = Store(tmp_path / f"s{len(list(tmp_path.iterdir()))}.duckdb")
+        d = Deduper(0.8)
+        dup, sig, bands = d.check(None, "a", stored_text)
+        d.add_pending("a", sig, bands)
+        rows = d.index_rows(["a"])
+        with st.writer() as con:
+            con.executemany("INSERT INTO lsh_bands VALUES (?, ?, ?)", rows[0])
+            con.executemany("INSERT INTO signatures VALUES (?, ?)", rows[1])
+        d.forget(["a"])
+        return d, st
+
+    d1, st1 = store_with_one()
+    with st1.writer() as con:
+        one_by_one = []
+        for aid, text in chunk:
+            dup, sig, bands = d1.check(con, aid, text)
+            if dup is None:
+                d1.add_pending(aid, sig, bands)
+            one_by_one.append(dup)
+    d2, st2 = store_with_one()
+    with st2.writer() as con:
+        batch = [dup for dup, _, _ in d2.check_batch(con, chunk)]
+    assert one_by_one == ["a", None, "c", None]
+    assert batch == one_by_one
+    assert sorted(d2.pending_sigs) == sorted(d1.pending_sigs) == ["c", "e"]

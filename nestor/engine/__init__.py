@@ -93,6 +93,10 @@ class Worker:
         self.settings = settings
         self.nlp = load_model(settings.model)
         self.kb = Knowledge.load(settings)
+        if settings.worker_count > 1:
+            from ..geo import default_gazetteer
+
+            default_gazetteer()     # in a pool worker, at start-up (the where stage would load it on first use)
 
     def run(self, items: list[Item]) -> list[Out]:
         """Never raises for a document: a text the NLP pass fails on is retried alone and, if it
@@ -159,6 +163,10 @@ class PoolEngine:
         ctx = mp.get_context("spawn")   # fork after loading torch/duckdb is unsafe
         pool = ProcessPoolExecutor(n, mp_context=ctx)
         try:
+            # start every worker now: each loads the model, the knowledge base and the gazetteer
+            # while this process reads and deduplicates the first chunk (the pool spawns a process
+            # per submitted task; a worker that fails to start fails these and the chunks alike)
+            warm = [pool.submit(_run_chunk, self.settings, []) for _ in range(n)]
             it = iter(items)
             pending: deque[tuple[Future[list[Out]], list[Item]]] = deque()
             while True:
@@ -174,6 +182,8 @@ class PoolEngine:
                     raise WorkerError(f"a worker process died (killed for memory, or a crash in native code) "
                                       f"while coding {where}: {e}") from None
                 yield from got
+            for w in warm:
+                w.result()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 def make_engine(settings: Settings) -> Engine:

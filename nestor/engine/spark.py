@@ -180,17 +180,14 @@ def load(parquet_dir: str | Path, db: str | Path, settings: Settings | None = No
                 report.counts["articles"] += len(chunk)
                 report.counts["already_stored"] += len(stored)
                 results = _results(staging, [a for a in chunk if a not in stored], RESULT_FIELDS, RECORD_TABLES)
-                for r in results:
-                    if r.article.status != "ok":
-                        continue
-                    dup, sig, bands = dedup.check(con, r.article.id, r.article.text)
+                ok = [r for r in results if r.article.status == "ok"]
+                for r, (dup, _sig, _bands) in zip(ok, dedup.check_batch(con, [(r.article.id, r.article.text)
+                                                                             for r in ok]), strict=True):
                     if dup is not None:
                         # stored as a duplicate with no records, as the local engine stores it
                         r.article.status, r.article.duplicate_of = "duplicate", dup
                         for attr in RESULT_FIELDS:
                             setattr(r, attr, [])
-                    else:
-                        dedup.add_pending(r.article.id, sig, bands)
             for r in results:
                 writer.ingest_warnings[r.article.id] = [w for w in warns.get(r.article.id, [])
                                                         if w not in r.warnings]

@@ -35,9 +35,22 @@ def clear_story_places(con: Any, article_ids: list[str]) -> None:
 
 def share_story_place(con: Any, place: str | None, event_ids: list[str], countries: list[str]) -> int:
     """Give ``place`` (the story's, as written), resolved with the story's ``countries`` as context,
-    to those of ``event_ids`` that have no place. Returns how many events took it."""
+    to those of ``event_ids`` that have no place. Returns 1 when a place was shared, else 0."""
     if not place or not event_ids:
         return 0
+    # the place as one of the story's own events has it (the same point: "their border" is the
+    # border of the event's two countries, which the name alone does not say), else the gazetteer's
+    own = con.execute("""SELECT place_name, place_country, place_countries, place_adm1, place_geonameid, lat, lon,
+                                feature, geo_precision, geo_confidence FROM events
+                         WHERE id IN (SELECT unnest(?)) AND location = ? AND lat IS NOT NULL AND place_source <> 'story'
+                         ORDER BY geo_confidence DESC, id LIMIT 1""", [event_ids, place]).fetchone()
+    if own is not None:
+        con.execute("""UPDATE events SET location = ?, place_name = ?, place_country = ?, place_countries = ?,
+                           place_adm1 = ?, place_geonameid = ?, lat = ?, lon = ?, feature = ?, geo_precision = ?,
+                           geo_confidence = ?, place_source = 'story'
+                       WHERE id IN (SELECT unnest(?)) AND place_name IS NULL AND lat IS NULL""",
+                    [place, *own[:9], round(own[9] * story_weight(), 2), event_ids])
+        return 1
     p = resolve_place(place, [c for c in countries if c and len(c) == 3])
     if p is None or p.lat is None:
         return 0
@@ -48,5 +61,4 @@ def share_story_place(con: Any, place: str | None, event_ids: list[str], countri
                       [place, p.name, p.country, list(p.countries) or ([p.country] if p.country else []), p.adm1,
                        p.geonameid, p.lat, p.lon, p.feature, p.precision, round(p.confidence * story_weight(), 2),
                        event_ids])
-    got = cur.fetchone() if cur is not None else None
-    return int(got[0]) if got else 0
+    return 1 if cur is not None else 0

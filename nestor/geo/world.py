@@ -42,3 +42,27 @@ def world() -> tuple[Outline, ...]:
         raise KnowledgeBaseError(str(path), None, None,
                                  f"unreadable country outlines ({exc}); regenerate with scripts/make_world.py") from exc
     return tuple(out)
+
+
+@lru_cache(maxsize=512)
+def shared_border(a: str, b: str) -> tuple[float, float] | None:
+    """A representative point (lat, lon) of the land border of countries ``a`` and ``b`` (ISO
+    alpha-3), or None when their outlines share no point. The outlines come from one topology, so a
+    common border is a run of identical points; the point is the one of them nearest their mean."""
+    ca = [c for c in world() if c.code == a]
+    cb = [c for c in world() if c.code == b]
+    if not ca or not cb or a == b:
+        return None
+    pa = {(round(lon, 2), round(lat, 2)) for c in ca for r in c.rings for lon, lat in r}
+    common = [p for c in cb for r in c.rings for p in ((round(lon, 2), round(lat, 2)) for lon, lat in r) if p in pa]
+    if not common:
+        return None
+    mx = sum(p[0] for p in common) / len(common)
+    my = sum(p[1] for p in common) / len(common)
+    lon, lat = min(common, key=lambda p: (p[0] - mx) ** 2 + (p[1] - my) ** 2)
+    return lat, lon
+
+
+def country_name(code: str) -> str | None:
+    """The outline's name of a country (Natural Earth's short name), or None."""
+    return next((c.name for c in world() if c.code == code), None)

@@ -60,28 +60,69 @@ class Deduper:
         """(id of the article this duplicates or None, signature, band hashes)."""
         sig = signature(text, self.num_perm)
         bands = band_hashes(sig)
-        candidates: set[str] = set()
+        stored = self._stored_candidates(con, [bands])[0]
+        return self._decide(con, article_id, sig, bands, stored, {}), sig, bands
+
+    def check_batch(self, con, items: list[tuple[str, str]]) -> list[tuple[str | None, np.ndarray, list[int]]]:
+        """:meth:`check` for a chunk of (article id, text), in order, with two queries to the store
+        for the whole chunk instead of one per article and candidate. An article that is not a
+        duplicate is added to the pending index (:meth:`add_pending`) before the next one is
+        checked, so the result is that of ``check`` then ``add_pending`` article by article."""
+        sigs = [signature(text, self.num_perm) for _, text in items]
+        bands = [band_hashes(sig) for sig in sigs]
+        stored = self._stored_candidates(con, bands)
+        want = sorted({c for (aid, _), cands in zip(items, stored, strict=True) for c in cands if c != aid})
+        known = self._stored_signatures(con, want)
+        out = []
+        for (aid, _), sig, bh, cands in zip(items, sigs, bands, stored, strict=True):
+            dup = self._decide(con, aid, sig, bh, cands, known)
+            if dup is None:
+                self.add_pending(aid, sig, bh)
+            out.append((dup, sig, bh))
+        return out
+
+    @staticmethod
+    def _stored_candidates(con, bands: list[list[int]]) -> list[set[str]]:
+        """For each article's band hashes, the stored articles that share one."""
+        out: list[set[str]] = [set() for _ in bands]
+        if con is None or not bands:
+            return out
+        rows = con.execute(
+            "SELECT DISTINCT q.i, l.article_id FROM lsh_bands l JOIN "
+            "(SELECT unnest(?) AS i, unnest(?) AS band, unnest(?)::UBIGINT AS hash) q USING (band, hash)",
+            [[i for i, bh in enumerate(bands) for _ in bh], [b for bh in bands for b in range(len(bh))],
+             [h for bh in bands for h in bh]]).fetchall()
+        for i, aid in rows:
+            out[i].add(aid)
+        return out
+
+    @staticmethod
+    def _stored_signatures(con, ids: list[str]) -> dict[str, np.ndarray]:
+        if con is None or not ids:
+            return {}
+        got = con.execute("SELECT article_id, sig FROM signatures WHERE article_id IN (SELECT unnest(?))",
+                          [ids]).fetchall()
+        return {aid: np.array(sig, dtype=np.uint64) for aid, sig in got}
+
+    def _decide(self, con, article_id: str, sig: np.ndarray, bands: list[int], stored: set[str],
+                known: dict[str, np.ndarray]) -> str | None:
+        candidates: set[str] = set(stored)
         for b, h in enumerate(bands):
             candidates.update(self.pending.get((b, h), ()))
-        if con is not None:
-            rows = con.execute(
-                "SELECT DISTINCT l.article_id FROM lsh_bands l JOIN "
-                "(SELECT unnest(?) AS band, unnest(?)::UBIGINT AS hash) q USING (band, hash)",
-                [list(range(len(bands))), bands]).fetchall()
-            candidates.update(r[0] for r in rows)
         candidates.discard(article_id)
         best: tuple[float, str] | None = None
         for cid in sorted(candidates):
             other = self.pending_sigs.get(cid)
-            if other is None and con is not None:
-                got = con.execute("SELECT sig FROM signatures WHERE article_id = ?", [cid]).fetchall()
-                other = np.array(got[0][0], dtype=np.uint64) if got else None
+            if other is None:
+                other = known.get(cid)
+            if other is None and con is not None and cid in stored and cid not in known:
+                other = self._stored_signatures(con, [cid]).get(cid)
             if other is None:
                 continue
             s = similarity(sig, other)
             if s >= self.threshold and (best is None or s > best[0]):
                 best = (s, cid)
-        return (best[1] if best else None), sig, bands
+        return best[1] if best else None
 
     def add_pending(self, article_id: str, sig: np.ndarray, bands: list[int]) -> None:
         for b, h in enumerate(bands):

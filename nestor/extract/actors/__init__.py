@@ -18,7 +18,12 @@ Resolution, per sentence, in this order (see ``docs/actors.md``):
 5. **Coreference**: he/she/his/her → the last person mentioned in this or the previous two
    sentences; "the two leaders"/"both sides"/"the two countries" → the last two distinct
    people or countries (``Mention.members``).
-6. Anything spaCy calls a PERSON, ORG or NORP that the KB does not know is kept as an
+6. **Context** (after all sentences, ``_place_pending``): shared institution names ("the Foreign
+   Office"), generic actors ("rebels in Chad", "protesters ... in Caracas", "the government") and
+   conventional bodies ("the Commerce Department") take the country their context gives
+   (``nestor/data/actors.yaml``); titled people the KB does not know ("President X ... in Algiers")
+   likewise; a role right before a person is one actor ("Kenyan opposition leader X").
+7. Anything spaCy calls a PERSON, ORG or NORP that the KB does not know is kept as an
    **uncoded** mention with its text (``actor_id`` None), never dropped or guessed.
 """
 from __future__ import annotations
@@ -354,6 +359,14 @@ class _Resolver:
                 continue
             e = m.entry
             span = doc[m.start:m.end]
+            if e.kind == "country" and m.end + 2 < sent.end and doc[m.end].text in ("-", "\u2013") and \
+                    doc[m.end + 1].lower_ == "led":
+                # "US-led troops", "a Russia-led alliance": as after a demonym
+                got = self._adjective(m, sent, si, last_persons)
+                if got is not None:
+                    out.append(got[0])
+                    used.update(got[1])
+                    continue
             if e.kind == "country":
                 # "Russia's defence ministry": possessor of a role noun
                 role = self._role_after_possessive(span)
@@ -416,7 +429,7 @@ class _Resolver:
                     if ref is not None:
                         out.append(self._copy(ref, span, si, "coref", 0.7))
                         continue
-                if self._local(m, r, span):
+                if self._local(m, r, span, out):
                     # "rebels", "the government", "opposition supporters": placed by context later
                     self._pending.append((si, span, m.sector or r.sector, "local"))
             used.update(range(m.start, m.end))
@@ -472,7 +485,7 @@ class _Resolver:
             cur = _Match(cur.start, nxt.end, nxt.entry, self._chain_sector(cur, nxt))
         return cur
 
-    def _local(self, m: _Match, r: Any, span: Span) -> bool:
+    def _local(self, m: _Match, r: Any, span: Span, current: list[Mention]) -> bool:
         """A generic actor to place by context (``context_roles`` in ``nestor/data/actors.yaml``): a role
         of a local sector, a noun with no possessive pronoun and no named actor on it, heading its
         phrase or modifying another role word or a facility ("a government convoy")."""
@@ -493,12 +506,16 @@ class _Resolver:
         if root.dep_ == "pobj" and root.head.lower_ in ("in", "into", "at") and r.kind == "org":
             return False     # "served in the army", "a seat in parliament": a place, not an actor
         inside = set(range(span.start, span.end))
+        coded_chars = [(x.start, x.end) for x in [*self.out, *current] if x.actor_id]
+        if any(a <= t.idx < b for t in root.subtree if t.i < span.start for a, b in coded_chars):
+            return False      # "US-led troops", "the Hamas-run police": another actor's
         for ch in root.children:
             if ch.i in inside or ch.dep_ not in ("poss", "compound", "amod", "nmod"):
                 continue
-            if ch.pos_ == "PRON" or ch.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "LOC") or \
-                    any(x.start <= ch.idx < x.end for x in self.out):
+            if ch.pos_ == "PRON" or any(x.start <= ch.idx < x.end and x.actor_id for x in [*self.out, *current]):
                 return False  # "their supporters", "U.N. officials", "Hamas fighters": another rule's actor
+            # an ethnic or local name the KB does not know ("Tuareg rebels", "Shona rebels") qualifies
+            # the actor without naming another one; a place name ("Tigray forces") is its own phrase
         return True
 
     def _acts(self, span: Span) -> bool:
@@ -542,11 +559,26 @@ class _Resolver:
         country = m.entry.ref
         j = m.end
         # skip further adjectives/compounds: "Russian state media", "Chinese Foreign Ministry"
-        nxt = _match_at(doc, j, self.akb, self.ends, self.text) if j < sent.end else None
-        if nxt and nxt.entry.kind == "role":
+        nxt = self._role_chain(j, sent.end)
+        if nxt is not None:
             role = self.kb.roles[nxt.entry.ref]
             span = doc[m.start:nxt.end]
+            if nxt.sector is not None and nxt.sector != role.sector:
+                # "Afghan government troops", "Kenyan opposition supporters": the chain's sector
+                return self.state(country, span, si, "role", sector=nxt.sector, conf=0.9), set(range(m.start, nxt.end))
             return self._role_mention(country, role, span, si, last_persons, "role"), set(range(m.start, nxt.end))
+        if j + 2 < sent.end and doc[j].text in ("-", "\u2013") and doc[j + 1].lower_ == "led":
+            # "Saudi-led coalition", "Vietnamese-led forces": the leading country's actor
+            k = j + 2
+            while k < sent.end and doc[k].pos_ == "ADJ":
+                k += 1
+            chain = self._role_chain(k, sent.end)
+            if chain is not None:
+                sector = chain.sector or self.kb.roles[chain.entry.ref].sector
+                return self.state(country, doc[m.start:chain.end], si, "led", sector=sector, conf=0.8), \
+                    set(range(m.start, chain.end))
+            if k < sent.end and doc[k].pos_ == "NOUN":
+                return self.state(country, doc[m.start:k + 1], si, "led", conf=0.7), set(range(m.start, k + 1))
         head = doc[m.start]
         while head.dep_ == "conj" and head.head is not head:
             head = head.head
@@ -752,6 +784,10 @@ class _Resolver:
         governments in Moscow and Beijing" (each conjunct)."""
         out: list[str] = []
         for ch in span.root.children:
+            if ch.dep_ in ("compound", "amod", "nmod") and ch.i < span.start and ch.ent_type_ in ("GPE", "LOC"):
+                c = self._country_of_token(ch)     # "Tigray rebels", "Donbas separatists"
+                if c:
+                    return [c]
             if ch.dep_ == "prep" and ch.lower_ in ("of", "in", "from", "inside", "across", "throughout"):
                 for pc in ch.children:
                     if pc.dep_ != "pobj":
@@ -891,6 +927,10 @@ class _Resolver:
                     words.insert(0, low)
                     i -= 1
                     continue
+                if t.text in ("-", "\u2013") and words and i - 2 >= sent_start and \
+                        _is_title_token(self.doc[i - 2], self.akb):
+                    i -= 1          # "Secretary-General"
+                    continue
                 break
             for k in range(len(words)):
                 # the longest role phrase the title words end with: "Foreign Minister", "opposition leader"
@@ -898,6 +938,17 @@ class _Resolver:
                 if role is not None:
                     sector = role.sector if sector is None or k == 0 else sector
                     break
+            igo = next((x for x in self.out if x.kind == "igo" and x.actor_id and i > sent_start and
+                        x.start <= self.doc[i - 1].idx < x.end), None)
+            if igo is not None and country is None and words:
+                # "Arab League Secretary-General X", "NATO chief X": the organisation's own person
+                span = self.doc[i:e.end]
+                slug = re.sub(r"[^a-z0-9]+", "-", e.text.lower()).strip("-")
+                self.out.append(self._mention(span, si, actor_id=f"person:?{igo.country}:{slug}", actor_name=e.text,
+                                              kind="person", country=igo.country, sector="IGO",
+                                              code=f"IGO{igo.country}", how="title", confidence=0.7))
+                taken.append((span.start_char, span.end_char))
+                continue
             if sector is None:
                 continue        # a bare unknown name: never guessed
             if country is None and i - 2 >= sent_start and self.doc[i - 1].tag_ == "POS":
