@@ -28,6 +28,24 @@ def like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+class Where:
+    """A WHERE clause built from optional filters: ``where.add("x = ?", x)`` for each filter given,
+    then ``where.sql`` (the conditions joined by AND; "1=1" when none) and ``where.params``."""
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, condition: str, *params: Any) -> Where:
+        self.conditions.append(condition)
+        self.params.extend(params)
+        return self
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.conditions) or "1=1"
+
+
 def _offset(offset: int) -> int:
     if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
         raise InputError(f"offset must be between 0 and {MAX_OFFSET}, got {offset!r}")
@@ -173,17 +191,16 @@ class Nestor:
     # ---- articles ----------------------------------------------------------------------
     def _article_where(self, status: str | None, since: date | None, until: date | None,
                        q: str | None) -> tuple[str, list[Any]]:
-        where: list[str] = ["1=1"]
-        params: list[Any] = []
+        where = Where()
         if status:
-            where.append("status = ?"); params.append(status)
+            where.add("status = ?", status)
         if since:
-            where.append("coalesce(published_to, published) >= ?"); params.append(since)
+            where.add("coalesce(published_to, published) >= ?", since)
         if until:
-            where.append("coalesce(published_from, published) <= ?"); params.append(until)
+            where.add("coalesce(published_from, published) <= ?", until)
         if q:
-            where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')"); params += [f"%{like(q)}%"] * 2
-        return " AND ".join(where), params
+            where.add("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')", *[f"%{like(q)}%"] * 2)
+        return where.sql, where.params
 
     def articles(self, status: str | None = None, since: date | None = None, until: date | None = None,
                  q: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
@@ -235,16 +252,28 @@ class Nestor:
     # ---- actors and events ---------------------------------------------------------------
     def actors(self, country: str | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
         """Coded actors with their mention counts (uncoded ones grouped by their text)."""
-        where: list[str] = ["1=1"]
-        params: list[Any] = []
+        return self.actors_page(country=country, limit=limit, with_total=False)[0]
+
+    def actors_page(self, country: str | None = None, limit: int | None = 100, offset: int = 0,
+                    with_total: bool = True) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`actors`, one page of them, with the number of all (-1 without ``with_total``)."""
+        where = Where()
         if country:
-            where.append("country = ?"); params.append(country.upper())
-        return self._q(
+            where.add("country = ?", country.upper())
+        return self._paged(
             f"""SELECT coalesce(actor_id, 'uncoded:' || text) AS actor_id, any_value(actor_name) AS name,
                    any_value(kind) AS kind, any_value(country) AS country, any_value(sector) AS sector,
                    any_value(code) AS code, count(*) AS mentions, count(DISTINCT article_id) AS articles
-                FROM mentions WHERE {' AND '.join(where)} AND kind <> 'place'
-                GROUP BY 1 ORDER BY mentions DESC, actor_id LIMIT {_limit(limit)}""", params)
+                FROM mentions WHERE {where.sql} AND kind <> 'place' GROUP BY 1""", where.params,
+            "mentions DESC, actor_id", limit, offset, with_total)
+
+    def _paged(self, sql: str, params: list[Any], order: str, limit: int | None, offset: int,
+               with_total: bool) -> tuple[list[dict[str, Any]], int]:
+        """One page of ``sql``'s rows in ``order`` and, with ``with_total``, the number of all its rows
+        (counted in the store, not fetched)."""
+        out = self._q(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT {_limit(limit)} OFFSET {_offset(offset)}", params)
+        total = self._q(f"SELECT count(*) AS n FROM ({sql})", params)[0]["n"] if with_total else -1
+        return out, total
 
     def _event_where(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
                      quad_class: int | None = None, since: date | None = None, until: date | None = None,
@@ -252,40 +281,38 @@ class Nestor:
                      near: str | None = None, country: str | None = None,
                      radius_km: float | None = None) -> tuple[str, list[Any]]:
         p = alias
-        where: list[str] = ["1=1"]
-        params: list[Any] = []
+        where = Where()
         if near:
             w, ps = _near_where(near, radius_km, p)
-            where.append(w); params += ps
+            where.add(w, *ps)
         if country:
             code = _country_code(country)
-            where.append(f"({p}place_country = ? OR list_contains({p}place_countries, ?))"); params += [code, code]
+            where.add(f"({p}place_country = ? OR list_contains({p}place_countries, ?))", code, code)
         if dyad:
             a, b = parse_dyad(dyad)
-            where.append(f"(({p}source_code = ? AND {p}target_code = ?) OR ({p}source_code = ? AND {p}target_code = ?))")
-            params += [a, b, b, a]
+            where.add(f"(({p}source_code = ? AND {p}target_code = ?) OR ({p}source_code = ? AND {p}target_code = ?))",
+                      a, b, b, a)
         if actor:
             codes, ids = self.resolve_actor(actor)
-            where.append(f"(list_contains(?, {p}source_code) OR list_contains(?, {p}target_code) "
-                         f"OR list_contains(?, {p}source_id) OR list_contains(?, {p}target_id))")
-            params += [codes, codes, ids, ids]
+            where.add(f"(list_contains(?, {p}source_code) OR list_contains(?, {p}target_code) "
+                      f"OR list_contains(?, {p}source_id) OR list_contains(?, {p}target_id))", codes, codes, ids, ids)
         if type:
             if type.upper() not in CATEGORIES:
                 raise InputError(f"unknown event type {type!r} (one of {', '.join(CATEGORIES)})")
-            where.append(f"{p}event_type = ?"); params.append(type.upper())
+            where.add(f"{p}event_type = ?", type.upper())
         if quad_class is not None:
             if quad_class not in (1, 2, 3, 4):
                 raise InputError("quad_class must be 1, 2, 3 or 4")
-            where.append(f"{p}quad_class = ?"); params.append(quad_class)
+            where.add(f"{p}quad_class = ?", quad_class)
         if since:
-            where.append(f"coalesce({p}date_end, {p}date) >= ?"); params.append(since)
+            where.add(f"coalesce({p}date_end, {p}date) >= ?", since)
         if until:
-            where.append(f"{p}date <= ?"); params.append(until)
+            where.add(f"{p}date <= ?", until)
         if q:
-            where.append(f"{p}evidence ILIKE ? ESCAPE '\\'"); params.append(like_pattern(q))
+            where.add(f"{p}evidence ILIKE ? ESCAPE '\\'", like_pattern(q))
         if not include_negated:
-            where.append(f"NOT {p}negated")
-        return " AND ".join(where), params
+            where.add(f"NOT {p}negated")
+        return where.sql, where.params
 
     def events(self, dyad: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
                quad_class: int | None = None, since: date | None = None, until: date | None = None,
@@ -341,6 +368,39 @@ class Nestor:
         """The number of distinct happenings among the events that match (see :meth:`events`)."""
         return self.events_page(**{**kw, "distinct": True, "limit": 0})[1]
 
+    def places(self, dyad: str | None = None, story: str | None = None, since: date | None = None,
+               until: date | None = None) -> list[dict[str, Any]]:
+        """Where the events happened: one row per place with coordinates (name, country, precision,
+        lat, lon), the distinct happenings there (``events``; negated events did not happen and are
+        left out), their count per quad class (``quads``) and the stories they belong to (``stories``:
+        id and events there, most events first). ``story`` is a story id (or a unique prefix)."""
+        where, params = self._event_where(dyad=dyad, since=since, until=until, include_negated=False)
+        where += " AND lat IS NOT NULL AND lon IS NOT NULL"
+        if story:
+            where += " AND id IN (SELECT event_id FROM story_events WHERE story_id LIKE ? ESCAPE '\\')"
+            params.append(like(story) + "%")
+        found = self._q(f"""
+            WITH ev AS (SELECT e.*, se.story_id, row_number() OVER (PARTITION BY {HAPPENING_KEY}
+                                                                ORDER BY source_code, id) AS _rn
+                        FROM events e LEFT JOIN (SELECT event_id, min(story_id) AS story_id FROM story_events
+                                                 GROUP BY event_id) se ON se.event_id = e.id WHERE {where})
+            SELECT coalesce(place_name, location) AS name, place_country AS country, geo_precision AS precision,
+                   lat, lon, quad_class, story_id, count(*) AS n
+            FROM ev WHERE _rn = 1 GROUP BY ALL ORDER BY name""", params)
+        out: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for r in found:
+            key = (r["name"], r["lat"], r["lon"])
+            p = out.setdefault(key, {"name": r["name"], "country": r["country"], "precision": r["precision"],
+                                     "lat": r["lat"], "lon": r["lon"], "events": 0, "quads": {}, "stories": {}})
+            p["events"] += r["n"]
+            if r["quad_class"] is not None:
+                p["quads"][r["quad_class"]] = p["quads"].get(r["quad_class"], 0) + r["n"]
+            if r["story_id"]:
+                p["stories"][r["story_id"]] = p["stories"].get(r["story_id"], 0) + r["n"]
+        for p in out.values():
+            p["stories"] = [{"id": s, "events": k} for s, k in sorted(p["stories"].items(), key=lambda x: (-x[1], x[0]))]
+        return sorted(out.values(), key=lambda p: (-p["events"], p["name"] or ""))
+
     # ---- actors by name --------------------------------------------------------------------
     def resolve_actor(self, name: str) -> tuple[list[str], list[str]]:
         """(codes, actor ids) an actor filter means: a code ("RUS"), an id ("person:vladimir-putin"),
@@ -387,46 +447,57 @@ class Nestor:
     def claims(self, measure: str | None = None, dyad: str | None = None, status: str | None = None,
                limit: int | None = 1000) -> list[dict[str, Any]]:
         """Claims in period order (then publication date), with their article's date and title."""
-        w, params = self._dyad_filter(dyad, "c.actors")
-        where = [w]
+        return self.claims_page(measure, dyad, status, limit=limit, with_total=False)[0]
+
+    def claims_page(self, measure: str | None = None, dyad: str | None = None, status: str | None = None,
+                    limit: int | None = 100, offset: int = 0,
+                    with_total: bool = True) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`claims`, one page of them, with the number of all (-1 without ``with_total``)."""
+        dyad_sql, dyad_params = self._dyad_filter(dyad, "c.actors")
+        where = Where().add(dyad_sql, *dyad_params)
         if measure:
-            where.append("c.measure ILIKE ? ESCAPE '\\'"); params.append(f"%{like(measure)}%")
+            where.add("c.measure ILIKE ? ESCAPE '\\'", f"%{like(measure)}%")
         if status:
-            where.append("c.status = ?"); params.append(status)
-        out = self._q(f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
-                                  a.date_source AS published_source, a.title AS article_title
-                           FROM claims c JOIN articles a ON a.id = c.article_id WHERE {' AND '.join(where)}
-                           ORDER BY coalesce(c.period_start, a.published_from) NULLS LAST, a.published_from, c.start
-                           LIMIT {_limit(limit)}""", params)
+            where.add("c.status = ?", status)
+        out, total = self._paged(
+            f"""SELECT c.*, a.published, a.published_from, a.published_to, a.published_precision,
+                       a.date_source AS published_source, a.title AS article_title
+                FROM claims c JOIN articles a ON a.id = c.article_id WHERE {where.sql}""", where.params,
+            "coalesce(period_start, published_from) NULLS LAST, published_from, start, id", limit, offset, with_total)
         for r in out:   # the period's precision follows from its interval
             r["period_precision"] = precision_of(r["period_start"], r["period_end"] or r["period_start"])
             add_shown(r, "claim")
-        return out
+        return out, total
 
     def accords(self, dyad: str | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
-        w, params = self._dyad_filter(dyad, "parties")
+        """Named documents signed or adopted, in date order, with their parties."""
+        return self.accords_page(dyad, limit=limit, with_total=False)[0]
+
+    def accords_page(self, dyad: str | None = None, limit: int | None = 100, offset: int = 0,
+                     with_total: bool = True) -> tuple[list[dict[str, Any]], int]:
+        """Like :meth:`accords`, one page of them, with the number of all (-1 without ``with_total``)."""
+        w, params = self._dyad_filter(dyad, "ac.parties")
         # an accord's date is its signing event's interval (or its article's): keep its precision
-        return self._q(f"""SELECT ac.*, coalesce(e.date_end, a.published_to) AS date_end,
-                                  coalesce(e.date_precision, a.published_precision) AS date_precision
-                           FROM accords ac LEFT JOIN events e ON e.id = ac.event_id
-                           JOIN articles a ON a.id = ac.article_id WHERE {w.replace('parties', 'ac.parties')}
-                           ORDER BY ac.date NULLS LAST, ac.article_id, ac.start LIMIT {_limit(limit)}""", params)
+        return self._paged(f"""SELECT ac.*, coalesce(e.date_end, a.published_to) AS date_end,
+                                      coalesce(e.date_precision, a.published_precision) AS date_precision
+                               FROM accords ac LEFT JOIN events e ON e.id = ac.event_id
+                               JOIN articles a ON a.id = ac.article_id WHERE {w}""", params,
+                           "date NULLS LAST, article_id, start, id", limit, offset, with_total)
 
     # ---- stories, timelines, dyads ---------------------------------------------------------
     def stories(self, dyad: str | None = None, since: date | None = None, until: date | None = None,
                 limit: int | None = 200) -> list[dict[str, Any]]:
-        where: list[str] = ["1=1"]
-        params: list[Any] = []
+        where = Where()
         if dyad:   # a story may hold several dyads ("Russia and China rejected sanctions on Syria")
-            where.append("list_contains(dyads, ?)"); params.append("-".join(sorted(parse_dyad(dyad))))
+            where.add("list_contains(dyads, ?)", "-".join(sorted(parse_dyad(dyad))))
         if since:
-            where.append("date_end >= ?"); params.append(since)
+            where.add("date_end >= ?", since)
         if until:
-            where.append("date_start <= ?"); params.append(until)
+            where.add("date_start <= ?", until)
         with self.store.reader() as con:
             return [add_shown(r, "story") for r in rows(
-                con, f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY date, id LIMIT {_limit(limit)}",
-                params)]
+                con, f"SELECT * FROM stories WHERE {where.sql} ORDER BY date, id LIMIT {_limit(limit)}",
+                where.params)]
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """A story with its events (evidence), articles, accords and claims."""
@@ -472,20 +543,19 @@ class Nestor:
         """Monthly counts of distinct happenings per quad class and their mean intensity for a dyad
         (a reciprocal event stored in both directions counts once)."""
         # events dated after their article (plans "by 2030") are not yet history: left out
-        where: list[str] = ["1=1"]
-        params: list[Any] = []
+        where = Where()
         if since:
-            where.append("e.date >= ?"); params.append(since)
+            where.add("e.date >= ?", since)
         if until:
-            where.append("e.date <= ?"); params.append(until)
+            where.add("e.date <= ?", until)
         return self._q(f"""WITH e AS (SELECT * FROM events WHERE date IS NOT NULL AND NOT negated
                                  AND ((source_code = ? AND target_code = ?) OR (source_code = ? AND target_code = ?))
                                  QUALIFY row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY id) = 1)
                           SELECT CAST(date_trunc('month', e.date) AS DATE) AS month, e.quad_class, count(*) AS n,
                                  avg(e.intensity) AS mean_intensity
                           FROM e JOIN articles a ON a.id = e.article_id
-                          WHERE (a.published IS NULL OR e.date <= a.published + INTERVAL 7 DAY) AND {' AND '.join(where)}
-                          GROUP BY 1, 2 ORDER BY 1, 2""", [a.upper(), b.upper(), b.upper(), a.upper(), *params])
+                          WHERE (a.published IS NULL OR e.date <= a.published + INTERVAL 7 DAY) AND {where.sql}
+                          GROUP BY 1, 2 ORDER BY 1, 2""", [a.upper(), b.upper(), b.upper(), a.upper(), *where.params])
 
     def dyads(self, limit: int | None = 50, offset: int = 0) -> list[dict[str, Any]]:
         """Dyads ranked by activity: ``events`` counts distinct happenings (``rows`` the stored
@@ -536,30 +606,27 @@ class Nestor:
         (and headlines) as a literal, case-insensitive substring; ``actor`` takes a code, an id or
         a name; ``type``/``quad_class`` match any of the story's events; ``source`` is an article's
         site (URL host) or source name."""
-        where: list[str] = ["1=1"]
-        params: list[Any] = []
+        where = Where()
         ev_where, ev_params = self._event_where(actor=actor, type=type, quad_class=quad_class, q=q, alias="e.")
         if actor or type or quad_class is not None or q:
             cond = f"""EXISTS (SELECT 1 FROM story_events se JOIN events e ON e.id = se.event_id
                                WHERE se.story_id = s.id AND {ev_where})"""
             if q:  # the headline as well as the evidence
-                where.append(f"({cond} OR s.headline ILIKE ? ESCAPE '\\')")
-                params += ev_params + [like_pattern(q)]
+                where.add(f"({cond} OR s.headline ILIKE ? ESCAPE '\\')", *ev_params, like_pattern(q))
             else:
-                where.append(cond); params += ev_params
+                where.add(cond, *ev_params)
         if dyad:
-            where.append("list_contains(s.dyads, ?)"); params.append("-".join(sorted(parse_dyad(dyad))))
+            where.add("list_contains(s.dyads, ?)", "-".join(sorted(parse_dyad(dyad))))
         if since:
-            where.append("s.date_end >= ?"); params.append(since)
+            where.add("s.date_end >= ?", since)
         if until:
-            where.append("s.date_start <= ?"); params.append(until)
+            where.add("s.date_start <= ?", until)
         if source:
-            where.append(f"""EXISTS (SELECT 1 FROM articles a WHERE list_contains(s.articles, a.id)
-                                     AND lower({SITE_SQL.format(p='a.')}) = lower(?))""")
-            params.append(source)
+            where.add(f"""EXISTS (SELECT 1 FROM articles a WHERE list_contains(s.articles, a.id)
+                                  AND lower({SITE_SQL.format(p='a.')}) = lower(?))""", source)
         if sort not in STORY_SORTS:
             raise InputError(f"unknown sort {sort!r} (one of {', '.join(STORY_SORTS)})")
-        w = " AND ".join(where)
+        w, params = where.sql, where.params
         with self.store.reader() as con:
             total = rows(con, f"SELECT count(*) AS n FROM stories s WHERE {w}", params)[0]["n"]
             out = rows(con, f"SELECT s.* FROM stories s WHERE {w} ORDER BY {STORY_SORTS[sort]}, s.id "

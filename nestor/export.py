@@ -5,6 +5,7 @@ Field-level documentation of every table is in ``docs/records.md``.
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -96,6 +97,7 @@ def export_polecat(db: str | Path, out: str | Path) -> Path:
         for e in _events_with_articles(con):
             rec = {
                 "id": e["id"], "date": e["date"].isoformat() if e["date"] else None,
+                "date_end": e["date_end"].isoformat() if e["date_end"] else None,
                 "date_precision": e["date_precision"], "date_source": e["date_source"],
                 "actor": {"code": e["source_code"], "sector": e["source_sector"], "id": e["source_id"],
                           "text": e["source_text"]},
@@ -120,6 +122,21 @@ def export_polecat(db: str | Path, out: str | Path) -> Path:
             }
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return out
+
+
+def gdelt_dates(start: date | None, end: date | None, precision: str | None) -> list[str]:
+    """GDELT's SQLDATE, MonthYear, Year and FractionDate for a dated interval, each filled only as far
+    as the interval is known: a day fills all four; a month (or a range inside one month) leaves
+    SQLDATE and FractionDate empty; a year (or a range inside one year) fills Year alone. GDELT has
+    no precision column, and a first of January would pass for a known day."""
+    if start is None:
+        return ["", "", "", ""]
+    end = end or start
+    day = precision == "day" or (precision in (None, "") and end == start)
+    month = day or (start.year, start.month) == (end.year, end.month)
+    year = month or start.year == end.year
+    return [start.strftime("%Y%m%d") if day else "", start.strftime("%Y%m") if month else "",
+            str(start.year) if year else "", f"{start.year + (start.timetuple().tm_yday - 1) / 365:.4f}" if day else ""]
 
 
 # GDELT's geographic resolution types: 1 country, 2 US state, 3 US city or landmark, 4 world city or
@@ -177,8 +194,7 @@ def export_gdelt(db: str | Path, out: str | Path) -> Path:
                 c = (code or "") + (sector or "") if code else ""
                 return [c, (text or "").replace("\t", " ").replace("\n", " ")[:100], code or "", "", "", "", "",
                         sector or "", "", ""]
-            row = [str(i), d.strftime("%Y%m%d") if d else "", d.strftime("%Y%m") if d else "",
-                   str(d.year) if d else "", f"{d.year + (d.timetuple().tm_yday - 1) / 365:.4f}" if d else ""]
+            row = [str(i), *gdelt_dates(d, e["date_end"], e["date_precision"])]
             row += actor(e["source_code"], e["source_sector"], e["source_text"])
             row += actor(e["target_code"], e["target_sector"], e["target_text"])
             row += ["1" if e["sent_idx"] == 0 else "0", cameo, cameo[:3], cameo[:2], str(e["quad_class"] or ""),

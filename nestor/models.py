@@ -125,12 +125,19 @@ class TimeExpr:
 
 
 @dataclass
-class Event:
+class Evidenced:
+    """What every coded record (event, claim, accord) keeps of its proof: its own id, its article and
+    the evidence sentence (index and character offsets into ``Article.text``). The fields come first,
+    in this order, in each record and its table."""
     id: str
     article_id: str
     sent_idx: int
     sent_start: int
     sent_end: int
+
+
+@dataclass
+class Event(Evidenced):
     trigger_start: int
     trigger_end: int
     trigger: str
@@ -177,12 +184,7 @@ class Event:
 
 
 @dataclass
-class Claim:
-    id: str
-    article_id: str
-    sent_idx: int
-    sent_start: int
-    sent_end: int
+class Claim(Evidenced):
     start: int
     end: int
     text: str                         # the quantity as written: "$108 billion"
@@ -207,12 +209,7 @@ class Claim:
 
 
 @dataclass
-class Accord:
-    id: str
-    article_id: str
-    sent_idx: int
-    sent_start: int
-    sent_end: int
+class Accord(Evidenced):
     start: int
     end: int
     title: str

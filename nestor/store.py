@@ -338,7 +338,9 @@ class Store:
             raise StoreError(f"{self.path}: no such store (run `nestor run PATH --db {self.path}` first)")
         con = connect(self.path, read_only=True)
         try:
-            check_schema(con, self.path)
+            version = check_schema(con, self.path)
+            if version is not None and version < SCHEMA_VERSION:
+                check_columns(con, self.path)     # an older store: a clear message, not a SQL error
             yield con
         finally:
             con.close()

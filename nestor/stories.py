@@ -58,6 +58,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .dates import precision_of, strip_dateline
+from .geo.events import clear_story_places, share_story_place
 from .models import record_id
 from .store import transaction
 
@@ -268,17 +269,30 @@ def _strong(a: Report, va: dict[str, float], b: Report, vb: dict[str, float]) ->
     return 0.0
 
 
-def cluster(reports: list[Report]) -> list[list[Report]]:
-    """Stories of one dyad's reports (order-independent; see the module docstring)."""
-    reports = sorted(reports, key=lambda r: (r.lo, r.hi, r.article_id))
-    vecs = tfidf([r.text for r in reports])
-    parent = list(range(len(reports)))
+class DisjointSet:
+    """Union-find over 0..n-1 (``merge(i, j)``; ``sets[i]`` is i's representative). The API of
+    scipy's ``scipy.cluster.hierarchy.DisjointSet``, which would cost the parent a second of import
+    (scipy.spatial) for these ten lines."""
 
-    def find(i: int) -> int:
+    def __init__(self, items: range) -> None:
+        self.parent = list(items)
+
+    def __getitem__(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
+
+    def merge(self, i: int, j: int) -> None:
+        self.parent[self[i]] = self[j]
+
+
+def cluster(reports: list[Report]) -> list[list[Report]]:
+    """Stories of one dyad's reports (order-independent; see the module docstring)."""
+    reports = sorted(reports, key=lambda r: (r.lo, r.hi, r.article_id))
+    vecs = tfidf([r.text for r in reports])
+    sets = DisjointSet(range(len(reports)))
 
     narrow = [i for i, r in enumerate(reports) if r.narrow]
     wide = [i for i, r in enumerate(reports) if not r.narrow]
@@ -291,7 +305,7 @@ def cluster(reports: list[Report]) -> list[list[Report]]:
             gap = abs(((b.day or b.lo) - (a.day or a.lo)).days)
             if _kinds_agree(a, b) and (gap <= 1 or cosine(vecs[i], vecs[j]) >= SIM or
                                        _jaccard(a.people, b.people) >= PEOPLE):
-                parent[find(i)] = find(j)
+                sets.merge(i, j)
     # a wide report joins the narrow story it agrees with strongly and clearly best
     joined: set[int] = set()
     for i in wide:
@@ -300,7 +314,7 @@ def cluster(reports: list[Report]) -> list[list[Report]]:
         # when the same participants met more than once inside its interval ("Putin and Xi" meet
         # several times a year), participants and place cannot tell the happenings apart: the
         # evidence must agree too
-        same = {find(j) for j in cands if _jaccard(a.people, reports[j].people) >= PEOPLE}
+        same = {sets[j] for j in cands if _jaccard(a.people, reports[j].people) >= PEOPLE}
         need_text = len(same) > 1
         best: dict[int, float] = {}
         for j in cands:
@@ -308,21 +322,21 @@ def cluster(reports: list[Report]) -> list[list[Report]]:
                 continue
             sc = _strong(a, vecs[i], reports[j], vecs[j])
             if sc > 0:
-                root = find(j)
+                root = sets[j]
                 best[root] = max(best.get(root, 0.0), sc)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
         if ranked and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 0.1):
-            parent[find(i)] = ranked[0][0]
+            sets.merge(i, ranked[0][0])
             joined.add(i)
     rest = [i for i in wide if i not in joined]
     for x, i in enumerate(rest):
         for j in rest[x + 1:]:
             a, b = reports[i], reports[j]
             if _overlap(a, b) and _kinds_agree(a, b) and _strong(a, vecs[i], b, vecs[j]) > 0:
-                parent[find(i)] = find(j)
+                sets.merge(i, j)
     groups: dict[int, list[Report]] = defaultdict(list)
     for i, r in enumerate(reports):
-        groups[find(i)].append(r)
+        groups[sets[i]].append(r)
     return sorted(groups.values(), key=lambda g: (min(r.lo for r in g), min(r.article_id for r in g)))
 
 
@@ -390,13 +404,7 @@ def _merge_across_dyads(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     def sents(s: dict[str, Any]) -> set[tuple[str, int, str]]:
         return {(e["article_id"], e["sent_idx"], e["event_type"]) for r in s["_members"] for e in r.events}
 
-    parent = list(range(len(stories)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSet(range(len(stories)))
 
     keys = [sents(s) for s in stories]
     owners: dict[tuple[str, int, str], list[int]] = defaultdict(list)
@@ -410,10 +418,10 @@ def _merge_across_dyads(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # the same happening told in the same sentences: most of the smaller story's sentences shared
         if a["dyad"] != b["dyad"] and shared * 2 >= min(len(keys[i]), len(keys[j])) and \
                 a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]:
-            parent[find(i)] = find(j)
+            sets.merge(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(stories)):
-        groups[find(i)].append(i)
+        groups[sets[i]].append(i)
     out = []
     for idx in groups.values():
         if len(idx) == 1:
@@ -482,6 +490,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
                            FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
                              AND events.article_id IN (SELECT unnest(?))""", [aids])
             _reanchor_claims(con, aids, None)
+            clear_story_places(con, aids)     # and places taken from a story (issue 21, docs/geo.md)
         n = 0
         prev_type: dict[str, str | None] = {}
         for s in sorted(stories, key=lambda s: (s["dyad"], s["date"], s["id"])):
@@ -495,6 +504,8 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
                             [(s["id"], e["id"], e["article_id"]) for r in members for e in r.events])  # never empty
             _items(con, s, members)
             _share_date(con, s, members)
+            share_story_place(con, s["place"], [e["id"] for r in members for e in r.events],
+                              [s["actor_a"], s["actor_b"]])
             n += 1
     return n
 

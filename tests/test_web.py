@@ -161,7 +161,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _chrome(tmp_path, width: int):
+def _chrome(tmp_path, width: int, offline: bool = False):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     if not (os.path.exists(chromium) and os.path.exists(driver_bin)):
@@ -175,6 +175,8 @@ def _chrome(tmp_path, width: int):
               "--disable-background-networking", "--disable-component-update", "--disable-sync",
               "--no-first-run", f"--user-data-dir={tmp_path / f'profile{width}'}", f"--window-size={width},900"):
         opts.add_argument(a)
+    if offline:   # every host name but the loopback server's fails to resolve: no network at all
+        opts.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
     opts.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
                                            "download.prompt_for_download": False})
     drv = webdriver.Chrome(service=Service(driver_bin), options=opts)
@@ -316,3 +318,81 @@ def test_browser_no_script_from_the_text_runs(live, store_db, tmp_path):
         assert drv.execute_script("return document.querySelectorAll('#article-text script, #article-text img').length") == 0
     finally:
         drv.quit()
+
+
+def test_claims_accords_and_actors_pages_are_counted_in_the_store(tmp_path):
+    """Each page is cut in SQL (LIMIT/OFFSET) and the total counted there, so paging through every
+    page gives each record once and the total matches, however many the store holds."""
+    from fastapi.testclient import TestClient
+
+    from nestor.web import create_app
+
+    db = str(tmp_path / "p.duckdb")
+    build_store(db)
+    aid = content_id(HOSTILE)
+    with Store(db).writer() as con:
+        s0 = HOSTILE.index("Norway signed")
+        for i in range(2, 8):     # five more claims of the same sentence, two more accords
+            con.execute("INSERT INTO claims (id, article_id, sent_idx, sent_start, sent_end, start, \"end\", text, "
+                        "value, unit, measure, actors, status, confidence, evidence) VALUES "
+                        "(?, ?, 1, ?, ?, ?, ?, ?, ?, 'USD', 'bilateral_trade', ['CHL', 'NOR'], 'achieved', 0.5, 'x')",
+                        [f"c{i}", aid, s0, s0 + 20, s0 + i, s0 + i + 3, f"${i} billion", i * 1e9])
+            if i < 4:
+                con.execute("INSERT INTO accords (id, article_id, sent_idx, sent_start, sent_end, start, \"end\", title, "
+                            "doc_type, parties, confidence, evidence) VALUES (?, ?, 1, ?, ?, ?, ?, 'memorandum', "
+                            "'memorandum', ['CHL', 'NOR'], 0.5, 'x')", [f"a{i}", aid, s0, s0 + 20, s0 + i, s0 + i + 5])
+    client = TestClient(create_app(db))
+    for url, n in (("/api/claims?dyad=NOR-CHL", 7), ("/api/accords", 3), ("/api/actors", 1)):
+        seen: list[str] = []
+        for offset in range(0, n + 2, 2):
+            page = client.get(f"{url}{'&' if '?' in url else '?'}limit=2&offset={offset}").json()
+            assert page["total"] == n, (url, page)
+            seen += [r.get("id") or r.get("actor_id") for r in page["items"]]
+        assert len(seen) == n and len(set(seen)) == n, (url, seen)
+
+
+def test_gdelt_dates_are_filled_only_as_far_as_the_interval_is_known():
+    from nestor.export import gdelt_dates
+
+    assert gdelt_dates(date(2021, 3, 3), date(2021, 3, 3), "day") == ["20210303", "202103", "2021", "2021.1671"]
+    # a month: no day, so no SQLDATE (GDELT has no precision column: a 1st would pass for a known day)
+    assert gdelt_dates(date(2021, 3, 1), date(2021, 3, 31), "month") == ["", "202103", "2021", ""]
+    assert gdelt_dates(date(2021, 1, 1), date(2021, 12, 31), "year") == ["", "", "2021", ""]
+    assert gdelt_dates(date(2021, 3, 10), date(2021, 3, 20), "range") == ["", "202103", "2021", ""]
+    assert gdelt_dates(date(2019, 6, 1), date(2021, 5, 31), "range") == ["", "", "", ""]
+    assert gdelt_dates(None, None, None) == ["", "", "", ""]
+
+
+@pytest.mark.browser
+def test_browser_map_renders_offline_and_a_marker_opens_its_story(tmp_path):
+    """The dyad's map draws in Chromium with every host but this server unreachable: country
+    outlines and markers are there, nothing was requested from elsewhere, and a marker opens its story."""
+    from selenium.webdriver.common.by import By
+    from test_map import build_place_store
+
+    _, db = build_place_store(str(tmp_path / "places.duckdb"))
+    srv = _Server(db)
+    drv = _chrome(tmp_path, 1400, offline=True)
+    try:
+        drv.get(srv.base + "/dyad/CHL-NOR")
+        svg = drv.find_element(By.CSS_SELECTOR, "svg.map")
+        assert len(svg.find_elements(By.CSS_SELECTOR, "path.country")) > 5
+        box = svg.find_element(By.CSS_SELECTOR, "path.country").rect
+        assert box["width"] > 0 and box["height"] > 0          # drawn, not only in the markup
+        markers = svg.find_elements(By.CSS_SELECTOR, "a.place")
+        assert len(markers) == 2
+        # a hostile place name is shown as text, never run
+        assert any("<script>alert(1)</script>" in m.find_element(By.TAG_NAME, "text").text for m in markers)
+        hosts = drv.execute_script("return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+        assert all(h == f"127.0.0.1:{srv.port}" for h in hosts), hosts
+        oslo = next(m for m in markers if "Oslo" in m.find_element(By.TAG_NAME, "text").text)
+        drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+        ARTIFACTS.mkdir(exist_ok=True)
+        drv.save_screenshot(str(ARTIFACTS / "dyad-map-1400.png"))
+        oslo.find_element(By.TAG_NAME, "circle").click()
+        assert "/story/" in drv.current_url
+        assert drv.find_element(By.CSS_SELECTOR, "h1").text and drv.find_element(By.CSS_SELECTOR, "svg.map")
+        assert "Oslo" in drv.find_element(By.CSS_SELECTOR, "svg.map").text
+    finally:
+        drv.quit()
+        srv.stop()

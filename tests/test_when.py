@@ -40,6 +40,34 @@ def test_ranges():
     assert (v, e, p) == (date(2019, 5, 7), date(2019, 5, 10), "range")
 
 
+@pytest.mark.parametrize("text, lo, hi, kind", [
+    # a written year is kept, whatever the anchor (it was replaced by the anchor's year)
+    ("June 8-9, 2021", date(2021, 6, 8), date(2021, 6, 9), "absolute"),
+    ("8-9 June 2021", date(2021, 6, 8), date(2021, 6, 9), "absolute"),
+    ("from 8 to 9 June 2021", date(2021, 6, 8), date(2021, 6, 9), "absolute"),
+    ("June 29, 2021 to July 3, 2021", date(2021, 6, 29), date(2021, 7, 3), "absolute"),
+    ("December 30 - January 2, 2022", date(2021, 12, 30), date(2022, 1, 2), "absolute"),
+    # day-first ranges and ranges with both months named (the last day alone was read)
+    ("11 to 13 October", date(2024, 10, 11), date(2024, 10, 13), "range"),
+    ("11-13 Oct.", date(2024, 10, 11), date(2024, 10, 13), "range"),
+    ("Oct. 11-13", date(2024, 10, 11), date(2024, 10, 13), "range"),
+    ("October 11 to October 13", date(2024, 10, 11), date(2024, 10, 13), "range"),
+    ("between October 11 and 13", date(2024, 10, 11), date(2024, 10, 13), "range"),
+    ("from 30 September to 2 October", date(2024, 9, 30), date(2024, 10, 2), "range"),
+])
+def test_day_ranges_in_every_order(text, lo, hi, kind):
+    v, e, prec, k = normalise(text, date(2024, 10, 1))
+    assert (v, e, k) == (lo, hi, kind)
+    assert prec == "range"
+
+
+def test_a_day_range_without_year_against_a_wide_interval_stays_inside_it():
+    v, e, _, _ = normalise("11 to 13 October", (date(2023, 2, 1), date(2023, 12, 31)))
+    assert (v, e) == (date(2023, 10, 11), date(2023, 10, 13))
+    # no such day: not a range, and nothing invented
+    assert normalise("June 31 to July 2, 2021", date(2024, 10, 1))[0] is None
+
+
 def test_false_readings(extract_text):
     res = extract_text("We may sign the deal. We will meet them.", published=A)
     assert all(t.value is None or t.text.lower() not in ("we", "may") for t in res.timexes)
@@ -51,6 +79,17 @@ def test_event_date_from_its_clause_and_fallback(extract_text):
     ev = {e.event_type: e for e in res.events}
     assert ev["AGREE"].date == date(2019, 6, 4) and ev["AGREE"].date_source == "text"
     assert ev["SUPPORT"].date == A and ev["SUPPORT"].date_source == "publication"
+
+
+def test_an_onset_dates_the_event_from_it_to_publication(extract_text):
+    """"Since <date>" starts what lasted until the article: the event is that interval, never the
+    onset's day (a repeated violation "since 1 March 2017" did not happen on 1 March 2017)."""
+    res = extract_text("Since March 1, 2017, Norway has rejected the Chilean proposal eleven times.", published=A)
+    ev = next(e for e in res.events if e.event_type == "REJECT")
+    assert (ev.date, ev.date_end, ev.date_precision) == (date(2017, 3, 1), A, "range")
+    res = extract_text("Norway has rejected the Chilean proposal since 2016.", published=A)
+    ev = next(e for e in res.events if e.event_type == "REJECT")
+    assert (ev.date, ev.date_end) == (date(2016, 1, 1), A)
 
 
 def test_publication_date_estimated_and_marked(extract_text):

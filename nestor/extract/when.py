@@ -78,7 +78,18 @@ _MNAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WDNAMES = "|".join(WEEKDAYS)
 _MD = re.compile(r"\b(?P<m>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{4})|"
                  r"\b(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>[A-Za-z]{3,9})\b(?!,?\s*\d{4})")
-_RANGE = re.compile(r"\b(?P<m>[A-Za-z]{3,9})\s+(?P<d1>\d{1,2})\s*(?:-|–|to|through|until)\s*(?P<d2>\d{1,2})\b")
+# day ranges, within a month or across two, with or without a year: "March 20-22, 2023",
+# "Dec. 30-31", "March 30 to April 2", "between May 3 and 5", "20 to 22 March", "20-22 March 2023",
+# "from 30 March to 2 April", "30 December 2023 – 2 January 2024"
+_TH = r"(?:st|nd|rd|th)?"
+_TO = r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*"
+_YR = r"(?:,?\s*(?P<y{n}>(?:19|20)\d\d))?"
+_RANGES = (
+    re.compile(rf"\b(?P<m1>{_MNAMES})\.?\s+(?P<d1>\d{{1,2}}){_TH}{_YR.format(n=1)}{_TO}"
+               rf"(?:(?P<m2>{_MNAMES})\.?\s+)?(?P<d2>\d{{1,2}}){_TH}\b{_YR.format(n=2)}", re.I),
+    re.compile(rf"\b(?P<d1>\d{{1,2}}){_TH}(?:\s+(?:of\s+)?(?P<m1>{_MNAMES})\b\.?{_YR.format(n=1)})?{_TO}"
+               rf"(?P<d2>\d{{1,2}}){_TH}\s+(?:of\s+)?(?P<m2>{_MNAMES})\b\.?{_YR.format(n=2)}", re.I),
+)
 _MONTH_YEAR = re.compile(r"\b(?P<m>[A-Za-z]{3,9})\.?\s+(?P<y>(?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _REL = re.compile(r"\b(?P<w>today|tonight|yesterday|tomorrow|(?:(?:earlier|later)\s+)?(?:this|last|next|past|previous|coming)\s+"
@@ -214,6 +225,13 @@ def normalise(text: str, anchor: Anchor, future: bool = False) -> tuple[date | N
     if a[3] == "weekday":
         # a weekday against a wide interval says no more than the interval (the days around publication)
         return lo, hi, precision_of(lo, hi), "weekday"
+    if a[3] == "range" and a[1] is not None:
+        # a range of days without a year: its start read like a day-month (the candidates in the interval)
+        got = _day_month_in(a[0].month, a[0].day, lo, hi)
+        if got is None:
+            return None, None, "unknown", "relative"
+        end = got[1] + (a[1] - a[0])
+        return got[0], end, precision_of(got[0], end), "relative"
     if a[3] == "daymonth":
         md = _MD.search(text)
         mname = (md.group("m") or md.group("m2") or "").lower() if md else ""
@@ -228,17 +246,54 @@ def normalise(text: str, anchor: Anchor, future: bool = False) -> tuple[date | N
     return v, e, precision_of(v, e), a[3]
 
 
+def _day_range(text: str, anchor: date | None) -> tuple[date | None, date | None, Precision, str] | None:
+    """A range of days (:data:`_RANGES`): "absolute" when a year is written (a range that crosses
+    the new year takes the earlier year for its start), else "range" read near ``anchor``; None when
+    the text is no such range; no value (unknown) when the days it names do not exist."""
+    for rx in _RANGES:
+        m = rx.search(text)
+        if not m:
+            continue
+        m1 = MONTHS.get((m.group("m1") or m.group("m2") or "").lower())
+        m2 = MONTHS.get((m.group("m2") or m.group("m1") or "").lower())
+        d1, d2 = int(m.group("d1")), int(m.group("d2"))
+        year = m.group("y2") or m.group("y1")
+        if not m1 or not m2:
+            continue
+        try:
+            if year:
+                y2 = int(year)
+                y1 = int(m.group("y1")) if m.group("y1") else y2
+                lo, hi = date(y1, m1, d1), date(y2, m2, d2)
+                if lo > hi and not m.group("y1"):
+                    lo = date(y2 - 1, m1, d1)
+                kind = "absolute"
+            else:
+                if anchor is None:
+                    return None
+                got = _nearest_year(m1, d1, anchor)
+                if got is None:
+                    return None
+                lo, hi = got, date(got.year, m2, d2)
+                if hi < lo:
+                    hi = date(got.year + 1, m2, d2)
+                kind = "range"
+        except ValueError:      # "June 31 to July 2": a range was written, but not one that exists
+            return None, None, "unknown", "absolute"
+        if lo > hi or (hi - lo).days > 92:     # "5 to 10 May" yes; "1 to 12 of the month"-like noise no
+            return None
+        return lo, hi, precision_of(lo, hi), kind
+    return None
+
+
 def _normalise_at(text: str, anchor: date | None, future: bool = False) -> tuple[date | None, date | None, Precision, str]:
     low = text.lower().strip()
+    rng = _day_range(text, anchor)
+    if rng:
+        return rng
     full = find_date(text)
     if full:
         return full[0], full[0], "day", "absolute"
-    mr = _RANGE.search(text)
-    if mr and mr.group("m").lower() in MONTHS and anchor:
-        mo = MONTHS[mr.group("m").lower()]
-        a, b = _nearest_year(mo, int(mr.group("d1")), anchor), _nearest_year(mo, int(mr.group("d2")), anchor)
-        if a and b and a <= b:
-            return a, b, "range", "range"
     my = _MONTH_YEAR.search(text)
     if my and my.group("m").lower() in MONTHS:
         y, mo = int(my.group("y")), MONTHS[my.group("m").lower()]
@@ -317,6 +372,12 @@ def find_timexes(doc: Doc, article: Article, anchor: Anchor) -> list[TimeExpr]:
                       iv[0] if iv and iv[0] == iv[1] else None)
         prev = doc[span.start - 1].lower_ if span.start > 0 else ""
         tx.target = prev in cues()["deadline"]   # a deadline, not when something happened
+        if (prev in cues()["onset"] or span[0].lower_ in cues()["onset"]) and value is not None:
+            # "since 1 January 2018": from that date until the article's publication (unknown: no date)
+            if iv and iv[1] >= value:
+                tx.end_value, tx.precision, tx.kind = iv[1], precision_of(value, iv[1]), "range"
+            else:
+                tx.target = True
         out.append(tx)
     return out
 
@@ -457,19 +518,24 @@ def _anniversary_clues(doc: Doc, today: date) -> list[Clue]:
     return out
 
 
+def _every_year(month: int, day: int, last_year: int) -> list[date]:
+    """That day of the year in every year from EARLIEST to ``last_year`` where it exists (29 February)."""
+    out = []
+    for y in range(EARLIEST.year, last_year + 1):
+        try:
+            out.append(date(y, month, day))
+        except ValueError:
+            continue
+    return out
+
+
 def _dateline_clue(text: str, today: date) -> list[Clue]:
     for line in text.split("\n")[:6]:
         found = find_dateline(line.strip())
         if not found:
             continue
         m, d, what = found
-        ivs = []
-        for y in range(EARLIEST.year, today.year + 1):
-            try:
-                day = date(y, m, d)
-            except ValueError:
-                continue
-            ivs.append((day - timedelta(days=1), day + timedelta(days=1)))
+        ivs = [(day - timedelta(days=1), day + timedelta(days=1)) for day in _every_year(m, d, today.year)]
         return [Clue("dateline", what, merge(ivs), _CLUE_WEIGHT["dateline"])]
     return []
 
@@ -482,14 +548,7 @@ def _weekday_daymonth_clues(text: str, today: date) -> list[Clue]:
         d = int(mt.group("d") or mt.group("d2"))
         if not m:
             continue
-        days = []
-        for y in range(EARLIEST.year, today.year + 2):
-            try:
-                day = date(y, m, d)
-            except ValueError:
-                continue
-            if day.weekday() == wd:
-                days.append(day)
+        days = [day for day in _every_year(m, d, today.year + 1) if day.weekday() == wd]
         if days:
             # the text speaks of that day as recent or coming: published within weeks of it
             out.append(Clue("weekday_daymonth", mt.group(0),

@@ -9,9 +9,14 @@ For every event, in this order (the words come from ``nestor/data/where.yaml``; 
    Moscow and met Putin") on the first verb. A journey's destination counts ("a visit to Beijing").
    "on"/"over" count only with place nouns ("on the border"). A generic place noun gives way to its
    "of" phrase or apposition: "near the border town of Chaman" → Chaman, "the capital, Bamako" → Bamako.
-2. **The article's dateline** ("MOSCOW, June 5 (Agency) -", "KABUL (Agency) -"), at a lower
-   confidence: a dateline says where the story was filed, which is most often where it happened.
-3. Otherwise nothing: the event keeps ``location`` empty (a story may give it a place later).
+   Clauses that share a scene ("... while B called A", "..., wounding several") take the phrases of
+   the verb they hang on; a "where" clause takes its antecedent. A border named by a common noun
+   ("near their disputed border") is the land border of the event's two countries.
+2. **Another locative phrase of the clause**, for a city or a landmark only, at a lower weight.
+3. **The article's dateline** ("MOSCOW, June 5 (Agency) -", "KABUL (Agency) -", "BEIJING — "), at a
+   lower confidence: a dateline says where the story was filed, which is most often where it
+   happened, unless the text places an event far from it.
+4. Otherwise nothing here: the story's place may be given later (:mod:`nestor.geo.events`).
 
 Never a place inside a quotation, and never the span the events stage took as the event's source
 or target ("Moscow" as the government in "Moscow condemned the strikes in Kyiv" is the source;
@@ -20,6 +25,7 @@ article's actor mentions name; the gazetteer itself loads once per process.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -30,8 +36,9 @@ from importlib import resources
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from ..dates import DATELINE_DM, find_date
+from ..dates import DATELINE_DM, MONTHS, find_date
 from ..geo import Place, resolve_place
+from ..geo.world import country_name, shared_border
 from ..models import ArticleResult, Event
 
 _QUOTE = re.compile(r"[“\"][^”\"\n]{1,800}[”\"]|(?<![A-Za-z])‘[^’\n]{1,400}’(?![A-Za-z])")
@@ -39,6 +46,9 @@ _QUOTE = re.compile(r"[“\"][^”\"\n]{1,800}[”\"]|(?<![A-Za-z])‘[^’\n]{1
 _DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.'’\- ]{1,30}?)(?P<qual>,\s*[A-Z][A-Za-z.'\- ]{1,25}?)?"
                        r"(?P<tail>,\s*[^()\n]{3,30}?)?\s*(?P<agency>\([^)\n]{1,30}\))?\s*(?:--|-|–|—|:)\s")
 
+
+_SLASH_DATELINE = re.compile(rf"^(?P<place>[A-Z][A-Z.'’\- ]{{1,30}}),\s*(?i:\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+"
+                             rf"\d{{1,2}})(?:,?\s+(?:19|20)\d\d)?\.?\s*/[^/\n]{{1,20}}/\.?\s")
 
 _NOT_PLACE_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
@@ -54,6 +64,15 @@ class Words:
     occasion_preps: frozenset[str]
     occasion_nouns: frozenset[str]
     sentence_precisions: frozenset[str]
+    scene_marks: frozenset[str]
+    where_words: frozenset[str]
+    possessor_deps: frozenset[str]
+    possessor_nouns: frozenset[str]
+    bare_dateline_precisions: frozenset[str]
+    bare_dateline_dashes: tuple[str, ...]
+    border_nouns: frozenset[str]
+    border_confidence: float
+    dateline_km: float
     weight: dict[str, float]
 
 
@@ -65,6 +84,14 @@ def words() -> Words:
                  on_nouns=frozenset(d["on_place"]["nouns"]), of_nouns=frozenset(d["of_place"]["nouns"]),
                  occasion_preps=frozenset(d["occasion"]["preps"]), occasion_nouns=frozenset(d["occasion"]["nouns"]),
                  sentence_precisions=frozenset(d["sentence_place"]["precisions"]),
+                 scene_marks=frozenset(d["scene_clauses"]["marks"]), where_words=frozenset(d["where_clauses"]["words"]),
+                 possessor_deps=frozenset(d["possessor_place"]["deps"]),
+                 possessor_nouns=frozenset(d["possessor_place"]["nouns"]),
+                 bare_dateline_precisions=frozenset(d["bare_dateline"]["precisions"]),
+                 bare_dateline_dashes=tuple(d["bare_dateline"]["dashes"]),
+                 border_nouns=frozenset(d["generic_border"]["nouns"]),
+                 border_confidence=float(d["generic_border"]["confidence"]),
+                 dateline_km=float(d["dateline_reach"]["km"]),
                  weight={k: float(v) for k, v in d["source_weight"].items() if k != "id"})
 
 
@@ -84,16 +111,25 @@ def stage(doc: Doc, res: ArticleResult, kb) -> None:
     text = res.article.text            # Doc.text would rebuild the string on every access
     quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
     dateline = dateline_place(text)
+    if dateline is None:
+        bare = bare_dateline_place(text, w)
+        if bare is not None and (p := look(bare)) is not None and p.precision in w.bare_dateline_precisions:
+            dateline = bare
+    pending = []
     for ev in res.events:
         found = _from_phrases(doc, ev, res, quotes, look, w)
         if found is not None:
             text, place, how = found
             _fill(ev, text, place, w.weight.get(how, 1.0), "sentence" if how == "sentence" else "prep")
-            continue
-        if dateline:
-            at_dateline = look(dateline)
-            if at_dateline is not None:
-                _fill(ev, dateline, at_dateline, w.weight["dateline"], "dateline")
+        else:
+            pending.append(ev)
+    at_dateline = look(dateline) if dateline and pending else None
+    # a dateline says where the story was filed: when the article's own sentences place an event
+    # elsewhere ("MINSK - ... met in Beijing", "ISLAMABAD - ... fire at their border"), it says
+    # nothing of the other events (a story may)
+    if at_dateline is not None and not any(_elsewhere(e, at_dateline, w) for e in res.events):
+        for ev in pending:
+            _fill(ev, dateline or "", at_dateline, w.weight["dateline"], "dateline")
 
 
 def dateline_place(text: str) -> str | None:
@@ -103,6 +139,9 @@ def dateline_place(text: str) -> str | None:
         mt = DATELINE_DM.match(line)
         if mt:
             return mt.group("city").strip()
+        mt = _SLASH_DATELINE.match(line)     # "MOSCOW, May 17. /Agency/. The ministers..."
+        if mt:
+            return mt.group("place").strip()
         mt = _DATELINE.match(line)
         if not mt:
             continue
@@ -112,6 +151,37 @@ def dateline_place(text: str) -> str | None:
         if (letters and all(c.isupper() for c in letters) and (agency or dated)) or dated:
             return place + (mt.group("qual") or "")
     return None
+
+
+_BARE_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'’\- ]{2,30}?)(?:,\s*[A-Z][A-Za-z.'\- ]{1,25}?)?"
+                            r"(?:\s+(?P<dash>—|–|--|-)|\s*(?P<colon>:))\s+\S")
+
+
+def bare_dateline_place(text: str, w: Words) -> str | None:
+    """A dateline of a place in capitals and a dash alone ("BEIJING — Xi and Putin..."), in the
+    first lines; the caller keeps it only for a town or a landmark (``bare_dateline`` in where.yaml)."""
+    for line in text.split("\n")[:6]:
+        mt = _BARE_DATELINE.match(line.strip())
+        if mt and (mt.group("dash") or mt.group("colon")) in w.bare_dateline_dashes and \
+                sum(c.isalpha() for c in mt.group("place")) >= 3:
+            return mt.group("place").strip()
+    return None
+
+
+def _elsewhere(ev: Event, dateline: Place, w: Words) -> bool:
+    """Whether the text placed ``ev`` (not by the dateline) farther than ``dateline_km`` from the
+    dateline's point; a country-level place is too coarse to tell."""
+    if ev.place_source not in ("prep", "sentence") or ev.lat is None or ev.lon is None or \
+            ev.geo_precision == "country" or dateline.lat is None or dateline.lon is None:
+        return False
+    return km(ev.lat, ev.lon, dateline.lat, dateline.lon) > w.dateline_km
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
 
 
 def _fill(ev: Event, text: str, p: Place, weight: float, how: str) -> None:
@@ -150,11 +220,42 @@ def _heads(trig: Token, w: Words) -> list[Token]:
         out += [c for c in trig.children if c.dep_ == "dobj"]   # "met Xi in Beijing" (attached to "Xi")
     if trig.dep_ == "conj" and trig.head.pos_ == "VERB":
         out.append(trig.head)              # "arrived in Moscow and met Putin"
+    if trig.dep_ == "advcl" and trig.head.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "mark" and c.lower_ in w.scene_marks for c in trig.children):
+        out.append(trig.head)              # "during talks in Ankara, A praised B while B called A a friend"
+    if trig.dep_ == "advcl" and trig.tag_ in ("VBG", "VBN") and trig.head.pos_ in ("VERB", "AUX") and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "mark") for c in trig.children):
+        out.append(trig.head)              # "clashed near the border, leaving several dead": the same scene
+    ante = where_antecedent(trig, w)
+    if ante is not None and ante.lemma_.lower() in w.journeys | w.occasion_nouns:
+        out.append(ante)                   # "on a visit to Hanoi, where he signed": the visit's destination
     for h in list(out):                    # "warned ... in a speech in Moscow", "during a visit to Tripoli"
         for prep in h.children:
             if prep.dep_ == "prep" and prep.lower_ in w.occasion_preps:
                 out += [o for o in prep.children if o.dep_ == "pobj" and o.lemma_.lower() in w.occasion_nouns]
     return out
+
+
+def border_place(ev: Event, w: Words) -> Place | None:
+    """The land border of the event's two countries (source and target), when they share one."""
+    a, b = sorted((ev.source_code or "", ev.target_code or ""))
+    if not (len(a) == 3 and len(b) == 3 and a.isalpha() and b.isalpha() and a != b):
+        return None
+    point = shared_border(a, b)
+    if point is None:
+        return None
+    return Place(name=f"{country_name(a)}–{country_name(b)} border", feature="feature", kind="border", country=None,
+                 lat=point[0], lon=point[1], precision="region", countries=(a, b), source="naturalearth",
+                 confidence=w.border_confidence)
+
+
+def where_antecedent(trig: Token, w: Words) -> Token | None:
+    """The antecedent of a "where" relative clause that holds the trigger ("a visit to Hanoi, where
+    he signed..." → Hanoi or visit), else None."""
+    verb = trig if trig.pos_ in ("VERB", "AUX") else trig.head
+    if verb.dep_ == "relcl" and any(c.dep_ == "advmod" and c.lower_ in w.where_words for c in verb.children):
+        return verb.head
+    return None
 
 
 def _clause(tok: Token) -> int:
@@ -178,6 +279,12 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
     actors = [(m.start, m.end) for m in res.mentions
               if m.sent_idx == ev.sent_idx and m.text and (m.text, m.actor_id) in slots]
     heads = _heads(trig, w)
+    ante = where_antecedent(trig, w)
+    if ante is not None and ante.lemma_.lower() not in w.journeys | w.occasion_nouns:
+        for span in _place_spans(doc, ante, w):
+            if not any(s < span.end_char and span.start_char < e for s, e in quotes) and \
+                    not any(t.ent_type_ in _NOT_PLACE_ENTS for t in span) and (place := look(span.text)) is not None:
+                return span.text, place, "prep"
     # then any other locative phrase of the sentence outside clauses of their own ("met Xi, accompanied
     # by officials in the Kremlin"): at a lower weight
     clause = _clause(trig)
@@ -195,7 +302,8 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
                 if how is None and not (p in w.on_preps and obj.lemma_.lower() in w.on_nouns):
                     continue
                 # a journey's destination may be its target too ("a visit to Beijing"): still the place
-                avoid = [] if how == "destination" else actors
+                # and so may an arrival's place ("arrived in the United States")
+                avoid = [] if how == "destination" or journey else actors
                 for span in _place_spans(doc, obj, w):
                     if any(s < span.end_char and span.start_char < e for s, e in quotes):
                         break
@@ -212,6 +320,11 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
                         shown = (doc[span.start - 1: span.end] if first is not None and first.lower_ == "the"
                                  and first.dep_ == "det" else span).text
                         return shown, place, (how or "prep") if n < len(heads) else "sentence"
+                if n < len(heads) and (obj.lemma_.lower() in w.border_nouns or any(
+                        c.dep_ == "compound" and c.lemma_.lower() in w.border_nouns for c in obj.children)):
+                    border = border_place(ev, w)    # "near the disputed border", "at a border post"
+                    if border is not None:
+                        return doc[obj.left_edge.i: obj.i + 1].text, border, how or "prep"
     return None
 
 
@@ -247,6 +360,12 @@ def _place_spans(doc: Doc, obj: Token, w: Words) -> list[Span]:
                 right = max(right, c.right_edge.i + 1)
         out.append(doc[left:right])
         out.append(doc[tok.i: tok.i + 1])
+    for tok in inner:   # "in Ankara's presidential complex", "at Moscow's main airport": the possessor
+        if tok.lemma_.lower() in w.possessor_nouns or tok.pos_ == "PROPN":
+            for c in tok.children:
+                if c.dep_ in w.possessor_deps and c.pos_ == "PROPN":
+                    ent = next((e for e in doc.ents if e.start <= c.i < e.end), None)
+                    out.append(ent if ent is not None else doc[c.left_edge.i: c.i + 1])
     seen: set[tuple[int, int]] = set()
     uniq = []
     for s in out:

@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from dataclasses import asdict, dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -33,7 +34,7 @@ from fastapi.templating import Jinja2Templates
 from .. import api
 from ..errors import InputError, StoreError
 from ..vocab import CATEGORIES
-from . import charts, models, views
+from . import charts, maps, models, views
 from .views import mark_article  # noqa: F401  (kept importable from here)
 
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -62,6 +63,36 @@ D = {
     "sort_events": "one of " + ", ".join(api.EVENT_SORTS),
     "sort_stories": "one of " + ", ".join(api.STORY_SORTS),
 }
+
+
+@dataclass
+class Filters:
+    """The filters that events and stories share, as query parameters of both the pages and the API
+    (a FastAPI dependency: ``flt: Filters = Depends()``). An empty form field means no filter."""
+    dyad: str | None = Query(None, max_length=100, description=D["dyad"])
+    actor: str | None = Query(None, max_length=100, description=D["actor"])
+    type: str | None = Query(None, max_length=40, description=D["type"])
+    quad_class: int | None = Query(None, ge=1, le=4, description=D["quad_class"])
+    since: date | None = Query(None, description=D["since"])
+    until: date | None = Query(None, description=D["until"])
+    q: str | None = Query(None, max_length=200, description=D["q"])
+
+    def given(self) -> dict[str, Any]:
+        return {k: (v if v != "" else None) for k, v in asdict(self).items()}
+
+
+def _one(record: dict[str, Any] | None, missing: str) -> dict[str, Any]:
+    """``record``, or a 404 naming what is missing when there is none (an error page, or JSON for
+    the API and ``.json`` requests: see ``not_found``)."""
+    if record is None:
+        raise HTTPException(status_code=404, detail=missing)
+    return record
+
+
+def _events_out(record: dict[str, Any]) -> dict[str, Any]:
+    for e in record.get("events", []):
+        _event_out(e)
+    return record
 
 
 def _secure(resp: Response) -> Response:
@@ -188,6 +219,10 @@ def create_app(db: str | Path) -> FastAPI:
         return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
                                                                   "twins": None}, status_code=status)
 
+    @app.exception_handler(HTTPException)
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))   # a page or JSON, as asked
+
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:
         return _error(request, 400, str(exc))
@@ -226,6 +261,20 @@ def create_app(db: str | Path) -> FastAPI:
             s["short"] = s["title"].split(",")[0]
             s["url"] = f"/story/{s['id']}"
         return stories
+
+    def places(dyad: str | None = None, story: str | None = None, since: date | None = None,
+               until: date | None = None, titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """Where the events happened (:meth:`api.Nestor.places`), each story with its title and URL."""
+        pts = n().places(dyad=dyad, story=story, since=since, until=until)
+        ids = sorted({s["id"] for p in pts for s in p["stories"]})
+        if titles is None and ids:
+            titles = {s["id"]: s["title"] for s in titled(n().store.query(
+                "SELECT * FROM stories WHERE list_contains(?, id)", [ids]))}
+        for p in pts:
+            for s in p["stories"]:
+                s["title"] = (titles or {}).get(s["id"])
+                s["url"] = f"/story/{s['id']}"
+        return pts
 
     # ---- pages with JSON twins ----------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -279,15 +328,17 @@ def create_app(db: str | Path) -> FastAPI:
                           **{f"quad_{q}": c for q, c in r["counts"].items()},
                           "mean_intensity": r["intensity"]} for r in chart["bins"]]}
         names = {c: api.actor_label(c)[0] for c in (a, b)}
+        pts = places(dyad=label, since=since, until=until, titles={s["id"]: s["title"] for s in tl})
+        data["places"] = pts
+        place_map = maps.places_map(pts, f"{label}: where the events happened", "map",
+                                    highlight={a, b})
         return page(request, "dyad.html", {**data, "chart": chart, "claim_charts": claim_charts, "names": names,
-                                           "codes": sorted((a, b))}, data, fmt)
+                                           "codes": sorted((a, b)), "map": place_map, "places": pts}, data, fmt)
 
     @app.get("/story/{sid}", response_class=HTMLResponse, include_in_schema=False)
     def story(request: Request, sid: str) -> Response:
         sid, fmt = _wants(request, sid)
-        s = n().story(sid)
-        if s is None:
-            return _error(request, 404, f"no story {sid}")
+        s = _one(n().story(sid), f"no story {sid}")
         titled([s])
         texts: dict[str, str] = {}
         for e in s["events"]:
@@ -305,14 +356,15 @@ def create_app(db: str | Path) -> FastAPI:
         data = {k: v for k, v in s.items() if k != "happenings"}
         data["events"] = [{k: v for k, v in e.items() if k != "context_html"} for e in s["happenings"]]
         data["n_happenings"] = len(s["happenings"])
-        return page(request, "story.html", {"story": s}, data, fmt)
+        data["places"] = places(story=s["id"], titles={s["id"]: s["title"]})
+        place_map = maps.places_map(data["places"], f"{s['title']}: where the events happened", "map",
+                                    highlight=set(s["codes"]))
+        return page(request, "story.html", {"story": s, "places": data["places"], "map": place_map}, data, fmt)
 
     @app.get("/article/{aid}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, aid: str) -> Response:
         aid, fmt = _wants(request, aid)
-        art = n().article(aid)
-        if art is None:
-            return _error(request, 404, f"no article {aid}")
+        art = _one(n().article(aid), f"no article {aid}")
         for e in art["events"]:
             _event_out(e)
         art["story_of"] = {r["event_id"]: r["story_id"] for r in n().store.query(
@@ -323,9 +375,7 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/actor/{key}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, key: str) -> Response:
         key, fmt = _wants(request, key)
-        act = n().actor(key)
-        if act is None:
-            return _error(request, 404, f"no actor {key} in this store")
+        act = _one(n().actor(key), f"no actor {key} in this store")
         st, total = n().stories_page(actor=key, sort="-date", limit=20)
         dyads = [_vocab(d, "dyad") for d in n().dyads(None) if act["code"] in d["dyad"].split("-")
                  or act["actor_id"] in d["dyad"].split("-")]
@@ -350,13 +400,9 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/events.json", include_in_schema=False)
     @app.get("/events.csv", include_in_schema=False)
-    def events_page(request: Request, dyad: str | None = None, actor: str | None = Query(None, max_length=100),
-                    type: str | None = None, quad_class: int | None = Query(None, ge=1, le=4),  # noqa: A002
-                    since: date | None = None, until: date | None = None, q: str | None = Query(None, max_length=200),
-                    distinct: bool = True, sort: str = "date",
+    def events_page(request: Request, flt: Filters = Depends(), distinct: bool = True, sort: str = "date",
                     limit: int = P_LIMIT, offset: int = P_OFFSET) -> Response:
-        f = {"dyad": dyad or None, "actor": actor or None, "type": type or None, "quad_class": quad_class,
-             "since": since, "until": until, "q": q or None}
+        f = flt.given()
         rows, total = n().events_page(**f, distinct=distinct, sort=sort, limit=limit, offset=offset)
         rows = [_event_out(e) for e in rows]
         pg = _paging(request, total, limit, offset, "/events")
@@ -368,14 +414,10 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/stories.json", include_in_schema=False)
     @app.get("/stories.csv", include_in_schema=False)
-    def stories_page(request: Request, q: str | None = Query(None, max_length=200),
-                     actor: str | None = Query(None, max_length=100), dyad: str | None = None,
-                     type: str | None = None, quad_class: int | None = Query(None, ge=1, le=4),  # noqa: A002
-                     since: date | None = None, until: date | None = None,
+    def stories_page(request: Request, flt: Filters = Depends(),
                      source: str | None = Query(None, max_length=200), sort: str = "-date",
                      limit: int = P_LIMIT, offset: int = P_OFFSET) -> Response:
-        f: dict[str, Any] = {"q": q or None, "actor": actor or None, "dyad": dyad or None, "type": type or None,
-                             "quad_class": quad_class, "since": since, "until": until, "source": source or None}
+        f: dict[str, Any] = {**flt.given(), "source": source or None}
         rows, total = n().stories_page(**f, sort=sort, limit=limit, offset=offset)
         rows = titled(rows)
         pg = _paging(request, total, limit, offset, "/stories")
@@ -406,72 +448,47 @@ def create_app(db: str | Path) -> FastAPI:
              responses={404: {"description": "no such article"}})
     def api_article(aid: str = PathParam(description="article id or a unique prefix of it")) -> Any:
         """One article with its text, sentences, mentions, events, claims and accords."""
-        art = n().article(aid)
-        if art is None:
-            return JSONResponse({"detail": f"no article {aid}"}, status_code=404)
-        for e in art["events"]:
-            _event_out(e)
-        return jsonable_encoder(_vocab(art, "article"))
+        art = _one(n().article(aid), f"no article {aid}")
+        return jsonable_encoder(_vocab(_events_out(art), "article"))
 
     @app.get("/api/actors", tags=["actors"], response_model=models.Page[models.Actor])
     def api_actors(request: Request, country: str | None = Query(None, max_length=8, description="ISO alpha-3"),
                    limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Coded actors by number of mentions."""
-        allrows = n().actors(country=country, limit=None)
-        return {"items": allrows[offset:offset + limit], **_paging(request, len(allrows), limit, offset)}
+        rows, total = n().actors_page(country=country, limit=limit, offset=offset)
+        return {"items": rows, **_paging(request, total, limit, offset)}
 
     @app.get("/api/actors/{key}", tags=["actors"], response_model=models.Actor,
              responses={404: {"description": "the store never mentions this actor"}})
     def api_actor(key: str = PathParam(description=D["actor"])) -> Any:
         """One actor: names, codes, counts."""
-        act = n().actor(key)
-        if act is None:
-            return JSONResponse({"detail": f"no actor {key} in this store"}, status_code=404)
-        return act
+        return _one(n().actor(key), f"no actor {key} in this store")
 
     @app.get("/api/events", tags=["events"], response_model=models.Page[models.Event])
-    def api_events(request: Request, dyad: str | None = Query(None, description=D["dyad"]),
-                   actor: str | None = Query(None, max_length=100, description=D["actor"]),
-                   type: str | None = Query(None, description=D["type"]),  # noqa: A002
-                   quad_class: int | None = Query(None, ge=1, le=4, description=D["quad_class"]),
-                   since: date | None = Query(None, description=D["since"]),
-                   until: date | None = Query(None, description=D["until"]),
-                   q: str | None = Query(None, max_length=200, description=D["q"]),
+    def api_events(request: Request, flt: Filters = Depends(),
                    distinct: bool = Query(False, description=D["distinct"]),
                    sort: str = Query("date", description=D["sort_events"]),
                    limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Events with their evidence sentence; stored rows (both directions of a reciprocal event)
         unless ``distinct``."""
-        rows, total = n().events_page(dyad=dyad, actor=actor, type=type, quad_class=quad_class, since=since,
-                                      until=until, q=q, distinct=distinct, sort=sort, limit=limit, offset=offset)
+        rows, total = n().events_page(**flt.given(), distinct=distinct, sort=sort, limit=limit, offset=offset)
         return {"items": [_event_out(e) for e in rows], **_paging(request, total, limit, offset)}
 
     @app.get("/api/stories", tags=["stories"], response_model=models.Page[models.Story])
-    def api_stories(request: Request, q: str | None = Query(None, max_length=200, description=D["q"]),
-                    actor: str | None = Query(None, max_length=100, description=D["actor"]),
-                    dyad: str | None = Query(None, description=D["dyad"]),
-                    type: str | None = Query(None, description=D["type"]),  # noqa: A002
-                    quad_class: int | None = Query(None, ge=1, le=4, description=D["quad_class"]),
-                    since: date | None = Query(None, description=D["since"]),
-                    until: date | None = Query(None, description=D["until"]),
+    def api_stories(request: Request, flt: Filters = Depends(),
                     source: str | None = Query(None, max_length=200, description=D["source"]),
                     sort: str = Query("-date", description=D["sort_stories"]),
                     limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Stories (one real-world happening reported by one or more articles) matching every filter."""
-        rows, total = n().stories_page(q=q, actor=actor, dyad=dyad, type=type, quad_class=quad_class, since=since,
-                                       until=until, source=source, sort=sort, limit=limit, offset=offset)
+        rows, total = n().stories_page(**flt.given(), source=source or None, sort=sort, limit=limit, offset=offset)
         return {"items": titled(rows), **_paging(request, total, limit, offset)}
 
     @app.get("/api/stories/{sid}", tags=["stories"], response_model=models.Story,
              responses={404: {"description": "no such story"}})
     def api_story(sid: str = PathParam(description="story id or a unique prefix")) -> Any:
         """One story with its events, articles, accords and claims."""
-        s = n().story(sid)
-        if s is None:
-            return JSONResponse({"detail": f"no story {sid}"}, status_code=404)
-        for e in s["events"]:
-            _event_out(e)
-        return jsonable_encoder(titled([s])[0])
+        s = _one(n().story(sid), f"no story {sid}")
+        return jsonable_encoder(titled([_events_out(s)])[0])
 
     @app.get("/api/claims", tags=["claims"], response_model=models.Page[models.Claim])
     def api_claims(request: Request, measure: str | None = Query(None, max_length=50, description="e.g. trade"),
@@ -480,17 +497,15 @@ def create_app(db: str | Path) -> FastAPI:
                                               description="achieved | target | pace | forecast | record"),
                    limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Numbers claimed in the text, with the period they refer to and target vs achieved."""
-        allrows = n().claims(measure=measure, dyad=dyad, status=status, limit=None)
-        return {"items": [_event_out(c) for c in allrows[offset:offset + limit]],
-                **_paging(request, len(allrows), limit, offset)}
+        rows, total = n().claims_page(measure=measure, dyad=dyad, status=status, limit=limit, offset=offset)
+        return {"items": [_event_out(c) for c in rows], **_paging(request, total, limit, offset)}
 
     @app.get("/api/accords", tags=["accords"], response_model=models.Page[models.Accord])
     def api_accords(request: Request, dyad: str | None = Query(None, description=D["dyad"]),
                     limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
         """Named documents signed or adopted, with their parties."""
-        allrows = n().accords(dyad=dyad, limit=None)
-        return {"items": [_event_out(c) for c in allrows[offset:offset + limit]],
-                **_paging(request, len(allrows), limit, offset)}
+        rows, total = n().accords_page(dyad=dyad, limit=limit, offset=offset)
+        return {"items": [_event_out(c) for c in rows], **_paging(request, total, limit, offset)}
 
     @app.get("/api/timeline/{a}/{b}", tags=["dyads"], response_model=models.Timeline,
              responses={404: {"description": "no events or stories for this dyad"}})
@@ -505,6 +520,17 @@ def create_app(db: str | Path) -> FastAPI:
         return jsonable_encoder({"dyad": "-".join(sorted((a, b))),
                                  "stories": titled(n().timeline(a, b, since=since, until=until, top=top)),
                                  "series": n().series(a, b, since=since, until=until)})
+
+    @app.get("/api/places", tags=["places"], response_model=models.Page[models.PlacePoint])
+    def api_places(request: Request, dyad: str | None = Query(None, max_length=100, description=D["dyad"]),
+                   story: str | None = Query(None, max_length=100, description="a story id or a unique prefix"),
+                   since: date | None = Query(None, description=D["since"]),
+                   until: date | None = Query(None, description=D["until"]),
+                   limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:
+        """Where the events happened: one point per place with coordinates, the distinct happenings
+        there by quad class, and their stories (the points the dyad and story maps draw)."""
+        pts = places(dyad=dyad or None, story=story or None, since=since, until=until)
+        return {"items": pts[offset:offset + limit], **_paging(request, len(pts), limit, offset)}
 
     @app.get("/api/dyads", tags=["dyads"], response_model=models.Page[models.Dyad])
     def api_dyads(request: Request, limit: int = P_LIMIT, offset: int = P_OFFSET) -> Any:

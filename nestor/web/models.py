@@ -29,10 +29,16 @@ class Page(BaseModel, Generic[T]):
     previous: str | None = Field(None, description="URL of the previous page, null on the first")
 
 
-class Event(_Open):
+class _Evidenced(_Open):
+    """What every coded record (event, claim, accord) shows of its proof."""
     id: str
     article_id: str
     sent_idx: int = Field(description="index of the evidence sentence in its article (anchor #s<sent_idx>)")
+    evidence: str = Field(description="the evidence sentence")
+    evidence_url: str = Field(description="the page of the evidence sentence: /article/ID#sN")
+
+
+class Event(_Evidenced):
     event_type: str = Field(description="PLOVER category, e.g. AGREE")
     mode: str | None = None
     cameo: str | None = None
@@ -47,8 +53,6 @@ class Event(_Open):
     date_source: str | None = None
     negated: bool | None = None
     modality: str | None = None
-    evidence: str
-    evidence_url: str = Field(description="the page of the evidence sentence: /article/ID#sN")
     n_rows: int | None = Field(None, description="stored rows this happening stands for (2 for a reciprocal event)")
 
 
@@ -82,10 +86,7 @@ class Article(_Open):
     url: str | None = None
 
 
-class Claim(_Open):
-    id: str
-    article_id: str
-    sent_idx: int
+class Claim(_Evidenced):
     text: str
     value: float | None = None
     unit: str | None = None
@@ -94,20 +95,13 @@ class Claim(_Open):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     actors: list[str] | None = None
-    evidence: str
-    evidence_url: str
 
 
-class Accord(_Open):
-    id: str
-    article_id: str
-    sent_idx: int
+class Accord(_Evidenced):
     title: str | None = None
     doc_type: str | None = None
     parties: list[str] | None = None
     date: dt.date | None = None
-    evidence: str
-    evidence_url: str
 
 
 class Dyad(_Open):
@@ -136,3 +130,21 @@ class Timeline(BaseModel):
     dyad: str
     stories: list[Story]
     series: list[dict[str, object]] = Field(description="per month and quad class: distinct happenings and mean intensity")
+
+
+class PlaceStory(_Open):
+    id: str
+    title: str | None = None
+    url: str
+    events: int = Field(description="distinct happenings of this story at this place")
+
+
+class PlacePoint(_Open):
+    name: str | None = Field(None, description="the gazetteer's name of the place (else the text as written)")
+    country: str | None = Field(None, description="ISO alpha-3 of the state that holds the place")
+    precision: str | None = Field(None, description="country, region, city or landmark (a country's point is its capital's)")
+    lat: float
+    lon: float
+    events: int = Field(description="distinct happenings placed here (negated events left out)")
+    quads: dict[int, int] = Field(description="distinct happenings per quad class")
+    stories: list[PlaceStory] = Field(description="the stories of these events, most events here first")

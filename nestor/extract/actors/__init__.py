@@ -18,7 +18,12 @@ Resolution, per sentence, in this order (see ``docs/actors.md``):
 5. **Coreference**: he/she/his/her → the last person mentioned in this or the previous two
    sentences; "the two leaders"/"both sides"/"the two countries" → the last two distinct
    people or countries (``Mention.members``).
-6. Anything spaCy calls a PERSON, ORG or NORP that the KB does not know is kept as an
+6. **Context** (after all sentences, ``_place_pending``): shared institution names ("the Foreign
+   Office"), generic actors ("rebels in Chad", "protesters ... in Caracas", "the government") and
+   conventional bodies ("the Commerce Department") take the country their context gives
+   (``nestor/data/actors.yaml``); titled people the KB does not know ("President X ... in Algiers")
+   likewise; a role right before a person is one actor ("Kenyan opposition leader X").
+7. Anything spaCy calls a PERSON, ORG or NORP that the KB does not know is kept as an
    **uncoded** mention with its text (``actor_id`` None), never dropped or guessed.
 """
 from __future__ import annotations
@@ -69,6 +74,15 @@ def actor_cues() -> dict[str, Any]:
         words = tuple(ph.split())
         by_first.setdefault(words[0], []).append((words, row))
     data["descriptor_index"] = by_first
+    local: dict[str, Any] = {row["id"]: row for row in data.get("context_roles", [])}
+    data["local_sectors"] = set(local["local.sectors"]["sectors"])
+    data["local_exclude"] = {w.lower() for w in local["local.exclude"]["words"]}
+    data["local_facilities"] = {w.lower() for w in local["local.facilities"]["words"]}
+    data["local_people"] = {w.lower() for w in local["local.people"]["words"]}
+    data["local_gov"] = {w.lower() for w in local["local.gov"]["words"]}
+    data["affiliation"] = set(data.get("affiliation_sectors", []))
+    data["generic_heads"] = {w.lower() for w in data.get("chain_generic_heads", [])}
+    data["bodies"] = {row["id"]: row for row in data.get("conventional_bodies", [])}
     return data
 
 
@@ -137,6 +151,10 @@ class ActorKB:
         for r in kb.roles.values():
             add(r.phrase, "role", r.phrase, True)
             self.title_words.update(r.phrase.split())
+        for body in actor_cues()["bodies"].values():
+            # "the Commerce Department": one country's by news convention (``conventional_bodies``)
+            for a in body["names"]:
+                add(a, "body", body["id"], False)
         for d in (exact, lower):
             for k in d:
                 d[k].sort(key=lambda e: -len(e.alias))
@@ -150,6 +168,7 @@ class _Match:
     start: int        # token index
     end: int
     entry: _Entry
+    sector: str | None = None   # a chain of role words: the sector of the whole ("opposition supporters")
 
 
 _LENGTHS: dict[int, tuple[list[_Entry], list[tuple[int, dict[str, _Entry]]]]] = {}
@@ -229,7 +248,10 @@ class _Resolver:
         self.person_ents = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
         self.out: list[Mention] = []
         self._current: list[Mention] = []
-        self._pending: list[tuple[int, Span, str]] = []   # shared institution names awaiting a country
+        # names awaiting a country from their context: (sentence, span, sector, policy), the policy being
+        # "shared" (an institution name many countries use), "local" (a generic actor: rebels, the
+        # government, protesters) or "body:<id>" (a body one country's by convention)
+        self._pending: list[tuple[int, Span, str, str]] = []
 
     # -- builders ---------------------------------------------------------------------------
     def _mention(self, span: Span, sent_idx: int, **kw) -> Mention:
@@ -284,8 +306,10 @@ class _Resolver:
                         last_states.append((si, m.country))
             self._pronouns(sent, si, last_persons)
             self.out.extend(sent_mentions)
-        self._place_shared_institutions()
+        self._place_pending()
         self._described_orgs()
+        self._titled_people()
+        self._title_appositions()
         self._abbreviations()
         self._uncoded()
         self.out.sort(key=lambda m: (m.start, m.end))
@@ -305,6 +329,7 @@ class _Resolver:
                 i = m.end
             else:
                 i += 1
+        matches = self._merge_role_chains(matches)
         out: list[Mention] = []
         used: set[int] = set()
         # people first (they absorb titles and demonyms to their left)
@@ -334,6 +359,14 @@ class _Resolver:
                 continue
             e = m.entry
             span = doc[m.start:m.end]
+            if e.kind == "country" and m.end + 2 < sent.end and doc[m.end].text in ("-", "\u2013") and \
+                    doc[m.end + 1].lower_ == "led":
+                # "US-led troops", "a Russia-led alliance": as after a demonym
+                got = self._adjective(m, sent, si, last_persons)
+                if got is not None:
+                    out.append(got[0])
+                    used.update(got[1])
+                    continue
             if e.kind == "country":
                 # "Russia's defence ministry": possessor of a role noun
                 role = self._role_after_possessive(span)
@@ -377,13 +410,16 @@ class _Resolver:
                 elif doc[m.start].tag_ in ("NNPS", "NNS") or (doc[m.start].text.endswith("s") and
                                                               doc[m.start].pos_ in ("PROPN", "NOUN")):
                     out.append(self.state(e.ref, span, si, "demonym", conf=0.6))
+            elif e.kind == "body":
+                if span.root.dep_ not in ("compound", "amod"):   # "Treasury bonds" names no actor
+                    self._pending.append((si, span, actor_cues()["bodies"][e.ref]["sector"], "body:" + e.ref))
             elif e.kind == "role":
                 r = self.kb.roles[e.ref]
                 if r.kind == "org" and r.phrase in actor_cues()["shared"] and span.root.pos_ in ("NOUN", "PROPN") \
                         and self._acts(span) and not any(ch.dep_ == "poss" and ch.pos_ == "PRON"
                                                          for ch in span.root.children):
                     # "the Foreign Office", "the army": the country comes from the context (after all sentences)
-                    self._pending.append((si, span, r.sector))
+                    self._pending.append((si, span, m.sector or r.sector, "shared"))
                     used.update(range(m.start, m.end))
                     continue
                 # a bare office word ("the president said"): the last person holding that office
@@ -393,6 +429,9 @@ class _Resolver:
                     if ref is not None:
                         out.append(self._copy(ref, span, si, "coref", 0.7))
                         continue
+                if self._local(m, r, span, out):
+                    # "rebels", "the government", "opposition supporters": placed by context later
+                    self._pending.append((si, span, m.sector or r.sector, "local"))
             used.update(range(m.start, m.end))
         return out
 
@@ -413,6 +452,71 @@ class _Resolver:
                 if o and o.office == self.kb.office_for(o.country, phrase, self.day):
                     return pm
         return None
+
+    def _merge_role_chains(self, matches: list[_Match]) -> list[_Match]:
+        """Adjacent role words are one actor: "government troops" (the head's sector, MIL), "opposition
+        supporters", "rebel fighters" (a modifier of an ``affiliation_sectors`` sector wins: OPP, REB)."""
+        out: list[_Match] = []
+        for m in matches:
+            prev = out[-1] if out else None
+            if prev is not None and m.entry.kind == "role" and prev.entry.kind == "role" and prev.end == m.start:
+                out[-1] = _Match(prev.start, m.end, m.entry, self._chain_sector(prev, m))
+            else:
+                out.append(m)
+        return out
+
+    def _chain_sector(self, prev: _Match, m: _Match) -> str:
+        mod = prev.sector or self.kb.roles[prev.entry.ref].sector
+        cues = actor_cues()
+        if mod in cues["affiliation"] or m.entry.ref in cues["generic_heads"]:
+            return mod      # "rebel fighters", "student leaders", "army officials"
+        return m.sector or self.kb.roles[m.entry.ref].sector
+
+    def _role_chain(self, j: int, end: int) -> _Match | None:
+        """The role words from token ``j`` on, as one match (see :meth:`_merge_role_chains`)."""
+        first = _match_at(self.doc, j, self.akb, self.ends, self.text) if j < end else None
+        if first is None or first.entry.kind != "role":
+            return None
+        cur = first
+        while cur.end < end:
+            nxt = _match_at(self.doc, cur.end, self.akb, self.ends, self.text)
+            if nxt is None or nxt.entry.kind != "role":
+                break
+            cur = _Match(cur.start, nxt.end, nxt.entry, self._chain_sector(cur, nxt))
+        return cur
+
+    def _local(self, m: _Match, r: Any, span: Span, current: list[Mention]) -> bool:
+        """A generic actor to place by context (``context_roles`` in ``nestor/data/actors.yaml``): a role
+        of a local sector, a noun with no possessive pronoun and no named actor on it, heading its
+        phrase or modifying another role word or a facility ("a government convoy")."""
+        cues = actor_cues()
+        sector = m.sector or r.sector
+        chain = m.sector is not None or " " in span.text.strip() and len(span) > 1 and \
+            span.text.lower() != r.phrase
+        if r.office or r.phrase in cues["shared"] or (r.phrase in cues["local_exclude"] and not chain):
+            return False
+        if sector not in cues["local_sectors"] and not (sector == "GOV" and r.phrase in cues["local_gov"]):
+            return False
+        root = span.root
+        if root.pos_ not in ("NOUN", "PROPN"):
+            return False
+        if root.dep_ in ("compound", "amod", "nmod") and root.head.lower_ not in cues["local_facilities"] | \
+                cues["local_people"]:
+            return False
+        if root.dep_ == "pobj" and root.head.lower_ in ("in", "into", "at") and r.kind == "org":
+            return False     # "served in the army", "a seat in parliament": a place, not an actor
+        inside = set(range(span.start, span.end))
+        coded_chars = [(x.start, x.end) for x in [*self.out, *current] if x.actor_id]
+        if any(a <= t.idx < b for t in root.subtree if t.i < span.start for a, b in coded_chars):
+            return False      # "US-led troops", "the Hamas-run police": another actor's
+        for ch in root.children:
+            if ch.i in inside or ch.dep_ not in ("poss", "compound", "amod", "nmod"):
+                continue
+            if ch.pos_ == "PRON" or any(x.start <= ch.idx < x.end and x.actor_id for x in [*self.out, *current]):
+                return False  # "their supporters", "U.N. officials", "Hamas fighters": another rule's actor
+            # an ethnic or local name the KB does not know ("Tuareg rebels", "Shona rebels") qualifies
+            # the actor without naming another one; a place name ("Tigray forces") is its own phrase
+        return True
 
     def _acts(self, span: Span) -> bool:
         root = span.root
@@ -455,11 +559,26 @@ class _Resolver:
         country = m.entry.ref
         j = m.end
         # skip further adjectives/compounds: "Russian state media", "Chinese Foreign Ministry"
-        nxt = _match_at(doc, j, self.akb, self.ends, self.text) if j < sent.end else None
-        if nxt and nxt.entry.kind == "role":
+        nxt = self._role_chain(j, sent.end)
+        if nxt is not None:
             role = self.kb.roles[nxt.entry.ref]
             span = doc[m.start:nxt.end]
+            if nxt.sector is not None and nxt.sector != role.sector:
+                # "Afghan government troops", "Kenyan opposition supporters": the chain's sector
+                return self.state(country, span, si, "role", sector=nxt.sector, conf=0.9), set(range(m.start, nxt.end))
             return self._role_mention(country, role, span, si, last_persons, "role"), set(range(m.start, nxt.end))
+        if j + 2 < sent.end and doc[j].text in ("-", "\u2013") and doc[j + 1].lower_ == "led":
+            # "Saudi-led coalition", "Vietnamese-led forces": the leading country's actor
+            k = j + 2
+            while k < sent.end and doc[k].pos_ == "ADJ":
+                k += 1
+            chain = self._role_chain(k, sent.end)
+            if chain is not None:
+                sector = chain.sector or self.kb.roles[chain.entry.ref].sector
+                return self.state(country, doc[m.start:chain.end], si, "led", sector=sector, conf=0.8), \
+                    set(range(m.start, chain.end))
+            if k < sent.end and doc[k].pos_ == "NOUN":
+                return self.state(country, doc[m.start:k + 1], si, "led", conf=0.7), set(range(m.start, k + 1))
         head = doc[m.start]
         while head.dep_ == "conj" and head.head is not head:
             head = head.head
@@ -574,24 +693,130 @@ class _Resolver:
             return None
         return max(counts, key=lambda k: (counts[k], -first[k]))
 
-    def _place_shared_institutions(self) -> None:
-        """"The Foreign Office rejected the claim": the country named before it in the sentence, else a
-        place in the sentence ("said in Islamabad"), else the article's main country; never a default."""
+    def _place_pending(self) -> None:
+        """Names whose country comes from their context, by policy:
+
+        * shared institution names ("The Foreign Office rejected the claim"): the country named before
+          it in the sentence, else a place in the sentence ("said in Islamabad"), else the article's
+          main country; never a default;
+        * generic actors ("rebels", "the government", "protesters"): a place or country in their own
+          phrase ("rebels in the Ivory Coast", "the government of Mali"), else the places of the
+          sentence when they name one country, else the article's main country (``context-article``,
+          lower confidence); nothing when none is known;
+        * conventional bodies ("the Commerce Department"): the body's country, unless the article's
+          main country is one whose own body has the same name (``also``)."""
         main = self.main_country() if self._pending else None
-        for si, span, sector in self._pending:
+        for si, span, sector, policy in self._pending:
             same = [m for m in self.out if m.sent_idx == si and m.country in self.kb.countries]
-            before = [m for m in same if m.end <= span.start_char and m.kind in ("state", "sector", "person")]
-            places = [m for m in same if m.kind == "place"]
             found: str | None = None
-            if before:
-                found, how, conf = before[-1].country, "context-sentence", 0.7
-            elif places:
-                found, how, conf = places[0].country, "context-place", 0.7
-            elif main:
-                found, how, conf = main, "context-article", 0.6
+            how, conf = "context-article", 0.5
+            if policy.startswith("body:"):
+                row = actor_cues()["bodies"][policy[5:]]
+                found, how, conf = row["country"], "convention", 0.8
+                if main and main != found and main in row.get("also", []):
+                    found, conf = main, 0.6
+            elif policy == "shared":
+                before = [m for m in same if m.end <= span.start_char and m.kind in ("state", "sector", "person")]
+                places = [m for m in same if m.kind == "place"]
+                owns = self._own_phrase_countries(span)
+                named = self._sentence_places(si, same)
+                if before:
+                    found, how, conf = before[-1].country, "context-sentence", 0.7
+                elif owns:
+                    found, how, conf = owns[0], "context-phrase", 0.8
+                elif places:
+                    found, how, conf = places[0].country, "context-place", 0.7
+                elif len(named) == 1:
+                    found, how, conf = named.pop(), "context-place", 0.7
+                elif main:
+                    found, how, conf = main, "context-article", 0.6
+            else:
+                owns = self._own_phrase_countries(span)
+                local_places = self._sentence_places(si, same)
+                if len(owns) > 1:
+                    # "the governments in Moscow and Beijing": one actor per country
+                    members = sorted(f"{c}:{sector}" if sector else c for c in owns)
+                    self.out.append(self._mention(span, si, actor_id="group:" + "+".join(members),
+                                                  actor_name=" and ".join(owns), kind="group", how="context-phrase",
+                                                  members=[c for c in owns], confidence=0.7))
+                    continue
+                if owns:
+                    found, how, conf = owns[0], "context-phrase", 0.8
+                elif len(local_places) == 1:
+                    found, how, conf = local_places.pop(), "context-place", 0.7
+                elif sector in actor_cues()["state_sectors"] and len({m.country for m in same}) == 1 and \
+                        any(m.actor_id for m in same):
+                    # "Pakistan's opposition accused the government ...": the one country of the sentence
+                    found, how, conf = same[0].country, "context-sentence", 0.5
+                elif main and self._settled(main):
+                    found, how, conf = main, "context-article", 0.5
             if found is None:
                 continue
             self.out.append(self.state(found, span, si, how, sector=sector, conf=conf))
+
+    def _settled(self, country: str) -> bool:
+        """The article's main country stands for a generic actor's only when the article names it in
+        two sentences or more: in a lone sentence the one country named is as often the other party
+        ("Israeli jets struck militant positions")."""
+        return len({m.sent_idx for m in self.out if m.country == country and m.actor_id or
+                    (m.country == country and m.kind == "place")}) >= 2
+
+    def _country_of_token(self, t: Token) -> str | None:
+        """The country a token names: a coded state or place mention over it, else (a GPE/LOC entity)
+        the gazetteer's reading of the entity, when sure enough."""
+        for m in self.out:
+            if m.start <= t.idx < m.end:
+                if m.kind in ("state", "sector", "place") and m.country in self.kb.countries:
+                    return m.country
+                return None
+        if t.ent_type_ in ("GPE", "LOC"):
+            ent = next((e for e in self.doc.ents if e.start <= t.i < e.end), None)
+            if ent is not None:
+                from ...geo import resolve_place
+
+                p = resolve_place(ent.text)
+                if p is not None and p.country and p.feature != "country" and p.confidence >= 0.45:
+                    return p.country
+        return None
+
+    def _own_phrase_countries(self, span: Span) -> list[str]:
+        """"rebels in the Ivory Coast", "the government of Mali", "protesters from Gaza", "the
+        governments in Moscow and Beijing" (each conjunct)."""
+        out: list[str] = []
+        for ch in span.root.children:
+            if ch.dep_ in ("compound", "amod", "nmod") and ch.i < span.start and ch.ent_type_ in ("GPE", "LOC"):
+                c = self._country_of_token(ch)     # "Tigray rebels", "Donbas separatists"
+                if c:
+                    return [c]
+            if ch.dep_ == "prep" and ch.lower_ in ("of", "in", "from", "inside", "across", "throughout"):
+                for pc in ch.children:
+                    if pc.dep_ != "pobj":
+                        continue
+                    for x in [pc, *[c for c in pc.conjuncts]]:
+                        c = self._country_of_token(x)
+                        if c and c not in out:
+                            out.append(c)
+                if out:
+                    return out
+        return out
+
+    def _sentence_places(self, si: int, same: list[Mention]) -> set[str]:
+        """The countries of the places a sentence names: capitals and cities (KB and gazetteer) and
+        countries read as places ("in Sudan")."""
+        out = {m.country for m in same if m.kind == "place" and m.country}
+        for m in same:
+            if m.kind == "state":
+                sp = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if sp is not None and sp.root.dep_ == "pobj" and sp.root.head.lower_ in (
+                        "in", "inside", "across", "throughout", "near"):
+                    out.add(str(m.country))
+        sent = self._sentences()[si]
+        for e in sent.ents:
+            if e.label_ in ("GPE", "LOC") and not any(m.start <= e.start_char < m.end for m in self.out):
+                c = self._country_of_token(e.root)
+                if c:
+                    out.add(c)
+        return out
 
     def _described_orgs(self) -> None:
         """Org-name rule: a name the KB does not know, described by a noun phrase that says what it
@@ -664,6 +889,123 @@ class _Resolver:
             if m and m.entry.kind == "country" and m.end <= span.end:
                 return m.entry.ref
         return None
+
+    def _titled_people(self) -> None:
+        """A PERSON the KB does not know, right after a title: "President Abdelaziz Bouteflicka ...
+        in Algiers" is DZA GOV, "Lt. Gen. Prosper Avril" MIL. The sector is the title's; the country
+        a demonym or country possessive before the title ("the Ruritanian foreign minister X",
+        "Ruritania's X"), else the places of the sentence when they name one country, else the
+        article's main country when the article names it twice or more. Actor id ``person:?<country>:<slug>``."""
+        cues = actor_cues()
+        abbrev = {k.lower(): v for k, v in cues.get("title_abbreviations", {}).items()}
+        taken = [(m.start, m.end) for m in self.out if m.actor_id]
+        main = None
+        for e in self.doc.ents:
+            if e.label_ != "PERSON" or any(not (e.end_char <= a or e.start_char >= b) for a, b in taken):
+                continue
+            si = self._sent_index(e)
+            sent_start = self._sentences()[si].start
+            sector: str | None = None
+            country: str | None = None
+            i = e.start
+            words: list[str] = []
+            while i > sent_start:
+                t = self.doc[i - 1]
+                low = t.lower_
+                if low in abbrev or low.rstrip(".") + "." in abbrev or (
+                        low == "." and i - 2 >= sent_start and self.doc[i - 2].lower_ + "." in abbrev):
+                    key = low if low in abbrev else (low.rstrip(".") + "." if low != "." else
+                                                      self.doc[i - 2].lower_ + ".")
+                    sector = sector or abbrev[key]
+                    i -= 1
+                    continue
+                if t.text[:1].isupper() and low in self.akb.adjectives:
+                    country = self.akb.adjectives[low]
+                    i -= 1
+                    break
+                if _is_title_token(t, self.akb) and low not in HONORIFICS:
+                    words.insert(0, low)
+                    i -= 1
+                    continue
+                if t.text in ("-", "\u2013") and words and i - 2 >= sent_start and \
+                        _is_title_token(self.doc[i - 2], self.akb):
+                    i -= 1          # "Secretary-General"
+                    continue
+                break
+            for k in range(len(words)):
+                # the longest role phrase the title words end with: "Foreign Minister", "opposition leader"
+                role = self.kb.roles.get(" ".join(words[k:]))
+                if role is not None:
+                    sector = role.sector if sector is None or k == 0 else sector
+                    break
+            igo = next((x for x in self.out if x.kind == "igo" and x.actor_id and i > sent_start and
+                        x.start <= self.doc[i - 1].idx < x.end), None)
+            if igo is not None and country is None and words:
+                # "Arab League Secretary-General X", "NATO chief X": the organisation's own person
+                span = self.doc[i:e.end]
+                slug = re.sub(r"[^a-z0-9]+", "-", e.text.lower()).strip("-")
+                self.out.append(self._mention(span, si, actor_id=f"person:?{igo.country}:{slug}", actor_name=e.text,
+                                              kind="person", country=igo.country, sector="IGO",
+                                              code=f"IGO{igo.country}", how="title", confidence=0.7))
+                taken.append((span.start_char, span.end_char))
+                continue
+            if sector is None:
+                continue        # a bare unknown name: never guessed
+            if country is None and i - 2 >= sent_start and self.doc[i - 1].tag_ == "POS":
+                m = _match_at(self.doc, i - 2, self.akb, self.ends, self.text)
+                if m is not None and m.entry.kind == "country":
+                    country = m.entry.ref
+            how, conf = "title", 0.7
+            if country is None:
+                same = [m for m in self.out if m.sent_idx == si and m.country in self.kb.countries]
+                places = self._sentence_places(si, same)
+                if len(places) == 1:
+                    country, how, conf = places.pop(), "title-place", 0.6
+                else:
+                    main = main or self.main_country()
+                    if main and self._settled(main):
+                        country, how, conf = main, "title-article", 0.5
+            if country is None:
+                continue
+            span = self.doc[i:e.end]
+            slug = re.sub(r"[^a-z0-9]+", "-", e.text.lower()).strip("-")
+            self.out.append(self._mention(span, si, actor_id=f"person:?{country}:{slug}", actor_name=e.text,
+                                          kind="person", country=country, sector=sector, code=country + sector,
+                                          how=how, confidence=conf))
+            taken.append((span.start_char, span.end_char))
+
+    def _title_appositions(self) -> None:
+        """"Kenyan opposition leader Raila Odinga": a role mention right before a person is one actor.
+        The person keeps the id; the role gives country and sector when the person holds no office of
+        the KB on the article's date (a former prime minister now leading the opposition)."""
+        by_end = {m.end: m for m in self.out if m.actor_id and m.how == "role"
+                  and m.kind in ("state", "sector", "person")}
+        drop: set[int] = set()
+        for k, p in enumerate(self.out):
+            if p.kind != "person" or not p.actor_id or p.how == "role":
+                continue
+            gap = None
+            for end, r in by_end.items():
+                if (end <= p.start and not self.text[end:p.start].strip()) or r.start < p.start < end <= p.end:
+                    gap = r     # "Kenyan opposition leader Raila Odinga", "Nigeria's President X"
+            if gap is None:
+                continue
+            r = gap
+            current = p.confidence >= 1.0 and p.country == r.country
+            self.out[k] = Mention(article_id=p.article_id, sent_idx=p.sent_idx, start=min(r.start, p.start), end=p.end,
+                                  text=self.text[min(r.start, p.start):p.end], actor_id=p.actor_id, actor_name=p.actor_name,
+                                  kind="person", country=p.country if current else r.country,
+                                  sector=p.sector if current else r.sector,
+                                  code=p.code if current else r.code, how=p.how if current else "title",
+                                  confidence=p.confidence if current else r.confidence)
+            drop.add(id(r))
+        if drop:
+            self.out = [m for m in self.out if id(m) not in drop]
+
+    def _sentences(self) -> list[Span]:
+        if not hasattr(self, "_sents"):
+            self._sents = list(self.doc.sents)
+        return self._sents
 
     def _abbreviations(self) -> None:
         """"The Foreign Office (FO) rejected ...; the FO's statement ...": an abbreviation defined in

@@ -18,8 +18,8 @@ from ...models import Article, Event, Mention, TimeExpr, record_id
 from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
-from .slots import Actor, Slots, code3, coded
-from .syntax import lemmas, prep_objects, subject, verb_keys
+from .slots import Actor, Slots, code3, coded, state
+from .syntax import complements, lemmas, multi_keys, prep_objects, subject, verb_keys
 
 
 class Coder:
@@ -288,14 +288,28 @@ class Coder:
 
 
     def _keys(self, tok: Token) -> list[str]:
-        return verb_keys(tok, self.onto.by_verb, self.words.phrasal_preps, self.words.phrasal_adverbs)
+        """Lookup keys, most specific first: multi-word verbs whose words all stand among the
+        verb's dependents ("took aim at"), then "lemma particle", then the lemma."""
+        keys = verb_keys(tok, self.onto.by_verb, self.words.phrasal_preps, self.words.phrasal_adverbs)
+        multi = self.onto.multi
+        lems = {tok.lemma_.lower(), *(k.split()[0] for k in keys)}
+        extra = [k for lem in lems for k in multi_keys(tok, lem, multi)]
+        return extra + [k for k in keys if k not in extra] if extra else keys
 
     def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
         """The words a pattern's ``objects`` are matched against: each object's lemma and form,
         its compound ("tear gas", "sanctions list"; the compound alone after a generic head:
         "aid deliveries"), and the noun after "of" ("a set of 20 agreements")."""
         obj_lemmas: set[str] = set()
+        # coordinated objects count too: "fired tear gas and water cannon", "imposed tariffs and sanctions"
+        obj_toks = obj_toks + [c for o in obj_toks for c in o.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
+        # the parser may hang the first of two coordinated objects under the second ("tear gas and
+        # water cannons" read as a modifier of "cannons")
+        obj_toks = obj_toks + [c for o in obj_toks for c in o.children if c.dep_ == "nmod" and
+                               any(x.dep_ == "cc" for x in c.children)]
         for o in obj_toks:
+            if o.ent_type_ == "MONEY" or o.lower_.startswith(("us$", "$", "€", "£")):
+                obj_lemmas.add("money")       # "promised US$200,000 in relief"
             obj_lemmas.add(o.lemma_.lower())
             obj_lemmas.add(o.lower_)
             comps = [t for t in o.children if t.dep_ == "compound"]
@@ -316,7 +330,13 @@ class Coder:
         """Object words of ``prep`` phrases on the verb or its object (the parser attaches "in
         its sanctions list" to either)."""
         if prep not in cache:
-            cache[prep] = self._object_lemmas([p for h in heads for p in prep_objects(h, (prep,))])
+            if prep == "complement":
+                cache[prep] = self._object_lemmas([c for h in heads[:1] for c in complements(h)])
+            else:
+                # the parser may hang "in its sanctions list" on any noun of the object phrase
+                # ("included 33 companies operating in China in the sanctions list")
+                nouns = [x for h in heads[1:] for x in h.subtree if x.pos_ in ("NOUN", "PROPN", "VERB")]
+                cache[prep] = self._object_lemmas([p for h in [*heads, *nouns] for p in prep_objects(h, (prep,))])
         return cache[prep]
 
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
@@ -327,7 +347,12 @@ class Coder:
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok):
             return
-        sport = any(t.lemma_.lower() in self.words.sports for t in sent)
+        if tok.dep_ == "amod" and tok.tag_ == "VBG":
+            return          # a participle that describes: "the visiting minister", "warring factions"
+        if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
+            return          # background in the pluperfect: "released the tourists it had taken hostage"
+        # a sports word that names an actor ("the Arab League") says nothing of sport
+        sport = any(t.lemma_.lower() in self.words.sports and t.i not in self.slots.by_token for t in sent)
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
@@ -336,6 +361,12 @@ class Coder:
         obj_lemmas = self._object_lemmas(obj_toks)
         # the parser may read "hit a record high" with "high" as an adverb
         adv_lemmas = self._object_lemmas([c for c in tok.children if c.dep_ in ("advmod", "npadvmod")])
+        # "called the move **illegal**", "described the sanctions **as** illegal": a predicate on the
+        # object is a judgement, not an act; `via: [complement]` reads it and the marker
+        # "@complement" (in not_objects) keeps "called Sweden's stance unacceptable" from being a call
+        comp = complements(tok)
+        if comp:
+            adv_lemmas = adv_lemmas | {"@complement"}
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
@@ -350,6 +381,8 @@ class Coder:
                     continue
                 if pat.not_subjects and self._object_lemmas(subj) & pat.not_subjects:
                     continue        # "peacekeeping troops arrived in Bosnia" is no visit
+                if pat.subjects and not self._object_lemmas(subj) & pat.subjects:
+                    continue        # ... but an arrival of peacekeepers is aid
                 if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
                     continue
                 if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
@@ -391,7 +424,10 @@ class Coder:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act
                     # "... were killed in an exchange of fire with Azerbaijani forces": the other side
-                    acts = prep_objects(tok, ("in", "during", "after", "under"))
+                    # (on a coordinated verb too: "was killed and another wounded in an exchange ...")
+                    acts = [a for h in [tok, *[c for c in tok.children if c.dep_ == "conj"],
+                                        *([tok.head] if tok.dep_ == "conj" else [])]
+                            for a in prep_objects(h, ("in", "during", "after", "under"))]
                     agents = [a for pc in acts for a in prep_objects(pc, ("by",))]
                     sources = self.slots.resolve_actors(agents, speaker) \
                         or self.slots.resolve_actors(
@@ -407,13 +443,21 @@ class Coder:
                     # civilians of the place (else of the acting state), a sector of their own
                     slot = list(obj_toks) + [p for w in pat.target if w not in ("dobj", "iobj", "poss")
                                              for h in [tok, *obj_toks] for p in prep_objects(h, (w,))]
-                    targets = self.slots.civilians(slot, sources[0].mention)
+                    targets = self.slots.civilians(slot, sources[0].mention,
+                                                   prep_objects(tok, ("in", "near", "at", "across")))
                 if not targets and not (pat.reciprocal and len(sources) > 1):
                     # (in the passive the subject is the object phrase: "a camp for Congolese refugees was attacked")
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
                     # a co-agent is no target ("recognized by both Russia and Ukraine")
                     targets = [x for x in targets if x.mention.start not in src_starts
                                and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                if not sources and passive and pat.mode in ("expel", "deport"):
+                    # "two diplomats were expelled from the United States": the state expelled from
+                    # is the one that expels
+                    sources = self.slots.resolve_actors(prep_objects(tok, ("from",)), speaker)
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
+                        x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
@@ -435,6 +479,8 @@ class Coder:
         spec = self.onto.nouns[tok.lemma_.lower()]
         if tok.dep_ == "compound":
             return      # a modifier names a kind, not an act: "riot police", "protest leaders"
+        if any(c.dep_ == "amod" and c.lower_ in self.words.unreal for c in tok.children):
+            return      # "the Taliban's proposed ceasefire", "a possible visit": not (yet) an act
         if tok.dep_ in ("dobj", "nsubjpass", "pobj") and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
@@ -456,8 +502,32 @@ class Coder:
                 else:
                     sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
                                                     for pc in c.children if pc.dep_ == "pobj"], speaker)
+        elif tok.dep_ == "pobj" and head.lower_ in ("on", "for") and head.head.lemma_ == "be" and not sources:
+            # "the chancellor is on a visit to India", "the minister was in Washington for talks":
+            # the subject of "be" is the actor
+            subj, passive = subject(head.head)
+            if self._embedded_in_other_event(head.head) or self._subsidiary(head.head) or passive:
+                return
+            sources = self.slots.resolve_actors(subj, speaker)
         elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
             # "called for talks", "opposed to sanctions": asked for or opposed, not happening
+            return
+        if not sources and spec.get("reciprocal") and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj"):
+            # "fighting broke out between Armenian and Azerbaijani forces", "clashes between X and Y
+            # erupted": the two sides named after "between" did it to each other
+            btw = prep_objects(tok, ("between",)) or prep_objects(head, ("between",))
+            sources = self.slots.resolve_actors(btw, speaker)
+            if sources:
+                # "between Thai and Cambodian troops": a coordinated demonym the actor stage left bare
+                have = {x.mention.country for x in sources}
+                for t in (x for b in btw for x in b.subtree):
+                    code = self.slots.adjectives.get(t.lower_)
+                    if code and code not in have:
+                        have.add(code)
+                        sources.append(Actor(state(sources[0].mention, code, "demonym")))
+            if len({x.mention.country for x in sources}) >= 2:
+                self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
+                           True, speaker, True, spec["id"])
             return
         if not sources:
             return

@@ -26,8 +26,8 @@ from ...errors import InputError
 from ...vocab import CATEGORIES
 
 PATTERN_KEYS = {"id", "verbs", "objects", "mode", "target", "reciprocal", "only_joint", "not_objects", "no_object",
-                "object_actor", "target_required", "via", "not_subjects", "note"}
-NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "note"}
+                "object_actor", "target_required", "via", "not_subjects", "subjects", "note"}
+NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "reciprocal", "note"}
 LIST_KEYS = {"nouns", "light_verbs", "generic_heads", "embedding_nouns", "sets"}
 BOOL_KEYS = ("reciprocal", "only_joint", "no_object", "object_actor", "target_required")
 
@@ -99,6 +99,7 @@ class Pattern:
     target_required: bool = False               # only with a target in the pattern's slots ("spoke with X")
     via: tuple[str, ...] = ()                   # prepositions whose object may be the required one ("add to")
     not_subjects: frozenset[str] = frozenset()  # subjects that give the verb another sense ("troops arrived")
+    subjects: frozenset[str] = frozenset()      # the subject must be one of these ("peacekeepers arrived in X")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Words:
     cooperative: frozenset[str]
     intent_modalities: frozenset[str]
     aspectual: frozenset[str]
+    unreal: frozenset[str]
     fighting_nouns: frozenset[str]
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
@@ -191,6 +193,9 @@ class Ontology:
     generic_heads: frozenset[str] = frozenset()
     intent_modes: dict[str, dict[str, str]] = field(default_factory=dict)
     patterns: dict[str, Pattern] = field(default_factory=dict)      # id -> pattern
+    # multi-word verbs that a lemma + one particle cannot find ("take aim at", "set fire to"):
+    # first word -> (key, the other words), longest first
+    multi: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     @property
     def contexts(self) -> dict[str, str]:
@@ -246,18 +251,19 @@ class Ontology:
                     raise InputError(f"{name}, line {line}: a noun entry without an id")
                 for n in _expand_words(e["nouns"], sets, f"{name}, line {line}"):
                     nouns[n] = {"category": e["category"], "mode": e.get("mode"),
-                                "target": tuple(e.get("target", ())), "id": nid}
+                                "target": tuple(e.get("target", ())), "id": nid,
+                                "reciprocal": bool(e.get("reciprocal"))}
             for k in lists:
                 lists[k].update(_expand_words(doc.get(k) or [], sets, f"{name}, {k}"))
         by_verb: dict[str, list[Pattern]] = {}
         for pat in patterns.values():
             for v in pat.verbs:
                 by_verb.setdefault(v, []).append(pat)
-        for lst in by_verb.values():  # patterns that require an object are more specific: try first
-            lst.sort(key=lambda p: p.objects is None)
+        for lst in by_verb.values():  # patterns that require an object or a subject are more specific: try first
+            lst.sort(key=lambda p: (p.objects is None, not p.subjects))
         return cls(onto_doc["categories"], by_verb, nouns, words, frozenset(lists["light_verbs"]),
                    frozenset(lists["embedding_nouns"]), frozenset(lists["generic_heads"]),
-                   onto_doc.get("intent_modes") or {}, patterns)
+                   onto_doc.get("intent_modes") or {}, patterns, _multi_words(by_verb, words))
 
     def cameo(self, category: str, mode: str | None, intent: bool = False) -> str:
         """CAMEO code of a PLOVER category and mode; ``intent`` (a planned, pledged, hypothetical or
@@ -277,6 +283,24 @@ class Ontology:
         if cameo and cameo.startswith("13"):
             return "THREATEN"
         return event_type
+
+
+_ARTICLES = frozenset(("a", "an", "the", "one's", "its", "their"))
+
+
+def _multi_words(by_verb: dict[str, list[Pattern]], words: Words) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Verb keys that are more than "lemma particle": three words or more ("hit out at"), or a
+    second word that is no particle ("take hostage", "wage war"). The coder finds them by their
+    words among the verb's dependents (articles are not required)."""
+    simple = words.phrasal_preps | words.phrasal_adverbs
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for key in by_verb:
+        parts = key.split()
+        if len(parts) < 2 or (len(parts) == 2 and parts[1] in simple):
+            continue
+        rest = tuple(w for w in parts[1:] if w not in _ARTICLES)
+        out.setdefault(parts[0], []).append((key, rest))
+    return {k: tuple(sorted(v, key=lambda kv: -len(kv[1]))) for k, v in out.items()}
 
 
 def _pattern(cat: str, p: Any, name: str, lines: dict[int, int], sets: dict[str, list[str]],
@@ -304,4 +328,5 @@ def _pattern(cat: str, p: Any, name: str, lines: dict[int, int], sets: dict[str,
                    bool(p.get("only_joint")), frozenset(_expand_words(p.get("not_objects") or [], sets, where)),
                    bool(p.get("no_object")), bool(p.get("object_actor")), str(p["id"]),
                    bool(p.get("target_required")), tuple(str(v) for v in p.get("via") or ()),
-                   frozenset(_expand_words(p.get("not_subjects") or [], sets, where)))
+                   frozenset(_expand_words(p.get("not_subjects") or [], sets, where)),
+                   frozenset(_expand_words(p.get("subjects") or [], sets, where)))

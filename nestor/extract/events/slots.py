@@ -53,19 +53,23 @@ class Slots:
     def words(self) -> Words:
         return self.onto.words
 
-    def civilians(self, toks: list[Token], src: Mention) -> list[Actor]:
+    def civilians(self, toks: list[Token], src: Mention, where: list[Token] | None = None) -> list[Actor]:
         """The civilians a slot names by a crowd word (``closed_class.yaml``: civilians), as an
-        actor of sector CVL of the place named in the phrase, else of the source's country."""
+        actor of sector CVL of the place named in the phrase, else of the place where the act
+        happened (``where``: "killed 20 people **in Gaza**"), else of the source's country."""
         crowd = [t for t in toks if t.lemma_.lower() in self.words.civilians]
         if not crowd or not src.country:
             return []
-        country = src.country
-        for t in crowd:
+        country = ""
+        for t in [*crowd, *(where or [])]:
             for x in t.subtree:
                 pm = self.places.get(x.i)
                 if pm is not None and pm.country:
                     country = pm.country
                     break
+            if country:
+                break
+        country = country or src.country
         t = crowd[0]
         m = Mention(src.article_id, src.sent_idx, t.idx, t.idx + len(t.text), t.text,
                     actor_id=f"{country}:CVL", actor_name=f"{country} civilians", kind="group", country=country,

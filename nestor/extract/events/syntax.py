@@ -22,6 +22,11 @@ def subject(tok: Token) -> tuple[list[Token], bool]:
         pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
         if pas:
             return pas, True
+        if cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children) \
+                and cur.head.dep_ == "dobj" and cur.head.head.pos_ in ("VERB", "AUX"):
+            # "approved a decree to impose sanctions": who approved the decree imposes them
+            cur = cur.head.head
+            continue
         if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "urged Iran to release" → Iran is the subject of "release"
@@ -41,6 +46,10 @@ def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
             out.extend(pc for pc in c.children if pc.dep_ == "pobj")
         if c.dep_ == "prt" and c.lower_ in preps:  # "call on X" parsed as particle + dobj
             out.extend(pc for pc in tok.children if pc.dep_ == "dobj")
+        if c.dep_ in ("prep", "prt", "advmod") and c.lower_ not in preps:
+            # "pulled out of X", "moved back from X": the preposition hangs on the particle
+            out.extend(pc for cc in c.children if cc.dep_ == "prep" and cc.lower_ in preps
+                       for pc in cc.children if pc.dep_ == "pobj")
     return out
 
 
@@ -87,21 +96,82 @@ def verb_keys(tok: Token, known: dict[str, Any] | None = None, preps: frozenset[
     return keys
 
 
+def _is_date_phrase(prep: Token) -> bool:
+    objs = [pc for pc in prep.children if pc.dep_ == "pobj"]
+    return bool(objs) and all(pc.ent_type_ in ("DATE", "TIME") for pc in objs)
+
+
 def verb_keys_for(tok: Token, lemma: str, preps: frozenset[str] = PHRASAL_PREPS,
                   adverbs: frozenset[str] = PHRASAL_ADVERBS) -> list[str]:
     """The keys a verb is looked up under, most specific first: "call on", "work together",
     "talk with", then the lemma itself."""
     keys = []
+    # with a direct object, a preposition belongs to the object or the scene, not to the verb:
+    # "gave a banquet in honour of X" is no "give in"
+    has_dobj = any(c.dep_ == "dobj" for c in tok.children)
     for c in tok.children:
         if c.dep_ == "prt":
             keys.append(f"{lemma} {c.lower_}")
-        if c.dep_ == "prep" and c.lower_ in preps:
+        if c.dep_ == "prep" and c.lower_ in preps and not _is_date_phrase(c) and not has_dobj:
+            # "called the premier on Tuesday" is no "call on"
             keys.append(f"{lemma} {c.lower_}")
         if c.dep_ == "advmod" and c.lower_ in adverbs:
             keys.append(f"{lemma} {c.lower_}")
     keys.append(lemma)
     return keys
 
+
+
+# dependents that never carry a word of a multi-word verb: other clauses and the subject
+_NOT_NEAR = frozenset(("nsubj", "nsubjpass", "csubj", "ccomp", "advcl", "relcl", "conj", "cc", "punct", "parataxis",
+                       "mark", "aux", "auxpass"))
+
+
+def near_words(tok: Token, depth: int = 3) -> set[str]:
+    """Lemmas and forms of the words that may complete a multi-word verb: the verb's dependents
+    (not its subject or other clauses) down to ``depth`` ("took **aim at**", "hit **out at**",
+    "took them **into custody**", "declared two envoys **persona non grata**", "ordered her **to
+    leave**")."""
+    out: set[str] = set()
+    frontier = [tok]
+    for _ in range(depth):
+        nxt = []
+        for t in frontier:
+            for c in t.children:
+                if c.dep_ in _NOT_NEAR and not (c.dep_ == "aux" and c.lower_ == "to") and not (
+                        c.dep_ == "ccomp" and t is tok):     # "took them hostage" (misread as a clause)
+                    continue
+                out.add(c.lower_)
+                out.add(c.lemma_.lower())
+                nxt.append(c)
+        frontier = nxt
+    return out
+
+
+def multi_keys(tok: Token, lemma: str, multi: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]) -> list[str]:
+    """The multi-word keys of ``lemma`` ("take aim at", "crack down on", "set fire to") whose other
+    words all stand among the verb's dependents, longest first."""
+    cands = multi.get(lemma)
+    if not cands:
+        return []
+    near = near_words(tok)
+    return [key for key, rest in cands if all(w in near for w in rest)]
+
+
+def complements(tok: Token) -> list[Token]:
+    """What a verb predicates of its object: "called the move **illegal**", "declared the envoys
+    **persona non grata**", "described the sanctions **as illegal**", "found him **guilty**" (the
+    parser reads these as oprd, acomp, a non-verbal ccomp/xcomp, or an "as" phrase), with the
+    words inside them."""
+    out: list[Token] = []
+    for c in tok.children:
+        if c.dep_ in ("oprd", "acomp") or (c.dep_ in ("ccomp", "xcomp") and c.pos_ not in ("VERB", "AUX")):
+            out.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "as":
+            out.extend(pc for pc in c.children if pc.dep_ in ("pobj", "amod", "acomp"))
+    for o in [c for c in tok.children if c.dep_ == "dobj"]:
+        out.extend(c for c in o.children if c.dep_ in ("oprd", "amod") and c.i > o.i)
+    return out + [t for c in out for t in c.children if t.dep_ in ("amod", "compound", "advmod", "acomp")]
 
 
 def with_conjuncts(toks: list[Token]) -> list[Token]:
