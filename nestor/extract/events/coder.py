@@ -219,8 +219,9 @@ class Coder:
         if tok.head.i == tok.i:
             return False
         g = tok.head
+        content = self.onto.embedding_nouns | self.words.content_nouns
         if tok.dep_ in ("acl", "ccomp", "relcl") and g.pos_ in ("NOUN", "PROPN") and \
-                g.lemma_.lower() in self.onto.embedding_nouns:
+                g.lemma_.lower() in content:
             return True      # "its demand that Israel ease restrictions", "a threat to attack"
         cur = tok
         while cur.dep_ == "conj" and cur.head.i != cur.i:
@@ -229,7 +230,7 @@ class Coder:
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
-                                                 self.onto.embedding_nouns for o in g.children):
+                                                 content for o in g.children):
             return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
         # through coordination: "discussed increasing trade and expanding ..." embeds both
         if cur.dep_ not in ("xcomp", "ccomp"):
@@ -280,12 +281,33 @@ class Coder:
         """Clauses that are not events of their own: the condition of another clause ("... unless
         Baghdad accepted its conditions", "if he gave them a veto") and the purpose of an act already
         coded ("staged demonstrations to demand reforms": the demonstration is the event)."""
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+        if any(c.dep_ == "mark" and c.lower_ in self.words.unreal_marks for c in tok.children):
+            return True
+        # "must agree to reforms before they demobilize", "demanded a truce before allowing convoys":
+        # a later event under an unreal main clause
+        main = None
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.words.temporal_marks
+                                       for c in tok.children):
+            main = tok.head
+        elif tok.dep_ == "pcomp" and tok.head.lower_ in self.words.temporal_marks and tok.head.head.i != tok.head.i:
+            main = tok.head.head
+        if main is not None and self._unreal_clause(main):
             return True
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
             return any(e.trigger_start == tok.head.idx for e in self.events)
         return False
 
+
+    def _unreal_clause(self, verb: Token) -> bool:
+        """Whether a verb's clause states no fact: a modal ("must agree"), a demand, warning or
+        vow ("demanded a truce"), or a clause under one ("have sworn to fight")."""
+        chain = [verb, *([verb.head] if verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") else [])]
+        for v in chain:
+            if any(c.dep_ == "aux" and c.tag_ == "MD" for c in v.children):
+                return True
+            if v.lemma_.lower() in self.words.conditioning | self.words.commit | self.words.plan:
+                return True
+        return False
 
     def _keys(self, tok: Token) -> list[str]:
         """Lookup keys, most specific first: multi-word verbs whose words all stand among the
