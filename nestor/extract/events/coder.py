@@ -237,7 +237,7 @@ class Coder:
             return False
         g = cur.head
         if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech \
-                or g.lemma_ in self.words.aspectual:
+                or g.lemma_ in self.words.aspectual or self._means(g):
             return False
         return any(k in self.onto.by_verb for k in self._keys(g))
 
@@ -294,9 +294,40 @@ class Coder:
         if main is not None and self._unreal_clause(main):
             return True
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
-            return any(e.trigger_start == tok.head.idx for e in self.events)
+            head = tok.head.lemma_.lower()
+            if head in self.words.commit | self.words.plan | self.words.negators | self.words.aspectual \
+                    | self.words.speech or head == "be":
+                return False     # a misparsed complement: "have sworn to fight", "is prepared to go"
+            if head in self.words.mission_verbs or any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in self.words.means_nouns for c in tok.head.children):
+                # "sent a team to investigate", "took steps to enhance": the mission or the act itself,
+                # unless the sending is an event of its own
+                return any(e.trigger_start == tok.head.idx for e in self.events)
+            # a purpose: "opened fire to disperse the crowd", "reopened the bridge to allow deliveries":
+            # what the act is meant to bring about is intended, not asserted
+            return True
+        # the clause of an unreal clause: "before allowing convoys to feed the starving"
+        cur = tok
+        for _ in range(3):
+            if cur.dep_ not in ("xcomp", "ccomp", "conj") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.temporal_marks \
+                    and cur.head.head.i != cur.head.i and self._unreal_clause(cur.head.head):
+                return True
+            if any(c.dep_ == "mark" and c.lower_ in self.words.unreal_marks for c in cur.children):
+                return True
         return False
 
+
+    def _means(self, verb: Token) -> bool:
+        """A verb of means with its act in a to-infinitive: "took steps to release", "took measures
+        to ease" (the parser hangs the infinitive on the verb or on the noun)."""
+        nouns = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in self.words.means_nouns]
+        if not nouns:
+            return False
+        clauses = [c for h in [verb, *nouns] for c in h.children if c.dep_ in ("xcomp", "advcl", "acl", "relcl")]
+        return any(any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in clauses)
 
     def _unreal_clause(self, verb: Token) -> bool:
         """Whether a verb's clause states no fact: a modal ("must agree"), a demand, warning or
@@ -367,8 +398,8 @@ class Coder:
         if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
                 c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
             return          # the common case, cheaply: no pattern and no general predicate
-        if self._embedded_in_other_event(tok) or self._subsidiary(tok):
-            return
+        if self._embedded_in_other_event(tok) or self._subsidiary(tok) or self._means(tok):
+            return          # (a verb of means is no act: the act is its infinitive)
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
         if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
@@ -378,7 +409,7 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-        subj, passive = subject(tok)
+        subj, passive = subject(tok, self.words.means_nouns)
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
         # the parser may read "hit a record high" with "high" as an adverb

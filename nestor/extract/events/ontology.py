@@ -125,6 +125,8 @@ class Words:
     unreal_marks: frozenset[str]
     temporal_marks: frozenset[str]
     conditioning: frozenset[str]
+    mission_verbs: frozenset[str]
+    means_nouns: frozenset[str]
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
     dyad_categories: frozenset[str]
