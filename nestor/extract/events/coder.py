@@ -63,6 +63,7 @@ class Coder:
                     self._code_verb(sent, si, tok)
                 if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.onto.nouns:
                     self._code_noun(sent, si, tok)
+        self._drop_conflict_vows()
         self._infer_dyad_targets()
         return self.events
 
@@ -243,6 +244,39 @@ class Coder:
 
 
 
+    def _complement_category(self, tok: Token) -> str | None:
+        """The category of the first verb with patterns in ``tok``'s to-infinitive chain ("ready to
+        resume shelling" → ASSAULT); None when none has a pattern, or its patterns mix conflict
+        with other categories."""
+        cur = tok
+        for _ in range(3):
+            nxt = [c for c in cur.children if c.dep_ in ("xcomp", "advcl") and c.pos_ in ("VERB", "AUX")]
+            if not nxt:
+                return None
+            cur = nxt[0]
+            for k in self._keys(cur):
+                if k in self.onto.by_verb and self.onto.by_verb[k] and cur.lemma_ not in self.words.aspectual:
+                    cats = {p.category for p in self.onto.by_verb[k]}
+                    # a verb of mixed senses ("withdraw" troops or an envoy) is no sure conflict
+                    return str(self.onto.by_verb[k][0].category) if len(cats) == 1 or cats <= set(
+                        self.words.threat_modes) else None
+        return None
+
+    def _drop_conflict_vows(self) -> None:
+        """A vow or promise whose complement is coded as an intended conflict ("vowed to retaliate",
+        "promised to punish") is that threat, not also an agreement: the commitment verb's own
+        event is dropped."""
+        by_idx = {t.idx: t for t in self.doc}
+        threats = {e.trigger_start for e in self.events
+                   if self.onto.cameo_category(e.event_type, e.cameo) == "THREATEN" and e.event_type != "THREATEN"}
+        if not threats:
+            return
+        def vow(e: Event) -> bool:
+            t = by_idx.get(e.trigger_start)
+            return t is not None and e.event_type == "AGREE" and t.lemma_ in self.words.commit and any(
+                c.idx in threats for c in t.children if c.dep_ in ("xcomp", "advcl", "ccomp"))
+        self.events = [e for e in self.events if not vow(e)]
+
     def _code_predicates(self, sent: Span, si: int, tok: Token) -> bool:
         """Non-pattern predicates with general meanings: "X is willing/ready to ..." (AGREE),
         "X is opposed to ..." (REJECT), "X said Y must ..." (REQUEST from X to Y)."""
@@ -251,14 +285,20 @@ class Coder:
             for c in tok.children:
                 if c.dep_ == "acomp" and c.lower_ in self.words.willing | self.words.unwilling:
                     cat = "AGREE" if c.lower_ in self.words.willing else "REJECT"
+                    mode: str | None = "intent" if cat == "AGREE" else "reject"
+                    pid = "predicate.willing" if cat == "AGREE" else "predicate.unwilling"
+                    conflict = self._complement_category(c)
+                    if cat == "AGREE" and conflict in self.words.threat_modes:
+                        # "ready to strike", "prepared to resume shelling": readiness for conflict
+                        # is a threat (CAMEO 13x), not an agreement
+                        cat, mode, pid = "THREATEN", self.words.threat_modes[conflict] or None, "predicate.ready_threat"
                     subj, _ = subject(tok)
                     sources = self.slots.resolve_actors(subj, speaker)
                     if sources:
                         # the target of what they are willing to do: "willing to withdraw from Lebanon"
                         targets = [x for x in self.slots.fallback_targets(c, [], speaker, depth=0, exclude=sources)]
-                        self._emit(sent, si, c, c.idx + len(c.text), cat, "intent" if cat == "AGREE" else "reject",
-                              sources, targets, False, speaker, False,
-                                   "predicate.willing" if cat == "AGREE" else "predicate.unwilling")
+                        self._emit(sent, si, c, c.idx + len(c.text), cat, mode,
+                                   sources, targets, False, speaker, False, pid)
                         return True
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         if aux & {"must", "should"} and tok.dep_ == "ccomp" \
