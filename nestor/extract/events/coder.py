@@ -335,9 +335,11 @@ class Coder:
             return True
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
             head = tok.head.lemma_.lower()
-            if head in self.words.commit | self.words.plan | self.words.negators | self.words.aspectual \
-                    | self.words.speech or head == "be":
-                return False     # a misparsed complement: "have sworn to fight", "is prepared to go"
+            if (head in self.words.commit | self.words.plan | self.words.negators | self.words.aspectual
+                    | self.words.speech or head == "be") and not any(c.dep_ == "dobj" for c in tok.head.children):
+                # a misparsed complement: "have sworn to fight", "is prepared to go" (but "began a
+                # hunger strike to demand ..." has its purpose)
+                return False
             if head in self.words.mission_verbs or any(
                     c.dep_ == "dobj" and c.lemma_.lower() in self.words.means_nouns for c in tok.head.children):
                 # "sent a team to investigate", "took steps to enhance": the mission or the act itself,
