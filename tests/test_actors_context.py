@@ -162,3 +162,9 @@ def test_another_actors_modifier_keeps_the_role_out_of_the_context_rule(extract_
 def test_demonym_and_role_chain(extract_text):
     m = by_text(extract_text("Afghan government troops recaptured the district."))["Afghan government troops"]
     assert m.code == "AFGMIL"
+
+
+def test_title_after_an_international_organisation(extract_text):
+    r = extract_text("Arab League Secretary-General Omar Haddad urged the European Union to back the plan.")
+    m = by_text(r)["Secretary-General Omar Haddad"]
+    assert (m.code, m.sector, m.kind) == ("IGOARL", "IGO", "person")

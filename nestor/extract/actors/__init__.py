@@ -927,6 +927,10 @@ class _Resolver:
                     words.insert(0, low)
                     i -= 1
                     continue
+                if t.text in ("-", "\u2013") and words and i - 2 >= sent_start and \
+                        _is_title_token(self.doc[i - 2], self.akb):
+                    i -= 1          # "Secretary-General"
+                    continue
                 break
             for k in range(len(words)):
                 # the longest role phrase the title words end with: "Foreign Minister", "opposition leader"
@@ -934,6 +938,17 @@ class _Resolver:
                 if role is not None:
                     sector = role.sector if sector is None or k == 0 else sector
                     break
+            igo = next((x for x in self.out if x.kind == "igo" and x.actor_id and i > sent_start and
+                        x.start <= self.doc[i - 1].idx < x.end), None)
+            if igo is not None and country is None and words:
+                # "Arab League Secretary-General X", "NATO chief X": the organisation's own person
+                span = self.doc[i:e.end]
+                slug = re.sub(r"[^a-z0-9]+", "-", e.text.lower()).strip("-")
+                self.out.append(self._mention(span, si, actor_id=f"person:?{igo.country}:{slug}", actor_name=e.text,
+                                              kind="person", country=igo.country, sector="IGO",
+                                              code=f"IGO{igo.country}", how="title", confidence=0.7))
+                taken.append((span.start_char, span.end_char))
+                continue
             if sector is None:
                 continue        # a bare unknown name: never guessed
             if country is None and i - 2 >= sent_start and self.doc[i - 1].tag_ == "POS":
