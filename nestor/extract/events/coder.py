@@ -63,6 +63,7 @@ class Coder:
                     self._code_verb(sent, si, tok)
                 if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.onto.nouns:
                     self._code_noun(sent, si, tok)
+        self._drop_conflict_vows()
         self._infer_dyad_targets()
         return self.events
 
@@ -219,8 +220,9 @@ class Coder:
         if tok.head.i == tok.i:
             return False
         g = tok.head
+        content = self.onto.embedding_nouns | self.words.content_nouns
         if tok.dep_ in ("acl", "ccomp", "relcl") and g.pos_ in ("NOUN", "PROPN") and \
-                g.lemma_.lower() in self.onto.embedding_nouns:
+                g.lemma_.lower() in content:
             return True      # "its demand that Israel ease restrictions", "a threat to attack"
         cur = tok
         while cur.dep_ == "conj" and cur.head.i != cur.i:
@@ -229,18 +231,51 @@ class Coder:
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
-                                                 self.onto.embedding_nouns for o in g.children):
+                                                 content for o in g.children):
             return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
         # through coordination: "discussed increasing trade and expanding ..." embeds both
         if cur.dep_ not in ("xcomp", "ccomp"):
             return False
         g = cur.head
         if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech \
-                or g.lemma_ in self.words.aspectual:
+                or g.lemma_ in self.words.aspectual or self._means(g):
             return False
         return any(k in self.onto.by_verb for k in self._keys(g))
 
 
+
+    def _complement_category(self, tok: Token) -> str | None:
+        """The category of the first verb with patterns in ``tok``'s to-infinitive chain ("ready to
+        resume shelling" → ASSAULT); None when none has a pattern, or its patterns mix conflict
+        with other categories."""
+        cur = tok
+        for _ in range(3):
+            nxt = [c for c in cur.children if c.dep_ in ("xcomp", "advcl") and c.pos_ in ("VERB", "AUX")]
+            if not nxt:
+                return None
+            cur = nxt[0]
+            for k in self._keys(cur):
+                if k in self.onto.by_verb and self.onto.by_verb[k] and cur.lemma_ not in self.words.aspectual:
+                    cats = {p.category for p in self.onto.by_verb[k]}
+                    # a verb of mixed senses ("withdraw" troops or an envoy) is no sure conflict
+                    return str(self.onto.by_verb[k][0].category) if len(cats) == 1 or cats <= set(
+                        self.words.threat_modes) else None
+        return None
+
+    def _drop_conflict_vows(self) -> None:
+        """A vow or promise whose complement is coded as an intended conflict ("vowed to retaliate",
+        "promised to punish") is that threat, not also an agreement: the commitment verb's own
+        event is dropped."""
+        by_idx = {t.idx: t for t in self.doc}
+        threats = {e.trigger_start for e in self.events
+                   if self.onto.cameo_category(e.event_type, e.cameo) == "THREATEN" and e.event_type != "THREATEN"}
+        if not threats:
+            return
+        def vow(e: Event) -> bool:
+            t = by_idx.get(e.trigger_start)
+            return t is not None and e.event_type == "AGREE" and t.lemma_ in self.words.commit and any(
+                c.idx in threats for c in t.children if c.dep_ in ("xcomp", "advcl", "ccomp"))
+        self.events = [e for e in self.events if not vow(e)]
 
     def _code_predicates(self, sent: Span, si: int, tok: Token) -> bool:
         """Non-pattern predicates with general meanings: "X is willing/ready to ..." (AGREE),
@@ -250,14 +285,20 @@ class Coder:
             for c in tok.children:
                 if c.dep_ == "acomp" and c.lower_ in self.words.willing | self.words.unwilling:
                     cat = "AGREE" if c.lower_ in self.words.willing else "REJECT"
+                    mode: str | None = "intent" if cat == "AGREE" else "reject"
+                    pid = "predicate.willing" if cat == "AGREE" else "predicate.unwilling"
+                    conflict = self._complement_category(c)
+                    if cat == "AGREE" and conflict in self.words.threat_modes:
+                        # "ready to strike", "prepared to resume shelling": readiness for conflict
+                        # is a threat (CAMEO 13x), not an agreement
+                        cat, mode, pid = "THREATEN", self.words.threat_modes[conflict] or None, "predicate.ready_threat"
                     subj, _ = subject(tok)
                     sources = self.slots.resolve_actors(subj, speaker)
                     if sources:
                         # the target of what they are willing to do: "willing to withdraw from Lebanon"
                         targets = [x for x in self.slots.fallback_targets(c, [], speaker, depth=0, exclude=sources)]
-                        self._emit(sent, si, c, c.idx + len(c.text), cat, "intent" if cat == "AGREE" else "reject",
-                              sources, targets, False, speaker, False,
-                                   "predicate.willing" if cat == "AGREE" else "predicate.unwilling")
+                        self._emit(sent, si, c, c.idx + len(c.text), cat, mode,
+                                   sources, targets, False, speaker, False, pid)
                         return True
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         if aux & {"must", "should"} and tok.dep_ == "ccomp" \
@@ -280,12 +321,66 @@ class Coder:
         """Clauses that are not events of their own: the condition of another clause ("... unless
         Baghdad accepted its conditions", "if he gave them a veto") and the purpose of an act already
         coded ("staged demonstrations to demand reforms": the demonstration is the event)."""
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+        if any(c.dep_ == "mark" and c.lower_ in self.words.unreal_marks for c in tok.children):
+            return True
+        # "must agree to reforms before they demobilize", "demanded a truce before allowing convoys":
+        # a later event under an unreal main clause
+        main = None
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.words.temporal_marks
+                                       for c in tok.children):
+            main = tok.head
+        elif tok.dep_ == "pcomp" and tok.head.lower_ in self.words.temporal_marks and tok.head.head.i != tok.head.i:
+            main = tok.head.head
+        if main is not None and self._unreal_clause(main):
             return True
         if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
-            return any(e.trigger_start == tok.head.idx for e in self.events)
+            head = tok.head.lemma_.lower()
+            if (head in self.words.commit | self.words.plan | self.words.negators | self.words.aspectual
+                    | self.words.speech or head == "be") and not any(c.dep_ == "dobj" for c in tok.head.children):
+                # a misparsed complement: "have sworn to fight", "is prepared to go" (but "began a
+                # hunger strike to demand ..." has its purpose)
+                return False
+            if head in self.words.mission_verbs or any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in self.words.means_nouns for c in tok.head.children):
+                # "sent a team to investigate", "took steps to enhance": the mission or the act itself,
+                # unless the sending is an event of its own
+                return any(e.trigger_start == tok.head.idx for e in self.events)
+            # a purpose: "opened fire to disperse the crowd", "reopened the bridge to allow deliveries":
+            # what the act is meant to bring about is intended, not asserted
+            return True
+        # the clause of an unreal clause: "before allowing convoys to feed the starving"
+        cur = tok
+        for _ in range(3):
+            if cur.dep_ not in ("xcomp", "ccomp", "conj") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.temporal_marks \
+                    and cur.head.head.i != cur.head.i and self._unreal_clause(cur.head.head):
+                return True
+            if any(c.dep_ == "mark" and c.lower_ in self.words.unreal_marks for c in cur.children):
+                return True
         return False
 
+
+    def _means(self, verb: Token) -> bool:
+        """A verb of means with its act in a to-infinitive: "took steps to release", "took measures
+        to ease" (the parser hangs the infinitive on the verb or on the noun)."""
+        nouns = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in self.words.means_nouns]
+        if not nouns:
+            return False
+        clauses = [c for h in [verb, *nouns] for c in h.children if c.dep_ in ("xcomp", "advcl", "acl", "relcl")]
+        return any(any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in clauses)
+
+    def _unreal_clause(self, verb: Token) -> bool:
+        """Whether a verb's clause states no fact: a modal ("must agree"), a demand, warning or
+        vow ("demanded a truce"), or a clause under one ("have sworn to fight")."""
+        chain = [verb, *([verb.head] if verb.dep_ in ("xcomp", "ccomp", "conj", "advcl") else [])]
+        for v in chain:
+            if any(c.dep_ == "aux" and c.tag_ == "MD" for c in v.children):
+                return True
+            if v.lemma_.lower() in self.words.conditioning | self.words.commit | self.words.plan:
+                return True
+        return False
 
     def _keys(self, tok: Token) -> list[str]:
         """Lookup keys, most specific first: multi-word verbs whose words all stand among the
@@ -345,8 +440,8 @@ class Coder:
         if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
                 c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
             return          # the common case, cheaply: no pattern and no general predicate
-        if self._embedded_in_other_event(tok) or self._subsidiary(tok):
-            return
+        if self._embedded_in_other_event(tok) or self._subsidiary(tok) or self._means(tok):
+            return          # (a verb of means is no act: the act is its infinitive)
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
         if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
@@ -356,7 +451,7 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-        subj, passive = subject(tok)
+        subj, passive = subject(tok, self.words.means_nouns)
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
         # the parser may read "hit a record high" with "high" as an adverb

@@ -121,6 +121,13 @@ class Words:
     aspectual: frozenset[str]
     unreal: frozenset[str]
     fighting_nouns: frozenset[str]
+    content_nouns: frozenset[str]
+    unreal_marks: frozenset[str]
+    temporal_marks: frozenset[str]
+    conditioning: frozenset[str]
+    mission_verbs: frozenset[str]
+    means_nouns: frozenset[str]
+    threat_modes: dict[str, str]                 # category of a conflict act -> THREATEN mode
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
     dyad_categories: frozenset[str]
@@ -144,10 +151,11 @@ class Words:
         if missing:
             raise InputError(f"{name}: missing {', '.join(sorted(missing))}")
         sets = {k: frozenset(str(w) for w in d[k]) for k in known
-                if k not in ("fallback_preps", "contexts", "context_modes", "confidence")}
+                if k not in ("fallback_preps", "contexts", "context_modes", "confidence", "threat_modes")}
         contexts = {str(w): ctx for ctx, words in d["contexts"].items() for w in words}
         return cls(**sets, fallback_preps=tuple(d["fallback_preps"]), contexts=contexts,
-                   context_modes=d["context_modes"], confidence={k: float(v) for k, v in d["confidence"].items()})
+                   context_modes=d["context_modes"], threat_modes={str(k): str(v or "") for k, v in d["threat_modes"].items()},
+                   confidence={k: float(v) for k, v in d["confidence"].items()})
 
 
 def _expand_words(items: Any, sets: dict[str, list[str]], where: str) -> list[str]:

@@ -12,8 +12,10 @@ PHRASAL_PREPS = frozenset(("on", "upon", "for", "into", "against", "down", "out"
 PHRASAL_ADVERBS = frozenset(("together",))
 
 
-def subject(tok: Token) -> tuple[list[Token], bool]:
-    """(subject tokens, passive?) of a verb, inherited from governing verbs when missing."""
+def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[list[Token], bool]:
+    """(subject tokens, passive?) of a verb, inherited from governing verbs when missing. An object
+    whose lemma is in ``not_controllers`` is no controller: in "took steps to release" the subject of
+    "took" releases."""
     cur = tok
     for _ in range(4):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
@@ -30,7 +32,8 @@ def subject(tok: Token) -> tuple[list[Token], bool]:
         if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "urged Iran to release" → Iran is the subject of "release"
-                objs = [c for c in cur.head.children if c.dep_ in ("dobj",) and c.i < cur.i]
+                objs = [c for c in cur.head.children if c.dep_ in ("dobj",) and c.i < cur.i
+                        and c.lemma_.lower() not in not_controllers]
                 if objs:
                     return objs, False
             cur = cur.head
