@@ -33,32 +33,41 @@ def clear_story_places(con: Any, article_ids: list[str]) -> None:
                        WHERE place_source = 'story' AND article_id IN (SELECT unnest(?))""", [article_ids])
 
 
+_PLACE_COLUMNS = ("place_name, place_country, place_countries, place_adm1, place_geonameid, lat, lon, feature, "
+                  "geo_precision, geo_confidence")
+
+
+def _give(con: Any, place: str, values: list[Any], confidence: float, event_ids: list[str]) -> int:
+    """Set the story's place (``values``: the place columns but the confidence) on the events without one."""
+    con.execute(f"""UPDATE events SET location = ?, ({_PLACE_COLUMNS}) = ({', '.join('?' * 10)}),
+                        place_source = 'story'
+                    WHERE id IN (SELECT unnest(?)) AND place_name IS NULL AND lat IS NULL""",
+                [place, *values, round(confidence * story_weight(), 2), event_ids])
+    return 1
+
+
 def share_story_place(con: Any, place: str | None, event_ids: list[str], countries: list[str]) -> int:
     """Give ``place`` (the story's, as written), resolved with the story's ``countries`` as context,
-    to those of ``event_ids`` that have no place. Returns 1 when a place was shared, else 0."""
+    to those of ``event_ids`` that have no place. Returns 1 when a place was shared, else 0.
+
+    The place is taken, in order, as one of the story's own events resolved it (the same point:
+    "their border" is the border of the event's two countries, which the name alone does not say);
+    as another event of the store resolved the same name in one of the story's countries (the store
+    as a cache, so that the parent of a run seldom builds the gazetteer: 2 s and 120 MB); else from
+    the gazetteer."""
     if not place or not event_ids:
         return 0
-    # the place as one of the story's own events has it (the same point: "their border" is the
-    # border of the event's two countries, which the name alone does not say), else the gazetteer's
-    own = con.execute("""SELECT place_name, place_country, place_countries, place_adm1, place_geonameid, lat, lon,
-                                feature, geo_precision, geo_confidence FROM events
-                         WHERE id IN (SELECT unnest(?)) AND location = ? AND lat IS NOT NULL AND place_source <> 'story'
-                         ORDER BY geo_confidence DESC, id LIMIT 1""", [event_ids, place]).fetchone()
+    known = [c for c in countries if c and len(c) == 3]
+    pick = f"""SELECT {_PLACE_COLUMNS} FROM events
+               WHERE (location = ? OR place_name = ?) AND lat IS NOT NULL AND place_source <> 'story' AND {{scope}}
+               ORDER BY location = ? DESC, geo_confidence DESC, id LIMIT 1"""
+    own = con.execute(pick.format(scope="id IN (SELECT unnest(?))"), [place, place, event_ids, place]).fetchone()
+    if own is None and known:
+        own = con.execute(pick.format(scope="list_contains(?, place_country)"), [place, place, known, place]).fetchone()
     if own is not None:
-        con.execute("""UPDATE events SET location = ?, place_name = ?, place_country = ?, place_countries = ?,
-                           place_adm1 = ?, place_geonameid = ?, lat = ?, lon = ?, feature = ?, geo_precision = ?,
-                           geo_confidence = ?, place_source = 'story'
-                       WHERE id IN (SELECT unnest(?)) AND place_name IS NULL AND lat IS NULL""",
-                    [place, *own[:9], round(own[9] * story_weight(), 2), event_ids])
-        return 1
-    p = resolve_place(place, [c for c in countries if c and len(c) == 3])
+        return _give(con, place, list(own[:9]), own[9], event_ids)
+    p = resolve_place(place, known)
     if p is None or p.lat is None:
         return 0
-    cur = con.execute("""UPDATE events SET location = ?, place_name = ?, place_country = ?, place_countries = ?,
-                             place_adm1 = ?, place_geonameid = ?, lat = ?, lon = ?, feature = ?, geo_precision = ?,
-                             geo_confidence = ?, place_source = 'story'
-                         WHERE id IN (SELECT unnest(?)) AND place_name IS NULL AND lat IS NULL""",
-                      [place, p.name, p.country, list(p.countries) or ([p.country] if p.country else []), p.adm1,
-                       p.geonameid, p.lat, p.lon, p.feature, p.precision, round(p.confidence * story_weight(), 2),
-                       event_ids])
-    return 1 if cur is not None else 0
+    return _give(con, place, [p.name, p.country, list(p.countries) or ([p.country] if p.country else []), p.adm1,
+                              p.geonameid, p.lat, p.lon, p.feature, p.precision], p.confidence, event_ids)
