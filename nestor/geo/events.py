@@ -52,18 +52,18 @@ def share_story_place(con: Any, place: str | None, event_ids: list[str], countri
 
     The place is taken, in order, as one of the story's own events resolved it (the same point:
     "their border" is the border of the event's two countries, which the name alone does not say);
-    as another event of the store resolved the same name in one of the story's countries (the store
-    as a cache, so that the parent of a run seldom builds the gazetteer: 2 s and 120 MB); else from
-    the gazetteer."""
+    as another event of the store resolved the same name, in one of the story's countries first (the
+    store as a cache, so that the parent of a run seldom builds the gazetteer: 2 s and 120 MB); else
+    from the gazetteer."""
     if not place or not event_ids:
         return 0
     known = [c for c in countries if c and len(c) == 3]
     pick = f"""SELECT {_PLACE_COLUMNS} FROM events
                WHERE (location = ? OR place_name = ?) AND lat IS NOT NULL AND place_source <> 'story' AND {{scope}}
-               ORDER BY location = ? DESC, geo_confidence DESC, id LIMIT 1"""
-    own = con.execute(pick.format(scope="id IN (SELECT unnest(?))"), [place, place, event_ids, place]).fetchone()
-    if own is None and known:
-        own = con.execute(pick.format(scope="list_contains(?, place_country)"), [place, place, known, place]).fetchone()
+               ORDER BY list_contains(?, place_country) DESC, location = ? DESC, geo_confidence DESC, id LIMIT 1"""
+    own = con.execute(pick.format(scope="id IN (SELECT unnest(?))"), [place, place, event_ids, known, place]).fetchone()
+    if own is None:
+        own = con.execute(pick.format(scope="true"), [place, place, known, place]).fetchone()
     if own is not None:
         return _give(con, place, list(own[:9]), own[9], event_ids)
     p = resolve_place(place, known)
