@@ -269,3 +269,21 @@ def test_deduper_check_batch_equals_checks_one_by_one(tmp_path):
     assert one_by_one == ["a", None, "c", None]
     assert batch == one_by_one
     assert sorted(d2.pending_sigs) == sorted(d1.pending_sigs) == ["c", "e"]
+
+
+def test_line_normalisation_drops_control_and_format_characters():
+    """Soft hyphens, zero-width spaces, byte-order marks, direction marks and control characters go;
+    the zero-width joiner stays; tabs and runs of spaces become one space. The per-character pass is
+    skipped for printable lines, which is exact only because no printable character is Cc or Cf."""
+    import sys
+    import unicodedata
+
+    from nestor.ingest.clean import normalize_line
+
+    assert normalize_line("Peace\u00adtalks \u200bresume\ufeff in\u200e  Geneva\x07\t today ") == \
+        "Peacetalks resume in Geneva today"
+    assert normalize_line("a\u200db  c") == "a\u200db c"
+    assert normalize_line("Cafe\u0301 talks") == "Caf\u00e9 talks"
+    printable_dropped = [hex(c) for c in range(sys.maxunicode + 1)
+                         if unicodedata.category(chr(c)) in ("Cc", "Cf") and chr(c).isprintable()]
+    assert not printable_dropped
