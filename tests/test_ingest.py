@@ -287,3 +287,28 @@ def test_line_normalisation_drops_control_and_format_characters():
     printable_dropped = [hex(c) for c in range(sys.maxunicode + 1)
                          if unicodedata.category(chr(c)) in ("Cc", "Cf") and chr(c).isprintable()]
     assert not printable_dropped
+
+
+def test_language_test_stop_words_are_spacys():
+    """The language test reads spaCy's English stop words from a data file, so that the parent of a run
+    does not import spaCy for them: the file holds exactly spaCy's stop words that are made of letters."""
+    import re
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from nestor.ingest.lang import detect_language, english_stop_words
+
+    assert english_stop_words() == {w for w in STOP_WORDS if re.fullmatch(r"[a-z]+", w)}
+    assert detect_language("The talks between the two ministers were held in the capital on Monday.") == "en"
+
+
+def test_reading_documents_does_not_import_spacy():
+    """The parent of a pool run reads, cleans and deduplicates; spaCy (about 1 CPU s to import) is
+    loaded by the workers only."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nestor.ingest, nestor.ingest.dedup, nestor.pipeline; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
