@@ -123,6 +123,10 @@ def test_pool_workers_fork_from_a_server_that_never_loads_duckdb():
         preloaded = pool.submit(eval, "__import__('nestor.engine', fromlist=['x']).preloaded_settings()").result()
     assert "spacy" in modules and "nestor.geo" in modules and preloaded == s
     assert not {"duckdb", "torch", "pyarrow", "pandas"} & set(modules)
+    # a later pool of this process with other settings reuses the server, whose preloaded worker does
+    # not match: its workers load their own and code the same
+    other = Settings(workers=2, nlp_batch_size=3)
+    assert summary(list(PoolEngine(other, chunk=2).process(items()))) == summary(pooled)
 
 
 def test_worker_parses_only_ok_articles(nlp, knowledge, monkeypatch):

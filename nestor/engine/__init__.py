@@ -138,7 +138,7 @@ class InProcessEngine:
 
 _PROCESS_WORKER: Worker | None = None   # one per pool process, made on its first chunk
 # made by the fork server before it forks any worker (see preload()): (settings, worker, error)
-_PRELOADED: tuple[Settings, Worker | None, str | None] | None = None
+_PRELOADED: tuple[tuple[Settings, tuple], Worker | None, str | None] | None = None
 PRELOAD_ENV = "NESTOR_POOL_PRELOAD"     # the pool's settings, for the fork server (pickled, base64)
 
 
@@ -153,29 +153,45 @@ def preload() -> None:
     if not blob:
         return
     settings = pickle.loads(base64.b64decode(blob))
+    key = _preload_key(settings)
     try:
-        _PRELOADED = (settings, Worker(settings), None)
+        _PRELOADED = (key, Worker(settings), None)
     except BaseException as e:  # kept for the workers: the server itself must keep running
-        _PRELOADED = (settings, None, f"{type(e).__name__}: {e}")
+        _PRELOADED = (key, None, f"{type(e).__name__}: {e}")
     gc.collect()
     gc.freeze()     # the loaded objects are never collected: no collection walks them, nor copies their pages
 
 
 def preloaded_settings() -> Settings | None:
     """The settings this process's worker was loaded for by the fork server; None when nothing was."""
-    return _PRELOADED[0] if _PRELOADED is not None and _PRELOADED[1] is not None else None
+    return _PRELOADED[0][0] if _PRELOADED is not None and _PRELOADED[1] is not None else None
+
+
+def _preload_key(settings: Settings) -> tuple[Settings, tuple]:
+    """What a preloaded worker must match: the settings, and the files of a user's knowledge-base
+    folder as they are now (a fork server outlives a run: a later run in the same process, after
+    the folder was edited, must not get the old knowledge)."""
+    stamp: tuple = ()
+    if settings.kb_extra:
+        try:
+            stamp = tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns)
+                                 for f in Path(settings.kb_extra).iterdir() if f.is_file()))
+        except OSError:
+            stamp = ("unreadable",)
+    return settings, stamp
 
 
 def _run_chunk(settings: Settings, items: list[Item]) -> list[Out]:
     global _PROCESS_WORKER
     if _PROCESS_WORKER is None or _PROCESS_WORKER.settings != settings:
-        pre = _PRELOADED
-        if pre is not None and pre[0] == settings and pre[1] is not None:
-            _PROCESS_WORKER = pre[1]
+        key, loaded, error = _PRELOADED or (None, None, None)
+        same = key == _preload_key(settings)
+        if same and loaded is not None:
+            _PROCESS_WORKER = loaded
         else:
             try:
-                if pre is not None and pre[0] == settings and pre[2] is not None:
-                    raise WorkerError(pre[2])
+                if same and error is not None:
+                    raise WorkerError(error)
                 _PROCESS_WORKER = Worker(settings)
             except BaseException as e:  # sent back as one picklable error that names the cause
                 cause = str(e) if isinstance(e, WorkerError) else f"{type(e).__name__}: {e}"
