@@ -5,8 +5,8 @@ The pipeline is a setting (``Settings.model``): "auto" takes the first installed
 downloaded: a missing pipeline is an error that says what to install.
 
 nestor's pipeline differs from the stock one in two ways: the ``nestor_paragraphs`` component (line
-breaks end sentences) and spaCy's ``attribute_ruler`` replaced by :mod:`nestor.nlp_fast`'s, which
-sets the same attributes faster. benchmarks/run.py's "bare" pass loads the stock pipeline instead.
+breaks end sentences) and spaCy's ``attribute_ruler`` and ``lemmatizer`` replaced by :mod:`nestor.nlp_fast`'s,
+which set the same attributes faster. benchmarks/run.py's "bare" pass loads the stock pipeline instead.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from .config import installed_models
 from .errors import ModelNotFound
-from .nlp_fast import swap_in
+from .nlp_fast import swap_in, swap_in_lemmatizer
 
 
 @Language.component("nestor_paragraphs")
@@ -55,4 +55,5 @@ def load_model(name: str = "auto") -> Language:
         raise ModelNotFound(f"spaCy pipeline {candidates[0]!r} lacks a parser or NER; nestor needs both")
     nlp.add_pipe("nestor_paragraphs", before="parser")
     swap_in(nlp)        # same token attributes as spaCy's attribute_ruler, a tenth of its time
+    swap_in_lemmatizer(nlp)     # the same lemmas, from arrays
     return nlp

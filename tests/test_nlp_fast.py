@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from nestor.nlp_fast import FastAttributeRuler, swap_in
+from nestor.nlp_fast import FastAttributeRuler, FastLemmatizer, swap_in, swap_in_lemmatizer
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIRS = [ROOT.parent / "shared" / "corpus" / "seeds", ROOT.parent.parent / "shared" / "corpus" / "seeds"]
@@ -48,13 +48,24 @@ def pipelines(nlp):
     return stock, nlp
 
 
-def test_nestor_pipeline_uses_the_fast_ruler(nlp):
+def test_nestor_pipeline_uses_the_fast_ruler_and_lemmatizer(nlp):
     assert isinstance(nlp.get_pipe("attribute_ruler"), FastAttributeRuler)
+    assert isinstance(nlp.get_pipe("lemmatizer"), FastLemmatizer)
+    assert nlp.pipe_names.index("attribute_ruler") < nlp.pipe_names.index("lemmatizer")
+
+
+def test_a_lookup_lemmatizer_stays_spacys():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert not swap_in_lemmatizer(nlp)
+    assert not isinstance(nlp.get_pipe("lemmatizer"), FastLemmatizer)
 
 
 def test_same_attributes_as_spacy_on_written_text(pipelines):
     stock, fast = pipelines
     _assert_same(stock, fast, TEXTS)
+    # twice: the second pass reads the lemmatizers' caches, filled by the first
+    _assert_same(stock, fast, TEXTS[::-1])
 
 
 def test_same_attributes_as_spacy_on_the_seed_corpus(pipelines):
