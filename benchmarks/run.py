@@ -7,7 +7,10 @@ Builds corpora of N articles by recombining the paragraphs of the texts in ``--s
 and a title of its own, so that near-duplicate detection does not collapse them. For each size it
 measures, each in a fresh subprocess (so peak RSS is that of the measured work alone):
 
-* ``bare``: ``nlp.pipe(texts, batch_size=8)`` over the articles' cleaned texts — the floor;
+* ``bare``: ``nlp.pipe(texts, batch_size=8)`` over the articles' cleaned texts — the floor. ``nlp``
+  is the STOCK pipeline, ``spacy.load`` of the installed model as spaCy ships it, not nestor's
+  ``load_model`` (which adds ``nestor_paragraphs`` and swaps in its faster attribute ruler), so
+  that the ratios compare nestor with plain spaCy;
 * ``run-1``: ``nestor run`` with one worker (ingest, clean, dedup, parse, extract, store, stories);
 * ``run-N``: ``nestor run`` with N workers (default: all cores).
 
@@ -110,9 +113,11 @@ def measure(kind: str, corpus: Path, workers: int) -> dict:
     peak = DescendantPeak()
     t0 = time.perf_counter()
     if kind == "bare":
-        from nestor.nlp import load_model
+        import spacy
 
-        nlp = load_model("auto")
+        from nestor.config import installed_models
+
+        nlp = spacy.load(installed_models()[0])         # stock spaCy: no nestor component, no swap
         texts = [p.read_text("utf-8") for p in sorted(corpus.glob("*.txt"))]
         t0 = time.perf_counter()
         n = sum(1 for _ in nlp.pipe(texts, batch_size=8))
