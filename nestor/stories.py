@@ -52,10 +52,10 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -84,7 +84,7 @@ class Report:
     lo: date
     hi: date
     source: str
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)     # Ev tuples (dicts with the same keys also do)
     text: str = ""
     people: frozenset[str] = frozenset()
     places: tuple[str, ...] = ()
@@ -123,22 +123,27 @@ def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
 # what a report keeps of each event once it is built
 _KEEP = ("id", "article_id", "sent_idx", "event_type", "mode", "confidence", "intensity", "quad_class", "date_source",
          "evidence")
-_KEEP_AT = {k: i for i, k in enumerate(_KEEP)}
 _CODED = "NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied') AND e.source_code IS NOT NULL"
 _CHUNK = 512        # articles whose mentions, timexes and texts are read in one query
 
 
-class Ev(tuple):
-    """One event of a report: the ``_KEEP`` columns in a tuple (a third of a dict's size), read by name
-    (``e["mode"]``) like the dicts the tests and older callers use."""
+class Ev(NamedTuple):
+    """One event of a report: the ``_KEEP`` columns in a tuple (a third of a dict's size), read by
+    attribute (``e.mode``) or by name (``e["mode"]``) like the dicts of :class:`Report` built by hand."""
 
-    __slots__ = ()
+    id: str
+    article_id: str
+    sent_idx: int
+    event_type: str
+    mode: str | None
+    confidence: float
+    intensity: float | None
+    quad_class: int | None
+    date_source: str | None
+    evidence: str
 
     def __getitem__(self, k: Any) -> Any:
-        return tuple.__getitem__(self, _KEEP_AT[k] if isinstance(k, str) else k)
-
-    def get(self, k: str, default: Any = None) -> Any:
-        return self[k] if k in _KEEP_AT else default
+        return getattr(self, k) if isinstance(k, str) else tuple.__getitem__(self, k)
 
 
 def _units(es: list[tuple[Any, ...]], dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
@@ -209,8 +214,9 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
         if not units:
             continue
         info = tuple(strs.setdefault(v, v) if isinstance(v, str) else v for v in es[0][15:])
-        kept = {d: [Ev(strs.setdefault(v, v) if isinstance(v, str) else v
-                       for v in (e[0], e[1], e[2], e[5], e[6], e[7], e[8], e[9], e[12], e[14])) for e in ues]
+        st = strs.setdefault
+        kept = {d: [Ev(e[0], aid, e[2], st(e[5], e[5]), e[6] and st(e[6], e[6]), e[7], e[8], e[9],
+                       e[12] and st(e[12], e[12]), st(e[14], e[14])) for e in ues]
                 for d, ues in units.items()}
         days = {d: sorted(e[11] for e in ues if e[11] and e[12] == "text" and e[13] == "day") for d, ues in units.items()}
         locs = {d: [(e[2], strs.setdefault(e[10], e[10]) if e[10] else None) for e in ues] for d, ues in units.items()}
@@ -446,10 +452,18 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
         """Kinds agree (a phone call and a visit are separate happenings)."""
         return kinds[rows] + kinds[k] != 3
 
+    cache: dict[tuple[str, int], Any] = {}
+
+    def against(what: str, k: int, values: list[Any], test: Callable[[Any, Any], bool]) -> Any:
+        """test(row k's value, v) for each distinct value v, once per distinct value of row k."""
+        key = (what, int({"people": people, "places": places, "docs": docs}[what][k]))
+        if key not in cache:
+            mine = values[key[1]]
+            cache[key] = np.asarray([test(mine, v) for v in values], dtype=bool)
+        return cache[key]
+
     def same_people(k: int, rows: Any) -> Any:
-        mine = people_sets[people[k]]
-        jac = np.asarray([_jaccard(mine, p) >= PEOPLE for p in people_sets])
-        return jac[people[rows]]
+        return against("people", k, people_sets, lambda a, b: _jaccard(a, b) >= PEOPLE)[people[rows]]
 
     for x in range(nn):
         # sorted by start: the reports that overlap x are the next ones up to the first starting after x ends
@@ -469,10 +483,8 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
     def strong(k: int, rows: Any, cos: Any) -> Any:
         """Agreement score of the wide row ``k`` with ``rows`` (0 when not strong): :func:`_strong`."""
         sp = same_people(k, rows)
-        mine = place_sets[places[k]]
-        spl = np.asarray([bool(mine & p) for p in place_sets])[places[rows]]
-        mydocs = doc_sets[docs[k]]
-        dc = np.asarray([bool(mydocs & d) for d in doc_sets])[docs[rows]]
+        spl = against("places", k, place_sets, lambda a, b: bool(a & b))[places[rows]]
+        dc = against("docs", k, doc_sets, lambda a, b: bool(a & b))[docs[rows]]
         ok = dc | (sp & spl) | ((cos >= STRONG_SIM) & (sp | spl))
         return np.where(ok, cos + 0.3 * dc + 0.2 * sp + 0.1 * spl, 0.0)
 
@@ -560,25 +572,25 @@ def story_interval(group: list[Report]) -> tuple[date, date, date, str, str | No
 def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
     evs = [e for r in group for e in r.events]
     lo, hi, mid, prec, decider = story_interval(group)
-    types = Counter(e["event_type"] for e in evs)
+    types = Counter(e.event_type for e in evs)
     main = types.most_common(1)[0][0]
-    consult = [e for e in evs if e["event_type"] == "CONSULT"]
-    kind = ("summit" if consult and any(e["mode"] in _MEETING_MODES for e in consult) else
-            "call" if consult and any(e["mode"] == "phone" for e in consult) else main.lower())
+    consult = [e for e in evs if e.event_type == "CONSULT"]
+    kind = ("summit" if consult and any(e.mode in _MEETING_MODES for e in consult) else
+            "call" if consult and any(e.mode == "phone" for e in consult) else main.lower())
     weight = {"CONSULT": 0.3, "AGREE": 0.3, "COOPERATE": 0.1}
-    best = max(evs, key=lambda e: (e["confidence"] + weight.get(e["event_type"], 0), -e["sent_idx"]))
+    best = max(evs, key=lambda e: (e.confidence + weight.get(e.event_type, 0), -e.sent_idx))
     # "MOSCOW" from a dateline and "Moscow" from the text are one place
     places = Counter(p.title() if p.isupper() else p for r in group for p in r.places)
-    intens = [abs(e["intensity"] or 0) for e in evs]
-    quads = Counter(str(e["quad_class"]) for e in evs)
+    intens = [abs(e.intensity or 0) for e in evs]
+    quads = Counter(str(e.quad_class) for e in evs)
     sid = record_id("story", dyad, min(r.article_id for r in group))
     return {
         "id": sid, "dyad": "-".join(dyad), "actor_a": dyad[0], "actor_b": dyad[1], "kind": kind,
         "date_start": lo, "date_end": hi, "date": mid,
         "place": places.most_common(1)[0][0] if places else None,
-        "headline": strip_dateline(best["evidence"])[:300], "headline_event": best["id"], "main_type": main,
+        "headline": strip_dateline(best.evidence)[:300], "headline_event": best.id, "main_type": main,
         "n_events": len(evs), "n_articles": len({r.article_id for r in group}),
-        "n_sources": len({r.source for r in group}), "mean_intensity": sum(e["intensity"] or 0 for e in evs) / len(evs),
+        "n_sources": len({r.source for r in group}), "mean_intensity": sum(e.intensity or 0 for e in evs) / len(evs),
         "quad_counts": ",".join(f"{k}:{v}" for k, v in sorted(quads.items())),
         "score": 0.0, "date_precision": prec, "dyads": ["-".join(dyad)],
         "articles": sorted({r.article_id for r in group}), "date_article": decider,
@@ -589,7 +601,7 @@ def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
 def _merge_across_dyads(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One story for happenings of several dyads told by the same sentences."""
     def sents(s: dict[str, Any]) -> set[tuple[str, int, str]]:
-        return {(e["article_id"], e["sent_idx"], e["event_type"]) for r in s["_members"] for e in r.events}
+        return {(e.article_id, e.sent_idx, e.event_type) for r in s["_members"] for e in r.events}
 
     sets = DisjointSet(range(len(stories)))
 
@@ -699,11 +711,11 @@ def _write(con: Any, stories: list[dict[str, Any]]) -> None:
         prev_type[s["dyad"]] = s["main_type"]
         s["score"] = round(2 * s["n_sources"] + s["n_articles"] + s["_mean_abs"] / 5 + novelty, 3)
         members = s["_members"]
-        ev_rows += [(s["id"], e["id"], e["article_id"]) for r in members for e in r.events]    # never empty
+        ev_rows += [(s["id"], e.id, e.article_id) for r in members for e in r.events]    # never empty
         members_rows += [(s["id"], aid, s["actor_a"], s["actor_b"]) for aid in sorted({r.article_id for r in members})]
         if _takes_date(s):
-            dated += [(e["id"], s["date"], s["date_article"]) for r in members if not r.narrow for e in r.events
-                      if e["date_source"] in ("publication", "estimated_publication", "story", "unknown")]
+            dated += [(e.id, s["date"], s["date_article"]) for r in members if not r.narrow for e in r.events
+                      if e.date_source in ("publication", "estimated_publication", "story", "unknown")]
         rows.append({k: v for k, v in s.items() if not k.startswith("_")})
     if not rows:
         return
@@ -734,7 +746,7 @@ def _write(con: Any, stories: list[dict[str, Any]]) -> None:
                        FROM (SELECT unnest(?) AS id, unnest(?) AS d, unnest(?) AS a) v WHERE events.id = v.id""",
                     [list(x) for x in zip(*dated, strict=True)])
     for s in sorted(stories, key=_order):
-        share_story_place(con, s["place"], [e["id"] for r in s["_members"] for e in r.events],
+        share_story_place(con, s["place"], [e.id for r in s["_members"] for e in r.events],
                           [s["actor_a"], s["actor_b"]])
 
 
