@@ -18,7 +18,7 @@ from ...models import Article, Event, Mention, TimeExpr, record_id
 from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
-from .slots import Actor, Slots, code3, coded, state
+from .slots import Actor, Slots, code3, coded, sector_only, state
 from .syntax import complements, lemmas, multi_keys, prep_objects, subject, verb_keys
 
 
@@ -72,6 +72,7 @@ class Coder:
         target join most often (either direction); None when no pair leads (a tie, or none)."""
         pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
                         if e.source_code and e.target_code and e.source_code != e.target_code
+                        and e.source_id != f"sector:{e.source_code}" and e.target_id != f"sector:{e.target_code}"
                         and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
         top = pairs.most_common(2)
         if not top or (len(top) == 2 and top[0][1] == top[1][1]):
@@ -196,6 +197,7 @@ class Coder:
             conf += w["coreference"] if (a.via_coref or (b and b.via_coref)) else 0
             conf += w["reported"] if modality == "reported" else 0
             conf += w["inferred_target"] if (b and b.inferred) else 0
+            conf += w["sector_only"] if (sector_only(am) or (bm is not None and sector_only(bm))) else 0
             src_sp = speaker[0] if speaker else None
             self.events.append(Event(
                 id=record_id(art.id, si, trig.idx, category, am.actor_id, bm.actor_id if bm else None),
