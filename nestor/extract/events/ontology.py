@@ -27,7 +27,7 @@ from ...vocab import CATEGORIES
 
 PATTERN_KEYS = {"id", "verbs", "objects", "mode", "target", "reciprocal", "only_joint", "not_objects", "no_object",
                 "object_actor", "target_required", "via", "not_subjects", "subjects", "note"}
-NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "reciprocal", "note"}
+NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "reciprocal", "sides", "note"}
 LIST_KEYS = {"nouns", "light_verbs", "generic_heads", "embedding_nouns", "sets"}
 BOOL_KEYS = ("reciprocal", "only_joint", "no_object", "object_actor", "target_required")
 
@@ -127,6 +127,8 @@ class Words:
     conditioning: frozenset[str]
     mission_verbs: frozenset[str]
     means_nouns: frozenset[str]
+    circumstance_preps: frozenset[str]
+    clause_participant_categories: frozenset[str]
     threat_modes: dict[str, str]                 # category of a conflict act -> THREATEN mode
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
@@ -260,7 +262,8 @@ class Ontology:
                 for n in _expand_words(e["nouns"], sets, f"{name}, line {line}"):
                     nouns[n] = {"category": e["category"], "mode": e.get("mode"),
                                 "target": tuple(e.get("target", ())), "id": nid,
-                                "reciprocal": bool(e.get("reciprocal"))}
+                                "reciprocal": bool(e.get("reciprocal")),
+                                "sides": tuple(e.get("sides") or (("between",) if e.get("reciprocal") else ()))}
             for k in lists:
                 lists[k].update(_expand_words(doc.get(k) or [], sets, f"{name}, {k}"))
         by_verb: dict[str, list[Pattern]] = {}
