@@ -531,6 +531,14 @@ class Coder:
                             [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
                              for w in x.children if w.dep_ == "pobj"], speaker)
+                    if not sources and tok.lemma_.lower() in self.words.harm_verbs:
+                        # "five soldiers were killed in a roadside bombing": an unnamed perpetrator
+                        attack = [pc for pc in acts if (k := self._noun_key(pc)) is not None
+                                  and self.onto.nouns[k]["category"] in self.words.unattributed_categories
+                                  and pat.category in self.words.unattributed_categories
+                                  and not prep_objects(pc, ("by",))]   # "an ambush by jihadist fighters": named
+                        if attack:
+                            sources = [self.slots.unidentified(attack[0], si)]
                 src_starts = {x.mention.start for x in sources}
                 targets = [x for x in targets if x.mention.start not in src_starts]
                 if pat.target_required and not targets:
@@ -676,6 +684,10 @@ class Coder:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
             return
+        if not sources and spec["category"] in self.words.unattributed_categories and tok.dep_ == "nsubj" \
+                and head.lemma_.lower() in self.words.harm_verbs and not src_toks:
+            # "a roadside bombing near Samarra killed one U.S. soldier": an unnamed perpetrator
+            sources = [self.slots.unidentified(tok, si)]
         if not sources:
             return
         targets: list[Actor] = []

@@ -129,6 +129,8 @@ class Words:
     means_nouns: frozenset[str]
     circumstance_preps: frozenset[str]
     clause_participant_categories: frozenset[str]
+    unattributed_categories: frozenset[str]
+    harm_verbs: frozenset[str]
     threat_modes: dict[str, str]                 # category of a conflict act -> THREATEN mode
     civilians: frozenset[str]
     civilian_categories: frozenset[str]

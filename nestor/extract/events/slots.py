@@ -90,6 +90,13 @@ class Slots:
                     sector="CVL", code=f"{country}CVL", how="crowd", confidence=0.5)
         return [Actor(m)]
 
+    def unidentified(self, tok: Token, si: int) -> Actor:
+        """The unidentified armed actor of an attack whose perpetrator is not named ("a roadside
+        bombing killed ..."): sector-only, code UAF, at the noun that names the act."""
+        return Actor(Mention(self.article.id, si, tok.idx, tok.idx + len(tok.text), tok.text,
+                             actor_id="sector:UAF", actor_name="unidentified attackers (UAF)", kind="sector",
+                             sector="UAF", code="UAF", how="sector-only", confidence=0.4))
+
     def actor_mentions(self, tok: Token, depth: int = 0) -> list[Mention]:
         """Mentions that a noun phrase headed by ``tok`` stands for (with its coordinated siblings)."""
         out: list[Mention] = []
