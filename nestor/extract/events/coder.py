@@ -410,9 +410,11 @@ class Coder:
             obj_lemmas.add(o.lemma_.lower())
             obj_lemmas.add(o.lower_)
             comps = [t for t in o.children if t.dep_ == "compound"]
+            for k in range(len(comps)):
+                # "NATO peacekeeping troops": every tail of the compound chain ("peacekeeping troops")
+                obj_lemmas.add(" ".join(t.lower_ for t in comps[k:]) + f" {o.lower_}")
+                obj_lemmas.add(" ".join(t.lower_ for t in comps[k:]) + f" {o.lemma_.lower()}")
             if comps:
-                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lower_}")
-                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lemma_.lower()}")
                 if o.lemma_.lower() in self.onto.generic_heads:
                     obj_lemmas.update(t.lemma_.lower() for t in comps)
             mods = [t for t in o.children if t.dep_ == "amod"]
@@ -420,7 +422,8 @@ class Coder:
                 obj_lemmas.add(f"{mods[-1].lower_} {o.lemma_.lower()}")
             for p in o.children:
                 if p.dep_ == "prep" and p.lower_ == "of":
-                    obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
+                    # "a set of 20 agreements", "the first deployment of NATO peacekeeping troops"
+                    obj_lemmas.update(self._object_lemmas([pc for pc in p.children if pc.dep_ == "pobj"]))
         return obj_lemmas
 
     def _via(self, heads: list[Token], prep: str, cache: dict[str, set[str]]) -> set[str]:
