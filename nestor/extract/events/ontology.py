@@ -162,6 +162,31 @@ class Words:
                    confidence={k: float(v) for k, v in d["confidence"].items()})
 
 
+_VARIANTS = (("ize", "ise"), ("ise", "ize"), ("yze", "yse"), ("yse", "yze"), ("ization", "isation"),
+             ("isation", "ization"), ("izations", "isations"), ("isations", "izations"))
+# words in -ise that have no -ize spelling
+_NO_IZE = {"advise", "apprise", "arise", "chastise", "comprise", "compromise", "concise", "demise", "despise",
+           "devise", "disguise", "enterprise", "excise", "exercise", "franchise", "improvise", "incise",
+           "merchandise", "precise", "premise", "promise", "revise", "rise", "supervise", "surmise", "surprise",
+           "televise", "wise", "raise", "praise", "noise", "poise", "cruise", "bruise", "expertise", "otherwise",
+           "paradise", "reprise", "circumcise", "appraise", "treatise", "guise", "likewise", "clockwise"}
+
+
+def _spelling_variant(key: str) -> str | None:
+    """The other spelling of a key's first word in -ize/-ise, -yze/-yse, -ization/-isation
+    ("demobilize" → "demobilise"), or None."""
+    first, _, rest = key.partition(" ")
+    if first in _NO_IZE or len(first) < 6:
+        return None
+    for a, b in _VARIANTS:
+        if first.endswith(a):
+            alt = first[: -len(a)] + b
+            if alt in _NO_IZE:
+                return None
+            return alt + (" " + rest if rest else "")
+    return None
+
+
 def _expand_words(items: Any, sets: dict[str, list[str]], where: str) -> list[str]:
     if not isinstance(items, list):
         raise InputError(f"{where}: expected a list, got {items!r}")
@@ -272,6 +297,17 @@ class Ontology:
         for pat in patterns.values():
             for v in pat.verbs:
                 by_verb.setdefault(v, []).append(pat)
+        # British and American spellings of the same verb ("demobilise"/"demobilize",
+        # "criticise"/"criticize", "analyse"/"analyze"): each key is found under both
+        for v in list(by_verb):
+            alt = _spelling_variant(v)
+            if alt:
+                have = by_verb.setdefault(alt, [])
+                have.extend(p for p in by_verb[v] if p not in have)
+        for n in list(nouns):
+            alt = _spelling_variant(n)
+            if alt and alt not in nouns:
+                nouns[alt] = nouns[n]
         for lst in by_verb.values():  # patterns that require an object or a subject are more specific: try first
             lst.sort(key=lambda p: (p.objects is None, not p.subjects))
         return cls(onto_doc["categories"], by_verb, nouns, words, frozenset(lists["light_verbs"]),
