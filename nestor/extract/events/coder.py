@@ -19,7 +19,7 @@ from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
 from .slots import Actor, Slots, code3, coded, sector_only, state
-from .syntax import complements, lemmas, multi_keys, prep_objects, subject, verb_keys
+from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys
 
 
 class Coder:
@@ -457,6 +457,8 @@ class Coder:
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
         subj, passive = subject(tok, self.words.means_nouns)
+        dateline = dateline_tokens(sent)
+        subj = [s_ for s_ in subj if s_.i not in dateline]      # "PARIS (Reuters) – Paris police fired ..."
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
         # the parser may read "hit a record high" with "high" as an adverb
@@ -673,7 +675,7 @@ class Coder:
                     if code and code not in have:
                         have.add(code)
                         sources.append(Actor(state(sources[0].mention, code, "demonym")))
-            if len({code3(x.mention) for x in sources}) >= 2:
+            if len({x.mention.actor_id for x in sources}) >= 2:   # two sides ("police and demonstrators")
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
                 return
