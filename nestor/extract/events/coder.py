@@ -458,7 +458,11 @@ class Coder:
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
         subj, passive = subject(tok, self.words.means_nouns)
         dateline = dateline_tokens(sent)
-        subj = [s_ for s_ in subj if s_.i not in dateline]      # "PARIS (Reuters) – Paris police fired ..."
+        if dateline and any(s_.i in dateline for s_ in subj):
+            # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
+            # and Laos signed ...": the words the parser hung on it are
+            subj = [x for s_ in subj for x in ([s_] if s_.i not in dateline else
+                    [c for c in s_.children if c.dep_ in ("appos", "conj") and c.i not in dateline])]
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
         # the parser may read "hit a record high" with "high" as an adverb
