@@ -668,7 +668,7 @@ class Coder:
             # "fighting broke out between Armenian and Azerbaijani forces", "the talks between X and Y
             # ended", "at talks between X and Y": the sides named after "between" did it to each other
             btw = [p for w in spec["sides"] for p in prep_objects(tok, (w,))]
-            if not btw and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj"):
+            if not btw and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj", "nsubjpass"):
                 btw = prep_objects(head, ("between",))
             sources = self.slots.resolve_actors(btw, speaker)
             if sources:

@@ -108,7 +108,9 @@ class Slots:
                 if c.dep_ in ("amod", "compound") and self.by_token.get(c.i) not in (None, m):
                     out.extend(self.actor_mentions(c, depth + 1))
         elif depth < 3:
-            for c in tok.children:
+            # a modifier before the possessor: "his U.S. counterpart" is the US, not the speaker
+            for c in sorted(tok.children, key=lambda c: 0 if c.dep_ in ("compound", "amod", "nmod", "appos",
+                                                                          "npadvmod") else 1 if c.dep_ == "poss" else 2):
                 if c.dep_ in ("compound", "amod", "poss", "nmod", "appos", "npadvmod"):
                     out.extend(self.actor_mentions(c, depth + 1))
                 elif c.dep_ == "prep" and (c.lower_ in ("of", "from") or (
