@@ -305,7 +305,7 @@ class Coder:
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         if aux & {"must", "should"} and tok.dep_ == "ccomp" \
                 and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:
-            subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+            subj, _ = subject(tok.head)
             sources = self.slots.resolve_actors(subj, [])
             t_subj, _ = subject(tok)
             if any(t.lower_ in self.words.first_person for t in t_subj):

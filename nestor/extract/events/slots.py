@@ -155,6 +155,9 @@ class Slots:
             if cur.dep_ in ("ccomp", "parataxis", "xcomp", "conj", "advcl") and cur.head.lemma_ in self.words.speech:
                 sv = cur.head
                 subj = [c for c in sv.children if c.dep_ in ("nsubj", "nsubjpass")]
+                # "The Red Cross operating in Iraq said": the participle's own subject speaks
+                subj = [x for s in subj for x in ([s] if s.pos_ != "VERB" else
+                        [c for c in s.children if c.dep_ == "nsubj"] or [s])]
                 ms = [m for s in subj for m in self.actor_mentions(s)]
                 return ms, sv
             cur = cur.head

@@ -20,7 +20,10 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[
     for _ in range(4):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
         if subj:
-            return subj, False
+            # "The Red Cross operating in Iraq said ...": the parser may make the participle the
+            # subject; its own subject is the actor
+            return [x for s in subj for x in ([s] if s.pos_ != "VERB" else
+                    [c for c in s.children if c.dep_ == "nsubj"] or [s])], False
         pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
         if pas:
             return pas, True
