@@ -102,6 +102,13 @@ class Worker:
 
             default_gazetteer()     # in a pool worker, at start-up (the where stage would load it on first use)
 
+    def rebind(self, settings: Settings) -> Worker:
+        """This worker's model and knowledge for other settings of the same model and knowledge base
+        (the fork server loads them before it knows the run's limits and batch sizes)."""
+        w = object.__new__(Worker)
+        w.settings, w.nlp, w.kb = settings, self.nlp, replace(self.kb, settings=settings)
+        return w
+
     def run(self, items: list[Item]) -> list[Out]:
         """Never raises for a document: a text the NLP pass fails on is retried alone and, if it
         fails again, becomes an ``error`` result like any extraction failure."""
@@ -146,7 +153,7 @@ class InProcessEngine:
 
 _PROCESS_WORKER: Worker | None = None   # one per pool process, made on its first chunk
 # made by the fork server before it forks any worker (see preload()): (settings, worker, error)
-_PRELOADED: tuple[tuple[Settings, tuple], Worker | None, str | None] | None = None
+_PRELOADED: tuple[tuple, Worker | None, str | None] | None = None
 PRELOAD_ENV = "NESTOR_POOL_PRELOAD"     # the pool's settings, for the fork server (pickled, base64)
 
 
@@ -172,13 +179,14 @@ def preload() -> None:
 
 def preloaded_settings() -> Settings | None:
     """The settings this process's worker was loaded for by the fork server; None when nothing was."""
-    return _PRELOADED[0][0] if _PRELOADED is not None and _PRELOADED[1] is not None else None
+    return _PRELOADED[1].settings if _PRELOADED is not None and _PRELOADED[1] is not None else None
 
 
-def _preload_key(settings: Settings) -> tuple[Settings, tuple]:
-    """What a preloaded worker must match: the settings, and the files of a user's knowledge-base
+def _preload_key(settings: Settings) -> tuple:
+    """What a preloaded worker must match: the settings it was loaded from (model, knowledge-base
+    folder, whether the gazetteer is loaded at start-up), and the files of a user's knowledge-base
     folder as they are now (a fork server outlives a run: a later run in the same process, after
-    the folder was edited, must not get the old knowledge)."""
+    the folder was edited, must not get the old knowledge). The other settings are rebound."""
     stamp: tuple = ()
     if settings.kb_extra:
         try:
@@ -186,7 +194,7 @@ def _preload_key(settings: Settings) -> tuple[Settings, tuple]:
                                  for f in Path(settings.kb_extra).iterdir() if f.is_file()))
         except OSError:
             stamp = ("unreadable",)
-    return settings, stamp
+    return settings.model, settings.kb_extra, settings.worker_count > 1, stamp
 
 
 def _run_chunk(settings: Settings, items: list[Item]) -> list[Out]:
@@ -195,7 +203,7 @@ def _run_chunk(settings: Settings, items: list[Item]) -> list[Out]:
         key, loaded, error = _PRELOADED or (None, None, None)
         same = key == _preload_key(settings)
         if same and loaded is not None:
-            _PROCESS_WORKER = loaded
+            _PROCESS_WORKER = loaded.rebind(settings)
         else:
             try:
                 if same and error is not None:
@@ -206,6 +214,28 @@ def _run_chunk(settings: Settings, items: list[Item]) -> list[Out]:
                 cause = str(e) if isinstance(e, WorkerError) else f"{type(e).__name__}: {e}"
                 raise WorkerError(f"a worker process could not start: {cause}") from None
     return _PROCESS_WORKER.run(items)
+
+
+def start_pool_server(settings: Settings) -> Any:
+    """Start the pool's fork server now, loading the worker for ``settings``, and return the pool's
+    context. Called by :class:`PoolEngine` and, earlier, by ``nestor run`` before it imports the
+    pipeline, so that the server loads the model while the parent imports DuckDB and reads. Does
+    nothing more when the server runs already, or where the platform has no fork server."""
+    ctx = pool_context()
+    if ctx.get_start_method() != "forkserver":
+        return ctx
+    from multiprocessing import forkserver
+
+    before = os.environ.get(PRELOAD_ENV)
+    os.environ[PRELOAD_ENV] = base64.b64encode(pickle.dumps(settings)).decode("ascii")
+    try:
+        forkserver.ensure_running()   # the server takes the environment of this moment
+    finally:
+        if before is None:
+            os.environ.pop(PRELOAD_ENV, None)
+        else:
+            os.environ[PRELOAD_ENV] = before
+    return ctx
 
 
 def pool_context() -> Any:
@@ -239,23 +269,16 @@ class PoolEngine:
     def process(self, items: Iterable[Item]) -> Iterator[Out]:
         preflight(self.settings)
         n = self.settings.worker_count
-        ctx = pool_context()
+        # the fork server (started here unless `nestor run` started it already) loads the model, the
+        # knowledge base and the gazetteer once while this process reads and deduplicates the first
+        # chunk. A fork server left from an earlier run of this process with another model or
+        # knowledge base: the workers load their own.
+        ctx = start_pool_server(self.settings)
         pool = ProcessPoolExecutor(n, mp_context=ctx)
         try:
-            # start every worker now: the fork server (started by the first one, with the settings in
-            # its environment) loads the model, the knowledge base and the gazetteer once while this
-            # process reads and deduplicates the first chunk (the pool starts a process per submitted
-            # task; a worker that fails to start fails these and the chunks alike). A fork server left
-            # from an earlier run of this process with other settings: the workers load their own.
-            before = os.environ.get(PRELOAD_ENV)
-            os.environ[PRELOAD_ENV] = base64.b64encode(pickle.dumps(self.settings)).decode("ascii")
-            try:
-                warm = [pool.submit(_run_chunk, self.settings, []) for _ in range(n)]
-            finally:
-                if before is None:
-                    os.environ.pop(PRELOAD_ENV, None)
-                else:
-                    os.environ[PRELOAD_ENV] = before
+            # start every worker now (the pool starts a process per submitted task; a worker that
+            # fails to start fails these and the chunks alike)
+            warm = [pool.submit(_run_chunk, self.settings, []) for _ in range(n)]
             it = iter(items)
             pending: deque[tuple[Future[list[Out]], list[Item]]] = deque()
             while True:
