@@ -84,6 +84,9 @@ def actor_cues() -> dict[str, Any]:
     data["affiliation"] = set(data.get("affiliation_sectors", []))
     data["generic_heads"] = {w.lower() for w in data.get("chain_generic_heads", [])}
     data["bodies"] = {row["id"]: row for row in data.get("conventional_bodies", [])}
+    only = {row["id"]: row for row in data.get("sector_only", [])}.get("sector_only.sectors", {})
+    data["sector_only"] = set(only.get("sectors", []))
+    data["sector_only_confidence"] = float(only.get("confidence", 0.4))
     return data
 
 
@@ -752,8 +755,21 @@ class _Resolver:
                 elif main and self._settled(main):
                     found, how, conf = main, "context-article", 0.5
             if found is None:
+                if not same and sector in actor_cues()["sector_only"] and (
+                        policy == "local" or (policy == "shared" and sector != "GOV")):
+                    # "police", "the army" in a sentence that names no country: the sector alone (a
+                    # shared institution of government, "the Foreign Office", stays uncoded; in
+                    # "Israel began pulling troops out" the troops are not known to be another actor)
+                    self.out.append(self.sector_only(span, si, sector))
                 continue
             self.out.append(self.state(found, span, si, how, sector=sector, conf=conf))
+
+    def sector_only(self, span: Span, si: int, sector: str) -> Mention:
+        """A generic actor whose context names no country ("Rebels ambushed a convoy"): coded by its
+        sector alone (``sector_only`` in ``nestor/data/actors.yaml``), with no country."""
+        return self._mention(span, si, actor_id=f"sector:{sector}", actor_name=f"{span.text} ({sector})",
+                             kind="sector", country=None, sector=sector, code=sector, how="sector-only",
+                             confidence=actor_cues()["sector_only_confidence"])
 
     def _settled(self, country: str) -> bool:
         """The article's main country stands for a generic actor's only when the article names it in
