@@ -9,7 +9,7 @@ measures, each in a fresh subprocess (so peak RSS is that of the measured work a
 
 * ``bare``: ``nlp.pipe(texts, batch_size=8)`` over the articles' cleaned texts — the floor. ``nlp``
   is the STOCK pipeline, ``spacy.load`` of the installed model as spaCy ships it, not nestor's
-  ``load_model`` (which adds ``nestor_paragraphs`` and swaps in its faster attribute ruler), so
+  ``load_model`` (which adds ``nestor_paragraphs`` and swaps in its faster attribute ruler and lemmatizer), so
   that the ratios compare nestor with plain spaCy;
 * ``run-1``: ``nestor run`` with one worker (ingest, clean, dedup, parse, extract, store, stories);
 * ``run-N``: ``nestor run`` with N workers (default: all cores).

@@ -89,6 +89,7 @@ class FastAttributeRuler:
         self.name = name
         self.vocab = vocab
         self.load([])
+        self._loaded = False    # made by the factory alone (e.g. a pipeline read back from disk)
 
     def load(self, rules: list[tuple[int, list[dict], dict, int]]) -> None:
         """Compile ``rules``: (rule id, Matcher pattern, normalised attrs {attr id: value}, index).
@@ -123,6 +124,7 @@ class FastAttributeRuler:
         self._key_ids = [IDS[k] for k in self._keys]
         self._cache: dict[tuple, tuple[tuple[int, ...], frozenset, tuple[int, ...]]] = {}
         self._folds: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
+        self._loaded = True
 
     # --- matching, once per distinct token tuple
     def _test(self, tests: list, row: tuple) -> bool:
@@ -160,6 +162,9 @@ class FastAttributeRuler:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
+        if not self._loaded:
+            raise RuntimeError(f"{self.name}: nestor's attribute ruler has no rules (it is not saved with "
+                               "the pipeline); load the pipeline with nestor.nlp.load_model")
         n = len(doc)
         if not n or not self._written:
             return doc
@@ -249,6 +254,9 @@ class FastLemmatizer:
         self._uncached: dict[tuple[int, int, int], list[str]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.stock is None:
+            raise RuntimeError(f"{self.name}: nestor's lemmatizer wraps spaCy's and is not saved with the "
+                               "pipeline; load the pipeline with nestor.nlp.load_model")
         n = len(doc)
         if not n:
             return self.stock(doc)

@@ -117,3 +117,11 @@ def test_unsupported_patterns_keep_spacys_ruler():
     assert type(nlp.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
     nlp2 = _blank_with_rules([{"patterns": [[{"LENGTH": {">=": 3}}]], "attrs": {"POS": "NOUN"}}])
     assert not swap_in(nlp2)
+
+
+def test_a_ruler_without_its_rules_refuses_to_run():
+    """Made by the factory alone (a pipeline saved and read back): it must not pass docs through unchanged."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("nestor_attribute_ruler", name="attribute_ruler")
+    with pytest.raises(RuntimeError, match="load_model"):
+        nlp("A sentence.")
