@@ -36,10 +36,30 @@ dyads: "Russia and China rejected sanctions on Syria") are one story holding bot
 **Incremental.** :func:`rebuild` rebuilds the stories of the given dyads (and of every dyad that
 shares a story with them); components do not depend on the order in which articles arrive, so
 rebuilding the dyads new articles touch equals a build from scratch (``tests/test_stories.py``
-checks both orders). :func:`update` does this for the dyads of a list of articles.
+checks both orders). :func:`update` does this for the dyads of a list of articles. It rebuilds
+every window of a touched dyad, not only the windows new articles fall in: the document
+frequencies are the dyad's, so a new article can change a similarity in any window. A place or a
+date an earlier build gave an event (``place_source``/``date_source = "story"``) is read as none,
+so a rebuild gives what a build from scratch gives.
 
 Similarity is lexical (TF-IDF over the reports' evidence, with the corpus of the dyad as document
 frequencies): it runs offline with no model (see docs/stories.md on embeddings).
+
+**Time windows and bounded memory** (issue 20, docs/scale.md). Every merge above needs two
+intervals that overlap, so a dyad's reports cut into *windows* (sorted by start, a window ends
+where the next report starts after every interval in it has ended) give the same stories clustered
+one window at a time (:func:`windows`, :func:`cluster`). :func:`rebuild` never holds a dyad's
+reports at once: a first pass streams the events a page of articles at a time, writes each
+article's span (the hull of its reports' intervals) to a temporary table and counts each dyad's
+words (the document frequencies, so the weights are those of the whole dyad, as before); then the
+articles are read, clustered and written in batches of whole windows (``BATCH_ARTICLES``, windows
+taken over all dyads so that one article's reports, and the stories of several dyads told by one
+sentence, are in one batch). The score's novelty, which needs the dyad's stories in date order,
+is set in the store once every batch is written. Memory is then one batch, plus a count per word
+and nothing per article in Python. A window is as long as its reports' intervals chain: reports
+dated only to a decade or a term of office make one window of everything they overlap (the
+benchmark's generated corpus is one window), and such a window is held whole. TF-IDF rows are
+numpy arrays (:class:`Vectors`), compared one report against many at once.
 
 Each story keeps its reports, the number of articles and distinct sources, its date span and
 precision, place, kind (``summit`` when it has meetings or visits, ``call`` for phone calls), the
@@ -51,6 +71,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -181,6 +202,10 @@ def _events(con: Any, dyads: set[tuple[str, str]] | None,
                                                  "ORDER BY 1 LIMIT ?", [after, PAGE_ARTICLES]).fetchall()]:
             after = page[-1]
             yield from _events(con, dyads, page)
+        return
+    if len(articles) > PAGE_ARTICLES:       # a large batch: a page of its articles at a time
+        for x in range(0, len(articles), PAGE_ARTICLES):
+            yield from _events(con, dyads, articles[x:x + PAGE_ARTICLES])
         return
     # only the columns the step uses; the id breaks ties (one trigger coded in both directions), so
     # the headline event does not depend on DuckDB's row order. A place an earlier story gave the
@@ -431,17 +456,17 @@ class Vectors:
 
     def __init__(self, words: list[list[str]], df: Counter[str], n: int) -> None:
         vocab: dict[str, int] = {}
-        indptr, indices, data = [0], [], []
+        indptr, indices, data = array("q", [0]), array("i"), array("d")     # typed: 12 bytes an entry
         for t in words:
             tf = Counter(t)
             v = {w: (c / len(t)) * math.log((1 + n) / (1 + df[w]) + 1) for w, c in tf.items()}
             norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-            indices += [vocab.setdefault(w, len(vocab)) for w in v]
-            data += [x / norm for x in v.values()]
+            indices.extend(vocab.setdefault(w, len(vocab)) for w in v)
+            data.extend(x / norm for x in v.values())
             indptr.append(len(indices))
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.indices = np.asarray(indices, dtype=np.int32)
-        self.data = np.asarray(data, dtype=np.float64)
+        self.indptr = np.frombuffer(indptr, dtype=np.int64)
+        self.indices = np.frombuffer(indices, dtype=np.int32)
+        self.data = np.frombuffer(data, dtype=np.float64)
         self.row = np.repeat(np.arange(len(words), dtype=np.int32), np.diff(self.indptr))
         self.dense = np.zeros(len(vocab) or 1)
 
