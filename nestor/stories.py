@@ -567,7 +567,9 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
         ok = dc | (sp & spl) | ((cos >= STRONG_SIM) & (sp | spl))
         return np.where(ok, cos + 0.3 * dc + 0.2 * sp + 0.1 * spl, 0.0)
 
-    # a wide report joins the narrow story it agrees with strongly and clearly best
+    # a wide report joins the narrow story it agrees with strongly and clearly best (a join never
+    # changes the narrow stories' representatives: the wide report is attached under one)
+    nroots = np.asarray([sets[i] for i in narrow], dtype=np.int64)
     joined: set[int] = set()
     for y, i in enumerate(wide):
         k = nn + y
@@ -579,7 +581,7 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
         if not len(rows):
             continue
         cos = vec.cosines(k, 0, nn)[rows]
-        roots = np.asarray([sets[narrow[int(j)]] for j in rows])
+        roots = nroots[rows]
         # when the same participants met more than once inside its interval ("Putin and Xi" meet
         # several times a year), participants and place cannot tell the happenings apart: the
         # evidence must agree too
@@ -629,8 +631,9 @@ def story_interval(group: list[Report]) -> tuple[date, date, date, str, str | No
     if narrow:
         days = [r.day for r in narrow if r.day is not None]
         anchor = min(days)
+        dated = {id(r) for r in narrow}         # by identity: a report's (article, dyad) is unique
         for r in group:
-            if r not in narrow or r.lo != r.hi:
+            if id(r) not in dated or r.lo != r.hi:
                 days += [anchor - timedelta(days=(anchor.weekday() - w) % 7) for w in r.weekdays
                          if 0 <= (anchor - timedelta(days=(anchor.weekday() - w) % 7) - r.lo).days
                          or not r.narrow]
