@@ -98,7 +98,7 @@ _STOP = frozenset("the a an and of to in on for with at by from as is was were b
 _MEETING_MODES = ("visit", "meeting", "talks", "host")
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     article_id: str
     dyad: tuple[str, str]
