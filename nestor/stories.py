@@ -36,10 +36,30 @@ dyads: "Russia and China rejected sanctions on Syria") are one story holding bot
 **Incremental.** :func:`rebuild` rebuilds the stories of the given dyads (and of every dyad that
 shares a story with them); components do not depend on the order in which articles arrive, so
 rebuilding the dyads new articles touch equals a build from scratch (``tests/test_stories.py``
-checks both orders). :func:`update` does this for the dyads of a list of articles.
+checks both orders). :func:`update` does this for the dyads of a list of articles. It rebuilds
+every window of a touched dyad, not only the windows new articles fall in: the document
+frequencies are the dyad's, so a new article can change a similarity in any window. A place or a
+date an earlier build gave an event (``place_source``/``date_source = "story"``) is read as none,
+so a rebuild gives what a build from scratch gives.
 
 Similarity is lexical (TF-IDF over the reports' evidence, with the corpus of the dyad as document
 frequencies): it runs offline with no model (see docs/stories.md on embeddings).
+
+**Time windows and bounded memory** (issue 20, docs/scale.md). Every merge above needs two
+intervals that overlap, so a dyad's reports cut into *windows* (sorted by start, a window ends
+where the next report starts after every interval in it has ended) give the same stories clustered
+one window at a time (:func:`windows`, :func:`cluster`). :func:`rebuild` never holds a dyad's
+reports at once: a first pass streams the events a page of articles at a time, writes each
+article's span (the hull of its reports' intervals) to a temporary table and counts each dyad's
+words (the document frequencies, so the weights are those of the whole dyad, as before); then the
+articles are read, clustered and written in batches of whole windows (``BATCH_ARTICLES``, windows
+taken over all dyads so that one article's reports, and the stories of several dyads told by one
+sentence, are in one batch). The score's novelty, which needs the dyad's stories in date order,
+is set in the store once every batch is written. Memory is then one batch, plus a count per word
+and nothing per article in Python. A window is as long as its reports' intervals chain: reports
+dated only to a decade or a term of office make one window of everything they overlap (the
+benchmark's generated corpus is one window), and such a window is held whole. TF-IDF rows are
+numpy arrays (:class:`Vectors`), compared one report against many at once.
 
 Each story keeps its reports, the number of articles and distinct sources, its date span and
 precision, place, kind (``summit`` when it has meetings or visits, ``call`` for phone calls), the
@@ -51,6 +71,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -77,7 +98,7 @@ _STOP = frozenset("the a an and of to in on for with at by from as is was were b
 _MEETING_MODES = ("visit", "meeting", "talks", "host")
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     article_id: str
     dyad: tuple[str, str]
@@ -166,40 +187,110 @@ def _units(es: list[tuple[Any, ...]], dyads: set[tuple[str, str]] | None) -> dic
     return out
 
 
-def _events(con: Any, dyads: set[tuple[str, str]] | None) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+def _events(con: Any, dyads: set[tuple[str, str]] | None,
+            articles: list[str] | None = None) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     """(article id, its coded events) of the articles with an event of one of ``dyads`` (all when
-    None), streamed from the store one article at a time."""
+    None; only ``articles`` when given), streamed from the store one article at a time."""
     touching = "" if dyads is None else f"""
                          AND e.article_id IN (SELECT e.article_id FROM events e WHERE {_CODED}
                            AND e.target_code IS NOT NULL AND e.source_code <> e.target_code
                            AND least(e.source_code, e.target_code) || '-' || greatest(e.source_code, e.target_code)
                                IN (SELECT unnest(?)))"""
+    if articles is None:        # pages of articles, each read whole: the caller may query between them
+        after = ""
+        while page := [r[0] for r in con.execute("SELECT DISTINCT article_id FROM events WHERE article_id > ? "
+                                                 "ORDER BY 1 LIMIT ?", [after, PAGE_ARTICLES]).fetchall()]:
+            after = page[-1]
+            yield from _events(con, dyads, page)
+        return
+    if len(articles) > PAGE_ARTICLES:       # a large batch: a page of its articles at a time
+        for x in range(0, len(articles), PAGE_ARTICLES):
+            yield from _events(con, dyads, articles[x:x + PAGE_ARTICLES])
+        return
     # only the columns the step uses; the id breaks ties (one trigger coded in both directions), so
     # the headline event does not depend on DuckDB's row order. A place an earlier story gave the
     # event (place_source = 'story') is not the event's own: read as none, so that a rebuild gives
     # what a build from scratch gives
-    cur = con.execute("""SELECT e.id, e.article_id, e.sent_idx, e.source_code, e.target_code,
+    rows = con.execute("""SELECT e.id, e.article_id, e.sent_idx, e.source_code, e.target_code,
                               e.event_type, e.mode, e.confidence, e.intensity, e.quad_class,
                               CASE WHEN e.place_source = 'story' THEN NULL ELSE e.location END, e.date,
                               e.date_source, e.date_precision, e.evidence,
                               a.published, a.published_from, a.published_to, a.source AS src
                        FROM events e JOIN articles a ON a.id = e.article_id
-                       WHERE """ + _CODED + touching + " ORDER BY e.article_id, e.sent_idx, e.trigger_start, e.id",
-                      [] if dyads is None else [sorted("-".join(d) for d in dyads)])
+                       WHERE """ + _CODED + touching + " AND e.article_id IN (SELECT unnest(?))"
+                      " ORDER BY e.article_id, e.sent_idx, e.trigger_start, e.id",
+                      ([] if dyads is None else [sorted("-".join(d) for d in dyads)]) + [articles]).fetchall()
     aid: Any = None
     es: list[tuple[Any, ...]] = []
-    while batch := cur.fetchmany(2_000):
-        for r in batch:
-            if r[1] != aid:
-                if es:
-                    yield aid, es
-                aid, es = r[1], []
-            es.append(r)
+    for r in rows:
+        if r[1] != aid:
+            if es:
+                yield aid, es
+            aid, es = r[1], []
+        es.append(r)
     if es:
         yield aid, es
 
 
-def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[Report]]:
+def _interval(published: date | None, lo: date | None, hi: date | None,
+              text_days: list[date]) -> tuple[date, date, date | None] | None:
+    """(start, end, day) of a report: its article's publication interval (padded before a day), or
+    the day its events name (see the module docstring); None when nothing dates it."""
+    if lo is None and published is not None:
+        lo = hi = published
+    day = None
+    if lo is not None and lo == hi:
+        day, lo = lo, lo - timedelta(days=PAD_DAYS)
+    inside = [x for x in text_days if lo is None or hi is None or lo - timedelta(days=PAD_DAYS) <= x <= hi]
+    if inside and (lo is None or hi is None or (hi - lo).days > NARROW_DAYS):
+        day = inside[len(inside) // 2]
+        lo = hi = day
+    elif inside and day is not None:
+        # a dated article whose events name their own day ("told him yesterday"): that day
+        day = inside[len(inside) // 2]
+    if lo is None or hi is None:
+        return None
+    return lo, hi, day
+
+
+def _text_days(es: list[tuple[Any, ...]]) -> list[date]:
+    return sorted(e[11] for e in es if e[11] and e[12] == "text" and e[13] == "day")
+
+
+def _index(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], tuple[Counter[str], int]]:
+    """One pass over the events: each article's span (the hull of its reports' intervals), written
+    to the temporary table ``story_spans`` with its batch (:func:`_batches`), and each dyad's
+    document frequencies, returned. Python holds a count per word, never the reports."""
+    con.execute("CREATE OR REPLACE TEMP TABLE story_spans (aid VARCHAR, lo DATE, hi DATE)")
+    dfs: dict[tuple[str, str], tuple[Counter[str], int]] = {}
+    spans: list[tuple[str, date, date]] = []
+
+    def flush() -> None:
+        if spans:
+            con.execute("INSERT INTO story_spans SELECT unnest(?), unnest(?), unnest(?)",
+                        [list(x) for x in zip(*spans, strict=True)])
+            spans.clear()
+
+    for aid, es in _events(con, dyads):
+        span: list[date] = []
+        for d, ues in _units(es, dyads).items():
+            iv = _interval(es[0][15], es[0][16], es[0][17], _text_days(ues))
+            if iv is None:
+                continue
+            span += iv[:2]
+            df, n = dfs.get(d) or (Counter(), 0)
+            df.update({w for t in {e[14] for e in ues} for w in _TOKEN.findall(t.lower()) if w not in _STOP})
+            dfs[d] = (df, n + 1)
+        if span:
+            spans.append((aid, min(span), max(span)))
+        if len(spans) >= PAGE_ARTICLES:
+            flush()        # between two pages of _events: no result is open
+    flush()
+    return dfs
+
+
+def _reports(con: Any, dyads: set[tuple[str, str]] | None,
+             articles: list[str] | None = None) -> dict[tuple[str, str], list[Report]]:
     """The reports of ``dyads`` (all when None), by dyad.
 
     Streams the events article by article and keeps, per report, its events as :class:`Ev`
@@ -209,7 +300,7 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
     strs: dict[Any, Any] = {}
     pending: list[tuple[str, tuple[Any, ...], dict[tuple[str, str], list[Ev]], dict[tuple[str, str], list[date]]]] = []
     out: dict[tuple[str, str], list[Report]] = defaultdict(list)
-    for aid, es in _events(con, dyads):
+    for aid, es in _events(con, dyads, articles):
         units = _units(es, dyads)
         if not units:
             continue
@@ -218,7 +309,7 @@ def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, st
         kept = {d: [Ev(e[0], aid, e[2], st(e[5], e[5]), e[6] and st(e[6], e[6]), e[7], e[8], e[9],
                        e[12] and st(e[12], e[12]), st(e[14], e[14])) for e in ues]
                 for d, ues in units.items()}
-        days = {d: sorted(e[11] for e in ues if e[11] and e[12] == "text" and e[13] == "day") for d, ues in units.items()}
+        days = {d: _text_days(ues) for d, ues in units.items()}
         locs = {d: [(e[2], strs.setdefault(e[10], e[10]) if e[10] else None) for e in ues] for d, ues in units.items()}
         pending.append((aid, info, kept, days, locs))  # type: ignore[arg-type]
     # the stream is read to its end first: a query on the connection ends the open result
@@ -268,22 +359,10 @@ def _build(con: Any, pending: list[Any], out: dict[tuple[str, str], list[Report]
         dated_places[aid] += sent_places.get((aid, si), [])
     for aid, (published, lo0, hi0, src), kept, days, locs in pending:
         for d, es in kept.items():
-            lo, hi = lo0, hi0
-            if lo is None and published is not None:
-                lo = hi = published
-            text_days = days[d]
-            day = None
-            if lo is not None and lo == hi:
-                day, lo = lo, lo - timedelta(days=PAD_DAYS)
-            inside = [x for x in text_days if lo is None or lo - timedelta(days=PAD_DAYS) <= x <= hi]
-            if inside and (lo is None or (hi - lo).days > NARROW_DAYS):
-                day = inside[len(inside) // 2]
-                lo = hi = day
-            elif inside and day is not None:
-                # a dated article whose events name their own day ("told him yesterday"): that day
-                day = inside[len(inside) // 2]
-            if lo is None or hi is None:
+            iv = _interval(published, lo0, hi0, days[d])
+            if iv is None:
                 continue
+            lo, hi, day = iv
             places = tuple(p for si, loc in locs[d] for p in ([loc] if loc else sent_places.get((aid, si), [])))
             places = places or tuple(dated_places.get(aid, ()))    # only when the events' sentences name none
             wds = tuple(sorted({w for e in es for w in sent_weekdays.get((aid, e[2]), [])}))
@@ -377,17 +456,17 @@ class Vectors:
 
     def __init__(self, words: list[list[str]], df: Counter[str], n: int) -> None:
         vocab: dict[str, int] = {}
-        indptr, indices, data = [0], [], []
+        indptr, indices, data = array("q", [0]), array("i"), array("d")     # typed: 12 bytes an entry
         for t in words:
             tf = Counter(t)
             v = {w: (c / len(t)) * math.log((1 + n) / (1 + df[w]) + 1) for w, c in tf.items()}
             norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-            indices += [vocab.setdefault(w, len(vocab)) for w in v]
-            data += [x / norm for x in v.values()]
+            indices.extend(vocab.setdefault(w, len(vocab)) for w in v)
+            data.extend(x / norm for x in v.values())
             indptr.append(len(indices))
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.indices = np.asarray(indices, dtype=np.int32)
-        self.data = np.asarray(data, dtype=np.float64)
+        self.indptr = np.frombuffer(indptr, dtype=np.int64)
+        self.indices = np.frombuffer(indices, dtype=np.int32)
+        self.data = np.frombuffer(data, dtype=np.float64)
         self.row = np.repeat(np.arange(len(words), dtype=np.int32), np.diff(self.indptr))
         self.dense = np.zeros(len(vocab) or 1)
 
@@ -488,7 +567,9 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
         ok = dc | (sp & spl) | ((cos >= STRONG_SIM) & (sp | spl))
         return np.where(ok, cos + 0.3 * dc + 0.2 * sp + 0.1 * spl, 0.0)
 
-    # a wide report joins the narrow story it agrees with strongly and clearly best
+    # a wide report joins the narrow story it agrees with strongly and clearly best (a join never
+    # changes the narrow stories' representatives: the wide report is attached under one)
+    nroots = np.asarray([sets[i] for i in narrow], dtype=np.int64)
     joined: set[int] = set()
     for y, i in enumerate(wide):
         k = nn + y
@@ -500,7 +581,7 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
         if not len(rows):
             continue
         cos = vec.cosines(k, 0, nn)[rows]
-        roots = np.asarray([sets[narrow[int(j)]] for j in rows])
+        roots = nroots[rows]
         # when the same participants met more than once inside its interval ("Putin and Xi" meet
         # several times a year), participants and place cannot tell the happenings apart: the
         # evidence must agree too
@@ -550,8 +631,9 @@ def story_interval(group: list[Report]) -> tuple[date, date, date, str, str | No
     if narrow:
         days = [r.day for r in narrow if r.day is not None]
         anchor = min(days)
+        dated = {id(r) for r in narrow}         # by identity: a report's (article, dyad) is unique
         for r in group:
-            if r not in narrow or r.lo != r.hi:
+            if id(r) not in dated or r.lo != r.hi:
                 days += [anchor - timedelta(days=(anchor.weekday() - w) % 7) for w in r.weekdays
                          if 0 <= (anchor - timedelta(days=(anchor.weekday() - w) % 7) - r.lo).days
                          or not r.narrow]
@@ -664,37 +746,75 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
             if not more:
                 break
             todo |= more
-    by_dyad = _reports(con, todo)
-    stories: list[dict[str, Any]] = []
-    for d in sorted(by_dyad):
-        reports = by_dyad.pop(d)
-        df, n_reports = document_frequencies(reports)
-        stories += [_story_row(d, g) for g in cluster(reports, df, n_reports)]
-        del reports
-    stories = _merge_across_dyads(stories)
     with transaction(con):
-        if todo is None:
-            old = [r[0] for r in con.execute("SELECT id FROM stories").fetchall()]
-        else:
-            old = [r[0] for r in con.execute("SELECT id FROM stories WHERE len(list_intersect(dyads, ?)) > 0",
-                                             [sorted("-".join(d) for d in todo)]).fetchall()]
-        if old:
-            con.execute("DELETE FROM story_items WHERE story_id IN (SELECT unnest(?))", [old])
-            con.execute("DELETE FROM story_events WHERE story_id IN (SELECT unnest(?))", [old])
-            con.execute("DELETE FROM stories WHERE id IN (SELECT unnest(?))", [old])
-        # events that took a story's date take their article's again until the story says otherwise
-        aids = sorted({r.article_id for s in stories for r in s["_members"]})
-        if aids:
-            con.execute("""UPDATE events SET date = a.published_from, date_end = a.published_to,
-                               date_precision = a.published_precision, date_article = NULL,
-                               date_source = CASE WHEN a.date_source IN ('metadata', 'text')
-                                                  THEN 'publication' ELSE 'estimated_publication' END
-                           FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
-                             AND events.article_id IN (SELECT unnest(?))""", [aids])
-            clear_story_places(con, aids)     # and places taken from a story (issue 21, docs/geo.md)
-        _write(con, stories)
-        _reanchor_claims(con, aids, _story_days(stories))
-    return len(stories)
+        mine = ("true" if todo is None else "len(list_intersect(dyads, ?)) > 0")
+        args = [] if todo is None else [sorted("-".join(d) for d in todo)]
+        for table in ("story_items", "story_events"):
+            con.execute(f"DELETE FROM {table} WHERE story_id IN (SELECT id FROM stories WHERE {mine})", args)
+        con.execute(f"DELETE FROM stories WHERE {mine}", args)
+        dfs = _index(con, todo)
+        for batch in _batches(con):
+            by_dyad = _reports(con, todo, batch)
+            stories: list[dict[str, Any]] = []
+            for d in sorted(by_dyad):
+                df, n_reports = dfs[d]
+                stories += [_story_row(d, g) for g in cluster(by_dyad[d], df, n_reports)]
+            del by_dyad
+            stories = _merge_across_dyads(stories)
+            for s in stories:        # the score's novelty is known once every window is written
+                s["score"] = 2 * s["n_sources"] + s["n_articles"] + s["_mean_abs"] / 5
+            _write_batch(con, stories)
+        con.execute("DROP TABLE IF EXISTS story_spans")
+        # novelty: the main type differs from the dyad's previous story's
+        prev_type: dict[str, str | None] = {}
+        final = []
+        for sid, dyad, main_type, base in con.execute(f"SELECT id, dyad, main_type, score FROM stories WHERE {mine} "
+                                                       "ORDER BY dyad, date, id", args).fetchall():
+            novelty = 1.0 if main_type != prev_type.get(dyad) else 0.0
+            prev_type[dyad] = main_type
+            final.append((sid, round(base + novelty, 3)))
+        if final:
+            con.execute("""UPDATE stories SET score = v.s FROM (SELECT unnest(?) AS id, unnest(?) AS s) v
+                           WHERE stories.id = v.id""", [list(x) for x in zip(*final, strict=True)])
+    return len(final)
+
+
+BATCH_ARTICLES = 400    # articles read, clustered and written at a time (whole windows: a window may exceed it)
+PAGE_ARTICLES = 256     # articles whose events are read in one query by the first pass
+
+
+def _batches(con: Any) -> Iterator[list[str]]:
+    """The articles of ``story_spans`` by time window (sorted by start, a window ends where the
+    next article starts after every span of the window has ended: an article's reports, and the
+    reports that may merge with them, are all in one), in batches of whole windows: the windows
+    that start within the same ``BATCH_ARTICLES`` articles. In time order."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE story_batches AS
+                   WITH o AS (SELECT aid, lo, hi, row_number() OVER w AS rn,
+                                     max(hi) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
+                              FROM story_spans WINDOW w AS (ORDER BY lo, hi, aid)),
+                        s AS (SELECT *, sum(CASE WHEN prev IS NULL OR lo > prev THEN 1 ELSE 0 END)
+                                        OVER (ORDER BY lo, hi, aid ROWS UNBOUNDED PRECEDING) AS win FROM o)
+                   SELECT aid, (min(rn) OVER (PARTITION BY win) - 1) // ? AS batch FROM s""", [BATCH_ARTICLES])
+    for (b,) in con.execute("SELECT DISTINCT batch FROM story_batches ORDER BY 1").fetchall():
+        yield [r[0] for r in con.execute("SELECT aid FROM story_batches WHERE batch = ? ORDER BY aid", [b]).fetchall()]
+    con.execute("DROP TABLE story_batches")
+
+
+def _write_batch(con: Any, stories: list[dict[str, Any]]) -> None:
+    """Write the stories of a batch of articles (their reports' articles are in no other batch)."""
+    aids = sorted({r.article_id for s in stories for r in s["_members"]})
+    if not aids:
+        return
+    # events that took a story's date take their article's again until the story says otherwise
+    con.execute("""UPDATE events SET date = a.published_from, date_end = a.published_to,
+                       date_precision = a.published_precision, date_article = NULL,
+                       date_source = CASE WHEN a.date_source IN ('metadata', 'text')
+                                          THEN 'publication' ELSE 'estimated_publication' END
+                   FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
+                     AND events.article_id IN (SELECT unnest(?))""", [aids])
+    clear_story_places(con, aids)     # and places taken from a story (issue 21, docs/geo.md)
+    _write(con, stories)
+    _reanchor_claims(con, aids, _story_days(stories))
 
 
 def _order(s: dict[str, Any]) -> tuple[Any, ...]:
@@ -704,12 +824,8 @@ def _order(s: dict[str, Any]) -> tuple[Any, ...]:
 def _write(con: Any, stories: list[dict[str, Any]]) -> None:
     """Insert the stories, their events and items, and share their dates and places, in a few
     statements for all stories (one per story cost most of the step's time)."""
-    prev_type: dict[str, str | None] = {}
     rows, ev_rows, members_rows, dated = [], [], [], []
-    for s in sorted(stories, key=_order):
-        novelty = 1.0 if s["main_type"] != prev_type.get(s["dyad"]) else 0.0
-        prev_type[s["dyad"]] = s["main_type"]
-        s["score"] = round(2 * s["n_sources"] + s["n_articles"] + s["_mean_abs"] / 5 + novelty, 3)
+    for s in sorted(stories, key=_order):     # the score is set once every window is written
         members = s["_members"]
         ev_rows += [(s["id"], e.id, e.article_id) for r in members for e in r.events]    # never empty
         members_rows += [(s["id"], aid, s["actor_a"], s["actor_b"]) for aid in sorted({r.article_id for r in members})]
