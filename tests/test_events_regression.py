@@ -35,8 +35,8 @@ from nestor.vocab import CATEGORIES
 # F1 floors per half, a little below what the coder scored when they were last set (see the
 # measured figures in the commit that changed them). Half A is the tuning half, B the check.
 FLOORS = {
-    "A": {"category": 0.91, "triple": 0.84},      # measured 0.94 / 0.87 (386 of 791 sentences, 2026-11-23, coder)
-    "B": {"category": 0.87, "triple": 0.78},      # measured 0.90 / 0.81 (405 sentences)
+    "A": {"category": 0.91, "triple": 0.84},      # measured 0.94 / 0.87 (388 of 794 sentences, 2026-11-23, coder)
+    "B": {"category": 0.87, "triple": 0.78},      # measured 0.90 / 0.82 (406 sentences)
 }
 # The same for the two halves of the tuning set (../shared/eval/plover_gsr_dev.json, `nestor eval`).
 TUNING_FLOORS = {

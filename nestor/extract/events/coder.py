@@ -492,6 +492,11 @@ class Coder:
         comp = complements(tok)
         if comp:
             adv_lemmas = adv_lemmas | {"@complement"}
+        if any(c.dep_ == "prep" and c.lower_ == "for" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in c.children)
+               for c in tok.children):
+            # "attacked Britain for interfering": blamed for a conduct (`"@for_conduct"` in the lexicon)
+            obj_lemmas = obj_lemmas | {"@for_conduct"}
+            adv_lemmas = adv_lemmas | {"@for_conduct"}
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
