@@ -52,10 +52,12 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from .dates import precision_of, strip_dateline
 from .geo.events import clear_story_places, share_story_place
@@ -82,13 +84,15 @@ class Report:
     lo: date
     hi: date
     source: str
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)     # Ev tuples (dicts with the same keys also do)
     text: str = ""
     people: frozenset[str] = frozenset()
     places: tuple[str, ...] = ()
     weekdays: tuple[int, ...] = ()       # weekday expressions of the report's event sentences
     documents: frozenset[str] = frozenset()   # titles of the accords its article names
     day: date | None = None              # its day, when narrow
+    sentences: tuple[str, ...] = ()      # its distinct evidence sentences (``text`` is their join)
+    _kind: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def narrow(self) -> bool:
@@ -96,10 +100,17 @@ class Report:
 
     @property
     def kind(self) -> str:
-        modes = {e["mode"] for e in self.events if e["event_type"] == "CONSULT"}
-        if modes & set(_MEETING_MODES):
-            return "summit"
-        return "call" if "phone" in modes else "other"
+        if self._kind is None:
+            modes = {e["mode"] for e in self.events if e["event_type"] == "CONSULT"}
+            self._kind = ("summit" if modes & set(_MEETING_MODES) else "call" if "phone" in modes else "other")
+        return self._kind
+
+    def words(self) -> list[str]:
+        """The words its similarity counts (the evidence sentences' words, stop words left out)."""
+        if self.text or not self.sentences:
+            return [w for w in _TOKEN.findall(self.text.lower()) if w not in _STOP]
+        # the words of " ".join(sentences), without building the joined text
+        return [w for t in self.sentences for w in _TOKEN.findall(t.lower()) if w not in _STOP]
 
 
 def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
@@ -113,117 +124,174 @@ def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
 _KEEP = ("id", "article_id", "sent_idx", "event_type", "mode", "confidence", "intensity", "quad_class", "date_source",
          "evidence")
 _CODED = "NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied') AND e.source_code IS NOT NULL"
+_CHUNK = 512        # articles whose mentions, timexes and texts are read in one query
 
 
-def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[Report]]:
-    # only the articles with an event of one of the dyads: an article gives a dyad a report only
-    # when one of its own events joins that pair (its untargeted events follow its main dyads)
+class Ev(NamedTuple):
+    """One event of a report: the ``_KEEP`` columns in a tuple (a third of a dict's size), read by
+    attribute (``e.mode``) or by name (``e["mode"]``) like the dicts of :class:`Report` built by hand."""
+
+    id: str
+    article_id: str
+    sent_idx: int
+    event_type: str
+    mode: str | None
+    confidence: float
+    intensity: float | None
+    quad_class: int | None
+    date_source: str | None
+    evidence: str
+
+    def __getitem__(self, k: Any) -> Any:
+        return getattr(self, k) if isinstance(k, str) else tuple.__getitem__(self, k)
+
+
+def _units(es: list[tuple[Any, ...]], dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    """The (dyad -> events) reports of one article's events (rows of the query in :func:`_reports`)."""
+    # an article gives a dyad a report only when one of its own events joins that pair
+    counts = Counter(d for e in es if (d := _dyad(e[3], e[4])))
+    out: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    if not counts:
+        return out
+    for e in es:
+        d = _dyad(e[3], e[4])
+        if d is None and e[4] is None:
+            # an event without a target in an article about a dyad ("the presidents met",
+            # "X pledged to expand cooperation") belongs to the article's main dyad of its source
+            own = [(n, dd) for dd, n in counts.items() if e[3] in dd]
+            d = max(own)[1] if own else None
+        if d is None or (dyads is not None and d not in dyads):
+            continue
+        out.setdefault(d, []).append(e)
+    return out
+
+
+def _events(con: Any, dyads: set[tuple[str, str]] | None) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """(article id, its coded events) of the articles with an event of one of ``dyads`` (all when
+    None), streamed from the store one article at a time."""
     touching = "" if dyads is None else f"""
                          AND e.article_id IN (SELECT e.article_id FROM events e WHERE {_CODED}
                            AND e.target_code IS NOT NULL AND e.source_code <> e.target_code
                            AND least(e.source_code, e.target_code) || '-' || greatest(e.source_code, e.target_code)
                                IN (SELECT unnest(?)))"""
+    # only the columns the step uses; the id breaks ties (one trigger coded in both directions), so
+    # the headline event does not depend on DuckDB's row order. A place an earlier story gave the
+    # event (place_source = 'story') is not the event's own: read as none, so that a rebuild gives
+    # what a build from scratch gives
     cur = con.execute("""SELECT e.id, e.article_id, e.sent_idx, e.source_code, e.target_code,
-                              e.event_type, e.mode, e.confidence, e.intensity, e.quad_class, e.location, e.date,
+                              e.event_type, e.mode, e.confidence, e.intensity, e.quad_class,
+                              CASE WHEN e.place_source = 'story' THEN NULL ELSE e.location END, e.date,
                               e.date_source, e.date_precision, e.evidence,
                               a.published, a.published_from, a.published_to, a.source AS src
-                       -- only the columns the step uses: it holds the touched dyads' events in memory;
-                       -- the id breaks ties (one trigger coded in both directions), so the headline
-                       -- event does not depend on DuckDB's row order
                        FROM events e JOIN articles a ON a.id = e.article_id
                        WHERE """ + _CODED + touching + " ORDER BY e.article_id, e.sent_idx, e.trigger_start, e.id",
                       [] if dyads is None else [sorted("-".join(d) for d in dyads)])
-    cols = [d[0] for d in cur.description][:15]
-    # one object per distinct string (the evidence of a sentence is shared by its events; codes,
-    # types and modes repeat), and the article's columns once per article, not once per event
-    strs: dict[str, str] = {}
-    article_info: dict[str, tuple[Any, ...]] = {}
-    evs: list[dict[str, Any]] = []
-    while batch := cur.fetchmany(10_000):
+    aid: Any = None
+    es: list[tuple[Any, ...]] = []
+    while batch := cur.fetchmany(2_000):
         for r in batch:
-            e = {k: (strs.setdefault(v, v) if isinstance(v, str) else v) for k, v in zip(cols, r, strict=False)}
-            if e["article_id"] not in article_info:
-                article_info[e["article_id"]] = r[15:]
-            evs.append(e)
-    units: dict[tuple[str, tuple[str, str]], list[dict[str, Any]]] = defaultdict(list)
-    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in evs:
-        by_article[e["article_id"]].append(e)
-    for aid, es in by_article.items():
-        counts = Counter(d for e in es if (d := _dyad(e["source_code"], e["target_code"])))
-        for e in es:
-            d = _dyad(e["source_code"], e["target_code"])
-            if d is None and e["target_code"] is None and counts:
-                # an event without a target in an article about a dyad ("the presidents met",
-                # "X pledged to expand cooperation") belongs to the article's main dyad of its source
-                own = [(n, dd) for dd, n in counts.items() if e["source_code"] in dd]
-                d = max(own)[1] if own else None
-            if d is None or (dyads is not None and d not in dyads):
-                continue
-            units[(aid, d)].append(e)
+            if r[1] != aid:
+                if es:
+                    yield aid, es
+                aid, es = r[1], []
+            es.append(r)
+    if es:
+        yield aid, es
+
+
+def _reports(con: Any, dyads: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[Report]]:
+    """The reports of ``dyads`` (all when None), by dyad.
+
+    Streams the events article by article and keeps, per report, its events as :class:`Ev`
+    tuples (one string object per distinct evidence sentence, code, type and mode); the places,
+    people, documents and weekdays of the articles are read ``_CHUNK`` articles at a time, so
+    article texts are never all in memory."""
+    strs: dict[Any, Any] = {}
+    pending: list[tuple[str, tuple[Any, ...], dict[tuple[str, str], list[Ev]], dict[tuple[str, str], list[date]]]] = []
+    out: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    for aid, es in _events(con, dyads):
+        units = _units(es, dyads)
+        if not units:
+            continue
+        info = tuple(strs.setdefault(v, v) if isinstance(v, str) else v for v in es[0][15:])
+        st = strs.setdefault
+        kept = {d: [Ev(e[0], aid, e[2], st(e[5], e[5]), e[6] and st(e[6], e[6]), e[7], e[8], e[9],
+                       e[12] and st(e[12], e[12]), st(e[14], e[14])) for e in ues]
+                for d, ues in units.items()}
+        days = {d: sorted(e[11] for e in ues if e[11] and e[12] == "text" and e[13] == "day") for d, ues in units.items()}
+        locs = {d: [(e[2], strs.setdefault(e[10], e[10]) if e[10] else None) for e in ues] for d, ues in units.items()}
+        pending.append((aid, info, kept, days, locs))  # type: ignore[arg-type]
+    # the stream is read to its end first: a query on the connection ends the open result
+    for x in range(0, len(pending), _CHUNK):
+        _build(con, pending[x:x + _CHUNK], out)
+        pending[x:x + _CHUNK] = [None] * len(pending[x:x + _CHUNK])     # type: ignore[list-item]
+    return out
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _build(con: Any, pending: list[Any], out: dict[tuple[str, str], list[Report]]) -> None:
+    """Reports of a chunk of articles: their people, documents, weekdays and places from the store."""
+    aids = sorted(p[0] for p in pending)
     people: dict[str, frozenset[str]] = {}
     documents: dict[str, frozenset[str]] = {}
     sent_weekdays: dict[tuple[str, int], list[int]] = defaultdict(list)
     sent_places: dict[tuple[str, int], list[str]] = defaultdict(list)
     dated_places: dict[str, list[str]] = defaultdict(list)
-    if units:
-        aids = sorted({aid for aid, _ in units})
-        for aid, ids in con.execute("""SELECT article_id, list(DISTINCT actor_id) FROM mentions
-                                       WHERE kind = 'person' AND actor_id IS NOT NULL
-                                         AND article_id IN (SELECT unnest(?)) GROUP BY 1""", [aids]).fetchall():
-            people[aid] = frozenset(ids)
-        for aid, titles in con.execute("""SELECT article_id, list(DISTINCT lower(title)) FROM accords
-                                          WHERE article_id IN (SELECT unnest(?)) AND len(title) > 25
-                                          GROUP BY 1""", [aids]).fetchall():
-            documents[aid] = frozenset(titles)
-        # places named in the sentences of the events ("in Beijing", "the Kremlin, Moscow")
-        names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        for aid, si, t in con.execute("""SELECT article_id, sent_idx, lower(text) FROM timexes WHERE kind = 'weekday'
-                                          AND article_id IN (SELECT unnest(?))""", [aids]).fetchall():
-            sent_weekdays[(aid, si)] += [i for i, n in enumerate(names) if n in t]
-        # a place inside a quotation is what someone spoke of ("... in the West and in Kiev"), not
-        # where the happening took place; when the events' sentences name no place, the sentences
-        # that date the happening by weekday ("arrived in Moscow on Monday") give it
-        quoted: dict[str, list[tuple[int, int]]] = {
-            aid: [(m.start(), m.end()) for m in _QUOTE.finditer(text or "")]
-            for aid, text in con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))",
-                                         [aids]).fetchall()}
-        for aid, si, name, start in con.execute("""SELECT article_id, sent_idx, text, start FROM mentions
-                                            WHERE kind = 'place' AND article_id IN (SELECT unnest(?))
-                                            ORDER BY article_id, start""", [aids]).fetchall():
-            if not any(a <= start < b for a, b in quoted.get(aid, ())):
-                sent_places[(aid, si)].append(name)
-        for aid, si in sorted({k for k in sent_weekdays}):
-            dated_places[aid] += sent_places.get((aid, si), [])
-    out: dict[tuple[str, str], list[Report]] = defaultdict(list)
-    for (aid, d), es in units.items():
-        published, lo, hi, src = article_info[aid]
-        if lo is None and published is not None:
-            lo = hi = published
-        text_days = sorted(e["date"] for e in es if e["date"] and e["date_source"] == "text"
-                           and e["date_precision"] == "day")
-        day = None
-        if lo is not None and lo == hi:
-            day, lo = lo, lo - timedelta(days=PAD_DAYS)
-        inside = [x for x in text_days if lo is None or lo - timedelta(days=PAD_DAYS) <= x <= hi]
-        if inside and (lo is None or (hi - lo).days > NARROW_DAYS):
-            day = inside[len(inside) // 2]
-            lo = hi = day
-        elif inside and day is not None:
-            # a dated article whose events name their own day ("told him yesterday"): that day
-            day = inside[len(inside) // 2]
-        if lo is None or hi is None:
-            continue
-        text = " ".join(sorted({e["evidence"] for e in es}))
-        places = tuple(p for e in es for p in ([e["location"]] if e["location"] else
-                                               sent_places.get((aid, e["sent_idx"]), [])))
-        places = places or tuple(dated_places.get(aid, ()))    # only when the events' sentences name none
-        wds = tuple(sorted({w for e in es for w in sent_weekdays.get((aid, e["sent_idx"]), [])}))
-        r = Report(aid, d, lo, hi, src or "", [{k: e[k] for k in _KEEP} for e in es], text,
-                   people.get(aid, frozenset()), places, wds, documents.get(aid, frozenset()))
-        r.day = day if day is not None else (lo if r.narrow else None)
-        out[d].append(r)
-    return out
+    for aid, ids in con.execute("""SELECT article_id, list(DISTINCT actor_id ORDER BY actor_id) FROM mentions
+                                   WHERE kind = 'person' AND actor_id IS NOT NULL
+                                     AND article_id IN (SELECT unnest(?)) GROUP BY 1""", [aids]).fetchall():
+        people[aid] = frozenset(ids)
+    for aid, titles in con.execute("""SELECT article_id, list(DISTINCT lower(title)) FROM accords
+                                      WHERE article_id IN (SELECT unnest(?)) AND len(title) > 25
+                                      GROUP BY 1""", [aids]).fetchall():
+        documents[aid] = frozenset(titles)
+    # places named in the sentences of the events ("in Beijing", "the Kremlin, Moscow")
+    for aid, si, t in con.execute("""SELECT article_id, sent_idx, lower(text) FROM timexes WHERE kind = 'weekday'
+                                      AND article_id IN (SELECT unnest(?))""", [aids]).fetchall():
+        sent_weekdays[(aid, si)] += [i for i, n in enumerate(_WEEKDAYS) if n in t]
+    # a place inside a quotation is what someone spoke of ("... in the West and in Kiev"), not
+    # where the happening took place; when the events' sentences name no place, the sentences
+    # that date the happening by weekday ("arrived in Moscow on Monday") give it
+    quoted: dict[str, list[tuple[int, int]]] = {
+        aid: [(m.start(), m.end()) for m in _QUOTE.finditer(text or "")]
+        for aid, text in con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))",
+                                     [aids]).fetchall()}
+    for aid, si, name, start in con.execute("""SELECT article_id, sent_idx, text, start FROM mentions
+                                        WHERE kind = 'place' AND article_id IN (SELECT unnest(?))
+                                        ORDER BY article_id, start""", [aids]).fetchall():
+        if not any(a <= start < b for a, b in quoted.get(aid, ())):
+            sent_places[(aid, si)].append(name)
+    del quoted
+    for aid, si in sorted({k for k in sent_weekdays}):
+        dated_places[aid] += sent_places.get((aid, si), [])
+    for aid, (published, lo0, hi0, src), kept, days, locs in pending:
+        for d, es in kept.items():
+            lo, hi = lo0, hi0
+            if lo is None and published is not None:
+                lo = hi = published
+            text_days = days[d]
+            day = None
+            if lo is not None and lo == hi:
+                day, lo = lo, lo - timedelta(days=PAD_DAYS)
+            inside = [x for x in text_days if lo is None or lo - timedelta(days=PAD_DAYS) <= x <= hi]
+            if inside and (lo is None or (hi - lo).days > NARROW_DAYS):
+                day = inside[len(inside) // 2]
+                lo = hi = day
+            elif inside and day is not None:
+                # a dated article whose events name their own day ("told him yesterday"): that day
+                day = inside[len(inside) // 2]
+            if lo is None or hi is None:
+                continue
+            places = tuple(p for si, loc in locs[d] for p in ([loc] if loc else sent_places.get((aid, si), [])))
+            places = places or tuple(dated_places.get(aid, ()))    # only when the events' sentences name none
+            wds = tuple(sorted({w for e in es for w in sent_weekdays.get((aid, e[2]), [])}))
+            r = Report(aid, d, lo, hi, src or "", es, "", people.get(aid, frozenset()), places, wds,
+                       documents.get(aid, frozenset()))
+            r.sentences = tuple(sorted({e[9] for e in es}))
+            r.day = day if day is not None else (lo if r.narrow else None)
+            out[d].append(r)
 
 
 def tfidf(docs: list[str]) -> list[dict[str, float]]:
@@ -288,56 +356,187 @@ class DisjointSet:
         self.parent[self[i]] = self[j]
 
 
-def cluster(reports: list[Report]) -> list[list[Report]]:
-    """Stories of one dyad's reports (order-independent; see the module docstring)."""
-    reports = sorted(reports, key=lambda r: (r.lo, r.hi, r.article_id))
-    vecs = tfidf([r.text for r in reports])
-    sets = DisjointSet(range(len(reports)))
+def windows(reports: list[Report]) -> list[list[Report]]:
+    """A dyad's reports cut into time windows: sorted by interval start, a window ends where the
+    next report starts after every interval of the window has ended. Reports merge only when their
+    intervals overlap, so no story spans two windows and each window is clustered on its own."""
+    out: list[list[Report]] = []
+    end: date | None = None
+    for r in sorted(reports, key=lambda r: (r.lo, r.hi, r.article_id)):
+        if end is None or r.lo > end:
+            out.append([])
+            end = r.hi
+        out[-1].append(r)
+        end = max(end, r.hi)
+    return out
 
+
+class Vectors:
+    """TF-IDF rows of some reports (L2-normalised, as :func:`tfidf`), in numpy arrays (CSR): a
+    twelfth of the dictionaries' memory, and the cosines of one report with many in one pass."""
+
+    def __init__(self, words: list[list[str]], df: Counter[str], n: int) -> None:
+        vocab: dict[str, int] = {}
+        indptr, indices, data = [0], [], []
+        for t in words:
+            tf = Counter(t)
+            v = {w: (c / len(t)) * math.log((1 + n) / (1 + df[w]) + 1) for w, c in tf.items()}
+            norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+            indices += [vocab.setdefault(w, len(vocab)) for w in v]
+            data += [x / norm for x in v.values()]
+            indptr.append(len(indices))
+        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.indices = np.asarray(indices, dtype=np.int32)
+        self.data = np.asarray(data, dtype=np.float64)
+        self.row = np.repeat(np.arange(len(words), dtype=np.int32), np.diff(self.indptr))
+        self.dense = np.zeros(len(vocab) or 1)
+
+    def cosines(self, i: int, lo: int, hi: int) -> Any:
+        """Cosines of row ``i`` with rows ``lo`` … ``hi - 1``."""
+        a, b = self.indptr[i], self.indptr[i + 1]
+        if hi <= lo:
+            return np.zeros(0)
+        self.dense[self.indices[a:b]] = self.data[a:b]
+        s, e = self.indptr[lo], self.indptr[hi]
+        out = np.bincount(self.row[s:e] - lo, weights=self.data[s:e] * self.dense[self.indices[s:e]],
+                          minlength=hi - lo)
+        self.dense[self.indices[a:b]] = 0.0
+        return out
+
+
+def document_frequencies(reports: Iterable[Report]) -> tuple[Counter[str], int]:
+    """(document frequency of each word, number of reports): a dyad's weights for :func:`cluster`."""
+    df: Counter[str] = Counter()
+    n = 0
+    for r in reports:
+        df.update(set(r.words()))
+        n += 1
+    return df, n
+
+
+def cluster(reports: list[Report], df: Counter[str] | None = None, n: int | None = None) -> list[list[Report]]:
+    """Stories of one dyad's reports (order-independent; see the module docstring).
+
+    ``df`` and ``n`` are the dyad's document frequencies (:func:`document_frequencies`; computed
+    from ``reports`` when left out). The reports are clustered window by window (:func:`windows`)."""
+    if df is None or n is None:
+        df, n = document_frequencies(reports)
+    groups = [g for w in windows(reports) for g in _cluster_window(w, df, n)]
+    return sorted(groups, key=lambda g: (min(r.lo for r in g), min(r.article_id for r in g)))
+
+
+def _ids(values: list[Any]) -> tuple[Any, list[Any]]:
+    """(id of each value as an array, the distinct values): for comparing sets once per distinct set."""
+    seen: dict[Any, int] = {}
+    ids = [seen.setdefault(v, len(seen)) for v in values]
+    return np.asarray(ids, dtype=np.int64), list(seen)
+
+
+def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[list[Report]]:
+    """Stories of the reports of one time window (sorted by interval start)."""
     narrow = [i for i, r in enumerate(reports) if r.narrow]
     wide = [i for i, r in enumerate(reports) if not r.narrow]
-    for x, i in enumerate(narrow):
-        a = reports[i]
-        for j in narrow[x + 1:]:
-            b = reports[j]
-            if b.lo > a.hi:
-                break          # sorted by start: no later report overlaps
-            gap = abs(((b.day or b.lo) - (a.day or a.lo)).days)
-            if _kinds_agree(a, b) and (gap <= 1 or cosine(vecs[i], vecs[j]) >= SIM or
-                                       _jaccard(a.people, b.people) >= PEOPLE):
-                sets.merge(i, j)
+    order = narrow + wide                    # rows of the vectors: the narrow reports first
+    vec = Vectors([reports[i].words() for i in order], df, n)
+    sets = DisjointSet(range(len(reports)))
+    kinds = np.asarray([{"summit": 1, "call": 2}.get(reports[i].kind, 0) for i in order])
+    nn = len(narrow)
+    lo = np.asarray([reports[i].lo.toordinal() for i in narrow], dtype=np.int64)
+    hi = np.asarray([reports[i].hi.toordinal() for i in narrow], dtype=np.int64)
+    at = np.asarray([(reports[i].day or reports[i].lo).toordinal() for i in narrow], dtype=np.int64)
+    people, people_sets = _ids([reports[i].people for i in order])
+    places, place_sets = _ids([frozenset(reports[i].places) for i in order])
+    docs, doc_sets = _ids([reports[i].documents for i in order])
+
+    def agree(k: int, rows: Any) -> Any:
+        """Kinds agree (a phone call and a visit are separate happenings)."""
+        return kinds[rows] + kinds[k] != 3
+
+    cache: dict[tuple[str, int], Any] = {}
+
+    def against(what: str, k: int, values: list[Any], test: Callable[[Any, Any], bool]) -> Any:
+        """test(row k's value, v) for each distinct value v, once per distinct value of row k."""
+        key = (what, int({"people": people, "places": places, "docs": docs}[what][k]))
+        if key not in cache:
+            mine = values[key[1]]
+            cache[key] = np.asarray([test(mine, v) for v in values], dtype=bool)
+        return cache[key]
+
+    def same_people(k: int, rows: Any) -> Any:
+        return against("people", k, people_sets, lambda a, b: _jaccard(a, b) >= PEOPLE)[people[rows]]
+
+    for x in range(nn):
+        # sorted by start: the reports that overlap x are the next ones up to the first starting after x ends
+        end = x + 1 + int(np.searchsorted(lo[x + 1:], hi[x], side="right"))
+        if end == x + 1:
+            continue
+        rows = np.arange(x + 1, end)
+        ok = agree(x, rows)
+        if not ok.any():
+            continue
+        cos = vec.cosines(x, x + 1, end)
+        hit = ok & ((np.abs(at[rows] - at[x]) <= 1) | (cos >= SIM))
+        hit |= ok & ~hit & same_people(x, rows)
+        for j in rows[hit]:
+            sets.merge(narrow[x], narrow[int(j)])
+
+    def strong(k: int, rows: Any, cos: Any) -> Any:
+        """Agreement score of the wide row ``k`` with ``rows`` (0 when not strong): :func:`_strong`."""
+        sp = same_people(k, rows)
+        spl = against("places", k, place_sets, lambda a, b: bool(a & b))[places[rows]]
+        dc = against("docs", k, doc_sets, lambda a, b: bool(a & b))[docs[rows]]
+        ok = dc | (sp & spl) | ((cos >= STRONG_SIM) & (sp | spl))
+        return np.where(ok, cos + 0.3 * dc + 0.2 * sp + 0.1 * spl, 0.0)
+
     # a wide report joins the narrow story it agrees with strongly and clearly best
     joined: set[int] = set()
-    for i in wide:
+    for y, i in enumerate(wide):
+        k = nn + y
         a = reports[i]
-        cands = [j for j in narrow if _overlap(a, reports[j]) and _kinds_agree(a, reports[j])]
+        rows = np.flatnonzero((lo <= a.hi.toordinal()) & (hi >= a.lo.toordinal()))
+        if not len(rows):
+            continue
+        rows = rows[agree(k, rows)]
+        if not len(rows):
+            continue
+        cos = vec.cosines(k, 0, nn)[rows]
+        roots = np.asarray([sets[narrow[int(j)]] for j in rows])
         # when the same participants met more than once inside its interval ("Putin and Xi" meet
         # several times a year), participants and place cannot tell the happenings apart: the
         # evidence must agree too
-        same = {sets[j] for j in cands if _jaccard(a.people, reports[j].people) >= PEOPLE}
-        need_text = len(same) > 1
+        if len(set(roots[same_people(k, rows)].tolist())) > 1:
+            keep = cos >= STRONG_SIM
+            rows, cos, roots = rows[keep], cos[keep], roots[keep]
+        sc = strong(k, rows, cos)
         best: dict[int, float] = {}
-        for j in cands:
-            if need_text and cosine(vecs[i], vecs[j]) < STRONG_SIM:
-                continue
-            sc = _strong(a, vecs[i], reports[j], vecs[j])
-            if sc > 0:
-                root = sets[j]
-                best[root] = max(best.get(root, 0.0), sc)
+        for root, v in zip(roots.tolist(), sc.tolist(), strict=True):
+            if v > 0:
+                best[root] = max(best.get(root, 0.0), v)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
         if ranked and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 0.1):
             sets.merge(i, ranked[0][0])
             joined.add(i)
-    rest = [i for i in wide if i not in joined]
-    for x, i in enumerate(rest):
-        for j in rest[x + 1:]:
-            a, b = reports[i], reports[j]
-            if _overlap(a, b) and _kinds_agree(a, b) and _strong(a, vecs[i], b, vecs[j]) > 0:
-                sets.merge(i, j)
+    rest = [y for y, i in enumerate(wide) if i not in joined]
+    if rest:
+        rlo = np.asarray([reports[wide[y]].lo.toordinal() for y in rest], dtype=np.int64)
+        rhi = np.asarray([reports[wide[y]].hi.toordinal() for y in rest], dtype=np.int64)
+        for x, y in enumerate(rest[:-1]):
+            k = nn + y
+            others = np.asarray(rest[x + 1:], dtype=np.int64)
+            ov = (rlo[x + 1:] <= rhi[x]) & (rlo[x] <= rhi[x + 1:])
+            rows = nn + others[ov]
+            if not len(rows):
+                continue
+            rows = rows[agree(k, rows)]
+            if not len(rows):
+                continue
+            cos = vec.cosines(k, nn, len(order))[rows - nn]
+            for j in rows[strong(k, rows, cos) > 0]:
+                sets.merge(wide[y], wide[int(j) - nn])
     groups: dict[int, list[Report]] = defaultdict(list)
     for i, r in enumerate(reports):
         groups[sets[i]].append(r)
-    return sorted(groups.values(), key=lambda g: (min(r.lo for r in g), min(r.article_id for r in g)))
+    return list(groups.values())
 
 
 # Story dates: the narrow reports' days, plus the weekdays of other reports read against the
@@ -373,25 +572,25 @@ def story_interval(group: list[Report]) -> tuple[date, date, date, str, str | No
 def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
     evs = [e for r in group for e in r.events]
     lo, hi, mid, prec, decider = story_interval(group)
-    types = Counter(e["event_type"] for e in evs)
+    types = Counter(e.event_type for e in evs)
     main = types.most_common(1)[0][0]
-    consult = [e for e in evs if e["event_type"] == "CONSULT"]
-    kind = ("summit" if consult and any(e["mode"] in _MEETING_MODES for e in consult) else
-            "call" if consult and any(e["mode"] == "phone" for e in consult) else main.lower())
+    consult = [e for e in evs if e.event_type == "CONSULT"]
+    kind = ("summit" if consult and any(e.mode in _MEETING_MODES for e in consult) else
+            "call" if consult and any(e.mode == "phone" for e in consult) else main.lower())
     weight = {"CONSULT": 0.3, "AGREE": 0.3, "COOPERATE": 0.1}
-    best = max(evs, key=lambda e: (e["confidence"] + weight.get(e["event_type"], 0), -e["sent_idx"]))
+    best = max(evs, key=lambda e: (e.confidence + weight.get(e.event_type, 0), -e.sent_idx))
     # "MOSCOW" from a dateline and "Moscow" from the text are one place
     places = Counter(p.title() if p.isupper() else p for r in group for p in r.places)
-    intens = [abs(e["intensity"] or 0) for e in evs]
-    quads = Counter(str(e["quad_class"]) for e in evs)
+    intens = [abs(e.intensity or 0) for e in evs]
+    quads = Counter(str(e.quad_class) for e in evs)
     sid = record_id("story", dyad, min(r.article_id for r in group))
     return {
         "id": sid, "dyad": "-".join(dyad), "actor_a": dyad[0], "actor_b": dyad[1], "kind": kind,
         "date_start": lo, "date_end": hi, "date": mid,
         "place": places.most_common(1)[0][0] if places else None,
-        "headline": strip_dateline(best["evidence"])[:300], "headline_event": best["id"], "main_type": main,
+        "headline": strip_dateline(best.evidence)[:300], "headline_event": best.id, "main_type": main,
         "n_events": len(evs), "n_articles": len({r.article_id for r in group}),
-        "n_sources": len({r.source for r in group}), "mean_intensity": sum(e["intensity"] or 0 for e in evs) / len(evs),
+        "n_sources": len({r.source for r in group}), "mean_intensity": sum(e.intensity or 0 for e in evs) / len(evs),
         "quad_counts": ",".join(f"{k}:{v}" for k, v in sorted(quads.items())),
         "score": 0.0, "date_precision": prec, "dyads": ["-".join(dyad)],
         "articles": sorted({r.article_id for r in group}), "date_article": decider,
@@ -402,7 +601,7 @@ def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
 def _merge_across_dyads(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One story for happenings of several dyads told by the same sentences."""
     def sents(s: dict[str, Any]) -> set[tuple[str, int, str]]:
-        return {(e["article_id"], e["sent_idx"], e["event_type"]) for r in s["_members"] for e in r.events}
+        return {(e.article_id, e.sent_idx, e.event_type) for r in s["_members"] for e in r.events}
 
     sets = DisjointSet(range(len(stories)))
 
@@ -467,8 +666,11 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
             todo |= more
     by_dyad = _reports(con, todo)
     stories: list[dict[str, Any]] = []
-    for d, reports in sorted(by_dyad.items()):
-        stories += [_story_row(d, g) for g in cluster(reports)]
+    for d in sorted(by_dyad):
+        reports = by_dyad.pop(d)
+        df, n_reports = document_frequencies(reports)
+        stories += [_story_row(d, g) for g in cluster(reports, df, n_reports)]
+        del reports
     stories = _merge_across_dyads(stories)
     with transaction(con):
         if todo is None:
@@ -481,7 +683,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
             con.execute("DELETE FROM story_events WHERE story_id IN (SELECT unnest(?))", [old])
             con.execute("DELETE FROM stories WHERE id IN (SELECT unnest(?))", [old])
         # events that took a story's date take their article's again until the story says otherwise
-        aids = sorted({r.article_id for rs in by_dyad.values() for r in rs})
+        aids = sorted({r.article_id for s in stories for r in s["_members"]})
         if aids:
             con.execute("""UPDATE events SET date = a.published_from, date_end = a.published_to,
                                date_precision = a.published_precision, date_article = NULL,
@@ -489,60 +691,108 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
                                                   THEN 'publication' ELSE 'estimated_publication' END
                            FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
                              AND events.article_id IN (SELECT unnest(?))""", [aids])
-            _reanchor_claims(con, aids, None)
             clear_story_places(con, aids)     # and places taken from a story (issue 21, docs/geo.md)
-        n = 0
-        prev_type: dict[str, str | None] = {}
-        for s in sorted(stories, key=lambda s: (s["dyad"], s["date"], s["id"])):
-            novelty = 1.0 if s["main_type"] != prev_type.get(s["dyad"]) else 0.0
-            prev_type[s["dyad"]] = s["main_type"]
-            s["score"] = round(2 * s["n_sources"] + s["n_articles"] + s["_mean_abs"] / 5 + novelty, 3)
-            members = s.pop("_members")
-            s.pop("_mean_abs")
-            con.execute(f"INSERT INTO stories ({', '.join(s)}) VALUES ({', '.join('?' * len(s))})", list(s.values()))
-            con.executemany("INSERT INTO story_events VALUES (?, ?, ?)",
-                            [(s["id"], e["id"], e["article_id"]) for r in members for e in r.events])  # never empty
-            _items(con, s, members)
-            _share_date(con, s, members)
-            share_story_place(con, s["place"], [e["id"] for r in members for e in r.events],
-                              [s["actor_a"], s["actor_b"]])
-            n += 1
-    return n
+        _write(con, stories)
+        _reanchor_claims(con, aids, _story_days(stories))
+    return len(stories)
 
 
-def _share_date(con: Any, s: dict[str, Any], members: list[Report]) -> None:
-    """Events of the story's wide reports that carry their article's interval take the story's date."""
-    if s["date_precision"] not in ("day", "range") or (s["date_end"] - s["date_start"]).days > NARROW_DAYS:
+def _order(s: dict[str, Any]) -> tuple[Any, ...]:
+    return s["dyad"], s["date"], s["id"]
+
+
+def _write(con: Any, stories: list[dict[str, Any]]) -> None:
+    """Insert the stories, their events and items, and share their dates and places, in a few
+    statements for all stories (one per story cost most of the step's time)."""
+    prev_type: dict[str, str | None] = {}
+    rows, ev_rows, members_rows, dated = [], [], [], []
+    for s in sorted(stories, key=_order):
+        novelty = 1.0 if s["main_type"] != prev_type.get(s["dyad"]) else 0.0
+        prev_type[s["dyad"]] = s["main_type"]
+        s["score"] = round(2 * s["n_sources"] + s["n_articles"] + s["_mean_abs"] / 5 + novelty, 3)
+        members = s["_members"]
+        ev_rows += [(s["id"], e.id, e.article_id) for r in members for e in r.events]    # never empty
+        members_rows += [(s["id"], aid, s["actor_a"], s["actor_b"]) for aid in sorted({r.article_id for r in members})]
+        if _takes_date(s):
+            dated += [(e.id, s["date"], s["date_article"]) for r in members if not r.narrow for e in r.events
+                      if e.date_source in ("publication", "estimated_publication", "story", "unknown")]
+        rows.append({k: v for k, v in s.items() if not k.startswith("_")})
+    if not rows:
         return
-    ids = [e["id"] for r in members if not r.narrow for e in r.events
-           if e["date_source"] in ("publication", "estimated_publication", "story", "unknown")]
-    if ids:
-        con.execute("""UPDATE events SET date = ?, date_end = ?, date_precision = ?, date_source = 'story',
-                           date_article = ? WHERE id IN (SELECT unnest(?))""",
-                    [s["date"], s["date"], "day", s["date_article"], ids])
-    _reanchor_claims(con, sorted({r.article_id for r in members if not r.narrow}), s["date"])
+    cols = list(rows[0])
+    con.executemany(f"INSERT INTO stories ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    [[r[c] for c in cols] for r in rows])
+    con.execute("INSERT INTO story_events SELECT unnest(?), unnest(?), unnest(?)", [list(x) for x in zip(*ev_rows, strict=True)])
+    # accords and claims of the story's articles that concern its dyad or its events
+    con.execute("CREATE OR REPLACE TEMP TABLE story_members (story_id VARCHAR, article_id VARCHAR, "
+                "actor_a VARCHAR, actor_b VARCHAR)")
+    con.execute("INSERT INTO story_members SELECT unnest(?), unnest(?), unnest(?), unnest(?)",
+                [list(x) for x in zip(*members_rows, strict=True)])
+    con.execute("""INSERT INTO story_items
+                   SELECT DISTINCT m.story_id, 'accord', a.id FROM accords a JOIN story_members m USING (article_id)
+                   LEFT JOIN story_events se ON se.story_id = m.story_id AND se.event_id = a.event_id
+                   WHERE se.event_id IS NOT NULL OR list_contains(a.parties, m.actor_a) OR len(a.parties) = 0""")
+    con.execute("""INSERT INTO story_items
+                   SELECT DISTINCT m.story_id, 'claim', c.id FROM claims c JOIN story_members m USING (article_id)
+                   LEFT JOIN story_events se ON se.story_id = m.story_id AND se.event_id = c.event_id
+                   WHERE se.event_id IS NOT NULL
+                      OR (list_contains(c.actors, m.actor_a) AND list_contains(c.actors, m.actor_b))
+                      OR c.measure IN ('bilateral_trade', 'agreements_signed', 'investment')""")
+    con.execute("DROP TABLE story_members")
+    # events of the story's wide reports that carry their article's interval take the story's date
+    if dated:
+        con.execute("""UPDATE events SET date = v.d, date_end = v.d, date_precision = 'day', date_source = 'story',
+                           date_article = v.a
+                       FROM (SELECT unnest(?) AS id, unnest(?) AS d, unnest(?) AS a) v WHERE events.id = v.id""",
+                    [list(x) for x in zip(*dated, strict=True)])
+    for s in sorted(stories, key=_order):
+        share_story_place(con, s["place"], [e.id for r in s["_members"] for e in r.events],
+                          [s["actor_a"], s["actor_b"]])
 
 
-def _reanchor_claims(con: Any, article_ids: list[str], day: date | None) -> None:
+def _takes_date(s: dict[str, Any]) -> bool:
+    """A story dated to a day or a short range gives that date to its wide reports."""
+    return s["date_precision"] in ("day", "range") and (s["date_end"] - s["date_start"]).days <= NARROW_DAYS
+
+
+def _story_days(stories: list[dict[str, Any]]) -> dict[str, list[date]]:
+    """The story days that date each article of a wide report, in the order stories are written."""
+    out: dict[str, list[date]] = defaultdict(list)
+    for s in sorted(stories, key=_order):
+        if _takes_date(s):
+            for aid in sorted({r.article_id for r in s["_members"] if not r.narrow}):
+                out[aid].append(s["date"])
+    return out
+
+
+def _reanchor_claims(con: Any, article_ids: list[str], days: dict[str, list[date]]) -> None:
     """Claims whose period is relative ("last year", "this year") follow their article's date: the
-    story's ``day`` once a story dates the article, else the article's own publication interval
-    (which undoes an earlier story's date). Absolute periods ("in 2015") are left as written."""
+    story's day once a story dates the article (the last story written, when several do), else the
+    article's own publication interval (which undoes an earlier story's date). Absolute periods
+    ("in 2015") are left as written. One query and one update for all the articles."""
     from .extract.when import normalise
 
     if not article_ids:
         return
-    got = con.execute("""SELECT c.id, c.period_text, a.published_from, a.published_to FROM claims c
+    got = con.execute("""SELECT c.id, c.article_id, c.period_text, a.published_from, a.published_to FROM claims c
                          JOIN articles a ON a.id = c.article_id
-                         WHERE c.article_id IN (SELECT unnest(?)) AND c.period_text IS NOT NULL""",
-                      [article_ids]).fetchall()
-    for cid, text, lo, hi in got:
-        anchor = day if day is not None else ((lo, hi) if lo is not None else None)
-        if anchor is None:
-            continue
-        v, e, _prec, kind = normalise(text, anchor)
-        if v is None or kind == "absolute":
-            continue
-        con.execute("UPDATE claims SET period_start = ?, period_end = ? WHERE id = ?", [v, e or v, cid])
+                         WHERE c.article_id IN (SELECT unnest(?)) AND c.period_text IS NOT NULL
+                         ORDER BY c.id""", [article_ids]).fetchall()
+    new = []
+    for cid, aid, text, lo, hi in got:
+        val = None
+        for anchor in [(lo, hi) if lo is not None else None, *days.get(aid, ())]:
+            if anchor is None:
+                continue
+            v, e, _prec, kind = normalise(text, anchor)
+            if v is not None and kind != "absolute":
+                val = (v, e or v)
+        if val is not None:
+            new.append((cid, *val))
+    if new:
+        con.execute("""UPDATE claims SET period_start = v.s, period_end = v.e
+                       FROM (SELECT unnest(?) AS id, unnest(?) AS s, unnest(?) AS e) v WHERE claims.id = v.id""",
+                    [list(x) for x in zip(*new, strict=True)])
 
 
 def update(con: Any, article_ids: list[str] | None = None) -> int:
@@ -564,22 +814,6 @@ def update(con: Any, article_ids: list[str] | None = None) -> int:
     if not dyads:
         return 0
     return rebuild(con, dyads)
-
-
-def _items(con: Any, s: dict[str, Any], members: list[Report]) -> None:
-    """Accords and claims of the story's articles that concern its dyad or its events."""
-    aids = [r.article_id for r in members]
-    evids = [e["id"] for r in members for e in r.events]
-    acc = con.execute("""SELECT id FROM accords WHERE article_id IN (SELECT unnest(?)) AND
-                         (event_id IN (SELECT unnest(?)) OR list_contains(parties, ?) OR len(parties) = 0)""",
-                      [aids, evids, s["actor_a"]]).fetchall()
-    cl = con.execute("""SELECT c.id FROM claims c WHERE c.article_id IN (SELECT unnest(?)) AND
-                        (c.event_id IN (SELECT unnest(?)) OR (list_contains(c.actors, ?) AND list_contains(c.actors, ?))
-                         OR c.measure IN ('bilateral_trade', 'agreements_signed', 'investment'))""",
-                     [aids, evids, s["actor_a"], s["actor_b"]]).fetchall()
-    items = [(s["id"], "accord", r[0]) for r in acc] + [(s["id"], "claim", r[0]) for r in cl]
-    if items:
-        con.executemany("INSERT INTO story_items VALUES (?, ?, ?)", items)
 
 
 def select(stories: list[dict[str, Any]], top: int) -> list[dict[str, Any]]:

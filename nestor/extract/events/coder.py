@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ...models import Article, Event, Mention, TimeExpr, record_id
+from .. import docview
 from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
@@ -30,7 +31,7 @@ class Coder:
         self.onto: Ontology = kb.ontology
         self.words = self.onto.words
         self.doc, self.article, self.timexes = doc, article, timexes
-        self.text = doc.text          # built once (spaCy rebuilds it on every access)
+        self.text = docview.text(doc)          # built once (spaCy rebuilds it on every access)
         self.events: list[Event] = []
         self.limit = kb.settings.max_sentences if hasattr(kb, "settings") else 2000
         by_token: dict[int, Mention] = {}
@@ -52,13 +53,14 @@ class Coder:
         self.slots = Slots(doc, article, self.onto, by_token, by_id, places,
                            getattr(getattr(kb, "actors", None), "adjectives", None) or {})
         self.mentions = mentions
+        self._sports: dict[int, list[int]] = {}
 
     def run(self) -> list[Event]:
         """All events the article asserts, reports or plans, each with its evidence sentence."""
-        for si, sent in enumerate(self.doc.sents):
+        for si, sent in enumerate(docview.sents(self.doc)):
             if si >= self.limit:
                 break
-            for tok in sent:
+            for tok in docview.span_tokens(sent):
                 if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
                     self._code_verb(sent, si, tok)
                 if tok.pos_ == "NOUN" and self._noun_key(tok):
@@ -85,7 +87,7 @@ class Coder:
         of which the source is one, is aimed at the other: marked ``target_inferred`` with lower
         confidence (``closed_class.yaml``: dyad_categories, confidence.inferred_target)."""
         pair = self.dyad()
-        if pair is None or len(list(self.doc.sents)) < 2:
+        if pair is None or len(docview.sents(self.doc)) < 2:
             return
         w = self.words.confidence
         for i, e in enumerate(self.events):
@@ -212,7 +214,7 @@ class Coder:
                 speaker_text=src_sp.text if src_sp else None, location=self._location(trig, []),
                 date=d, date_end=d_end, date_precision=prec, date_source=dsrc,
                 confidence=round(max(w["floor"], min(conf, w["ceiling"])), 2),
-                pattern_id=pattern_id, target_inferred=bool(b and b.inferred), evidence=sent.text,
+                pattern_id=pattern_id, target_inferred=bool(b and b.inferred), evidence=docview.span_text(sent),
             ))
 
 
@@ -268,7 +270,7 @@ class Coder:
         """A vow or promise whose complement is coded as an intended conflict ("vowed to retaliate",
         "promised to punish") is that threat, not also an agreement: the commitment verb's own
         event is dropped."""
-        by_idx = {t.idx: t for t in self.doc}
+        by_idx = {t.idx: t for t in docview.tokens(self.doc)}
         threats = {e.trigger_start for e in self.events
                    if self.onto.cameo_category(e.event_type, e.cameo) == "THREATEN" and e.event_type != "THREATEN"}
         if not threats:
@@ -455,6 +457,14 @@ class Coder:
                 cache[prep] = self._object_lemmas([p for h in [*heads, *nouns] for p in prep_objects(h, (prep,))])
         return cache[prep]
 
+    def _sport_words(self, sent: Span) -> list[int]:
+        """The tokens of ``sent`` whose lemma is a sports word (once per sentence, not per verb)."""
+        got = self._sports.get(sent.start)
+        if got is None:
+            got = self._sports[sent.start] = [t.i for t in docview.span_tokens(sent)
+                                              if t.lemma_.lower() in self.words.sports]
+        return got
+
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
         onto = self.onto
         keys = self._keys(tok)
@@ -471,7 +481,7 @@ class Coder:
         if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
             return          # background in the pluperfect: "released the tourists it had taken hostage"
         # a sports word that names an actor ("the Arab League") says nothing of sport
-        sport = any(t.lemma_.lower() in self.words.sports and t.i not in self.slots.by_token for t in sent)
+        sport = any(i not in self.slots.by_token for i in self._sport_words(sent))
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
