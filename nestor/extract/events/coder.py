@@ -304,6 +304,22 @@ class Coder:
                         self._emit(sent, si, c, c.idx + len(c.text), cat, mode,
                                    sources, targets, False, speaker, False, pid)
                         return True
+        if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech and any(
+                (c.dep_ == "acomp" and c.lower_ in self.words.blame_predicates)
+                or (c.dep_ == "prep" and c.lower_ in self.words.blame_predicates)
+                or (c.dep_ == "xcomp" and c.lower_ == "blame" and "to blame" in self.words.blame_predicates)
+                for c in tok.children):
+            # "the minister said Washington was responsible for the crisis": the speaker accuses
+            subj, _ = subject(tok.head)
+            t_subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            if t_subj and not any(t.lower_ in self.words.first_person for t in t_subj) and not any(
+                    c.dep_ == "neg" for c in tok.children):
+                sources = self.slots.resolve_actors(subj, [])
+                targets = self.slots.resolve_targets(t_subj, [])
+                if sources and targets:
+                    self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "accuse", sources, targets, False,
+                               [], False, "predicate.blame", mod_tok=tok.head)
+                    return True
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         if aux & {"must", "should"} and tok.dep_ == "ccomp" \
                 and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:
@@ -459,6 +475,9 @@ class Coder:
             return          # (a verb of means is no act: the act is its infinitive)
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
+        if tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and f"to {tok.lower_}" in self.words.blame_predicates \
+                and not any(c.dep_ == "dobj" for c in tok.children):
+            return          # "Hamas was to blame": a predicate (predicate.blame), not Hamas blaming
         if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
             return          # background in the pluperfect: "released the tourists it had taken hostage"
         # a sports word that names an actor ("the Arab League") says nothing of sport
@@ -483,6 +502,11 @@ class Coder:
         comp = complements(tok)
         if comp:
             adv_lemmas = adv_lemmas | {"@complement"}
+        if any(c.dep_ == "prep" and c.lower_ == "for" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in c.children)
+               for c in tok.children):
+            # "attacked Britain for interfering": blamed for a conduct (`"@for_conduct"` in the lexicon)
+            obj_lemmas = obj_lemmas | {"@for_conduct"}
+            adv_lemmas = adv_lemmas | {"@for_conduct"}
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):

@@ -131,6 +131,7 @@ class Words:
     clause_participant_categories: frozenset[str]
     unattributed_categories: frozenset[str]
     harm_verbs: frozenset[str]
+    blame_predicates: frozenset[str]
     threat_modes: dict[str, str]                 # category of a conflict act -> THREATEN mode
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
