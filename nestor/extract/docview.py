@@ -80,10 +80,11 @@ def sent_starts(doc: Doc) -> list[int]:
 def ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``."""
     v = _view(doc)
-    if v._ents is None:
-        v._ents = doc.ents
-        v._ent_starts = [e.start for e in v._ents]
-    return v._ents
+    got = v._ents
+    if got is None:
+        got = v._ents = tuple(doc.ents)
+        v._ent_starts = [e.start for e in got]
+    return got
 
 
 def ents_in(span: Span) -> list[Span]:
