@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import IDS, LEMMA, MORPH, ORTH, POS
@@ -51,7 +51,7 @@ class _Unsupported(Exception):
 
 def _compile_spec(spec: dict, keys: list[str], strings: Any) -> list[tuple[int, str, Any]]:
     """One token spec of a Matcher pattern -> [(column, op, value)], ops: eq, in, not_in, regex."""
-    tests = []
+    tests: list[tuple[int, str, Any]] = []
     for key, value in spec.items():
         k = key.upper() if isinstance(key, str) else key
         if k in _STRING_KEYS:
@@ -119,9 +119,9 @@ class FastAttributeRuler:
         self._single = single
         self._multi = multi
         self._attrs = {rid: attrs for rid, _, attrs, _ in rules}
-        self._written = written
+        self._written: list[Any] = written
         self._col = {a: j for j, a in enumerate(written)}
-        self._key_ids = [IDS[k] for k in self._keys]
+        self._key_ids: list[Any] = [IDS[k] for k in self._keys]
         self._cache: dict[tuple, tuple[tuple[int, ...], frozenset, tuple[int, ...]]] = {}
         self._folds: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
         self._loaded = True
@@ -195,7 +195,7 @@ class FastAttributeRuler:
                 row = cur[i]
                 for col, v in fold(rids):
                     row[col] = v
-        doc.from_array(self._written, numpy.array(cur, dtype=numpy.uint64))
+        doc.from_array(self._written, cast(Any, numpy.array(cur, dtype=numpy.uint64)))
         return doc
 
     def pipe(self, stream, batch_size: int = 128):
@@ -233,7 +233,7 @@ def swap_in(nlp: Language, name: str = "attribute_ruler") -> bool:
     except (_Unsupported, KeyError, TypeError, ValueError) as e:
         log.debug("keeping spaCy's %s: its patterns use %s, which the fast ruler does not evaluate", name, e)
         return False
-    fast = nlp.replace_pipe(name, "nestor_attribute_ruler")
+    fast = cast(FastAttributeRuler, nlp.replace_pipe(name, "nestor_attribute_ruler"))
     fast.load(rules)
     return True
 
@@ -276,7 +276,7 @@ class FastLemmatizer:
                     if key not in cache:
                         mine[key] = forms
                 lemmas[i] = add(forms[0])
-        doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64))
+        doc.from_array([LEMMA], cast(Any, numpy.array(lemmas, dtype=numpy.uint64)))
         return doc
 
     def pipe(self, stream, batch_size: int = 128):
@@ -289,7 +289,7 @@ def swap_in_lemmatizer(nlp: Language, name: str = "lemmatizer") -> bool:
     (lookup, pos_lookup) or a lemmatizer that is not spaCy's keeps the stock component."""
     if name not in nlp.pipe_names:
         return False
-    stock = nlp.get_pipe(name)
+    stock: Any = nlp.get_pipe(name)
     lemmatize = getattr(stock, "lemmatize", None)
     rule = getattr(type(stock), "rule_lemmatize", None)
     if getattr(stock, "mode", None) != "rule" or rule is None or getattr(lemmatize, "__func__", None) is not rule \
@@ -299,8 +299,8 @@ def swap_in_lemmatizer(nlp: Language, name: str = "lemmatizer") -> bool:
     stock(Doc(nlp.vocab, words=["x"], pos=["NOUN"]))        # validates its tables, as its first call would
     stock.cache.clear()
     i = nlp.pipe_names.index(name)
-    nlp.replace_pipe(name, "nestor_lemmatizer")
-    nlp.get_pipe(name).stock = stock
+    fast = cast(FastLemmatizer, nlp.replace_pipe(name, "nestor_lemmatizer"))
+    fast.stock = stock
     assert nlp.pipe_names[i] == name
     return True
 

@@ -79,18 +79,22 @@ def sent_starts(doc: Doc) -> list[int]:
 
 def ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``."""
-    v = _view(doc)
-    if v._ents is None:
-        v._ents = doc.ents
-        v._ent_starts = [e.start for e in v._ents]
-    return v._ents
+    return _ents_of(_view(doc))[0]
+
+
+def _ents_of(v: _View) -> tuple[tuple[Span, ...], list[int]]:
+    """The entities and their start tokens, from one view (safe if another thread swaps the slot)."""
+    got, starts = v._ents, v._ent_starts
+    if got is None or starts is None:
+        got = tuple(v.doc.ents)
+        starts = [e.start for e in got]
+        v._ents, v._ent_starts = got, starts
+    return got, starts
 
 
 def ents_in(span: Span) -> list[Span]:
     """``span.ents`` (the entities wholly inside ``span``), without a walk over all of the doc's."""
-    all_ents = ents(span.doc)
-    starts = _view(span.doc)._ent_starts
-    assert starts is not None
+    all_ents, starts = _ents_of(_view(span.doc))
     out = []
     # as Span.ents: from the first entity starting in the span, up to the first that ends past it
     for k in range(bisect_left(starts, span.start), len(all_ents)):
