@@ -68,7 +68,7 @@ class Slots:
         crowd = [t for t in toks if t.lemma_.lower() in self.words.civilians]
         if not crowd or not (src.country or sector_only(src)):
             return []
-        country = ""
+        country: str | None = ""
         for t in [*crowd, *(where or [])]:
             for x in t.subtree:
                 pm = self.places.get(x.i)
