@@ -71,8 +71,10 @@ class Settings:
     #: spaCy batch size: small batches were both faster and leaner on news-length texts
     #: (measured by benchmarks/run.py; 8 vs 64: 0.3 GB vs 1.1 GB peak).
     nlp_batch_size: int = 8
-    #: Articles written to the store per transaction.
-    store_batch: int = 32
+    #: Articles written to the store per transaction. A batch's cost is nearly all per statement
+    #: (connection, checkpoint, one insert per table), not per row: 128 costs the parent a third
+    #: of 32's CPU, and a crash loses at most the batch in flight.
+    store_batch: int = 128
     #: Worker processes for the local engine; 0 = all cores.
     workers: int = 1
     #: Engine: "local" (process pool / in-process) or "spark".

@@ -16,6 +16,9 @@ is coded as its own REJECT event).
 * **triple**: (source country, category, target country) sets the same way. A gold record with
   several sources and no target (a compound actor, "X and Y agreed") matches the reciprocal pairs
   nestor codes for it: a predicted (X, C, Y) with X and Y both gold sources counts as (X, C, -).
+  An actor known by its sector alone (no country named: "Rebels ambushed a convoy", code
+  ``REB``) is scored by that code: it counts for the category, and in a triple it matches only
+  a gold actor coded the same way (never a country), so it is a triple miss, not a hit.
 """
 from __future__ import annotations
 

@@ -30,11 +30,30 @@ def test_generic_actor_takes_the_country_of_its_context(extract_text, text, phra
     assert m.confidence < 1.0
 
 
-def test_generic_actor_without_context_stays_uncoded(extract_text):
-    # no place, no country: nothing is guessed
+def test_generic_actor_without_context_is_coded_by_its_sector_alone(extract_text):
+    # no place, no country: no country is guessed; the actor is known by its sector (issue 14)
     r = extract_text("Rebels ambushed a convoy at dawn, killing six soldiers.")
-    assert not [m for m in r.mentions if m.actor_id and m.text in ("Rebels", "soldiers")]
-    assert not r.events
+    got = {m.text: m for m in r.mentions if m.actor_id}
+    assert (got["Rebels"].actor_id, got["Rebels"].code, got["Rebels"].country) == ("sector:REB", "REB", None)
+    assert got["Rebels"].how == "sector-only" and got["Rebels"].confidence < 0.5
+    assert got["soldiers"].code == "MIL"
+    assert {(e.source_code, e.event_type) for e in r.events} == {("REB", "ASSAULT")}
+    # lower confidence than the same event by a country's actor
+    bare, placed = extract_text("Rebels ambushed a convoy at dawn."), extract_text("Malian rebels ambushed a convoy at dawn.")
+    assert [e.source_code for e in placed.events] == ["MLI"]
+    assert bare.events[0].confidence < placed.events[0].confidence
+
+
+def test_sector_only_actors_are_not_their_own_target(extract_text):
+    r = extract_text("Rebels fought rival rebels for control of the mines.")
+    assert r.events and all(e.target_code != "REB" for e in r.events)
+    r = extract_text("Police fired tear gas at protesters.")
+    assert {(e.source_code, e.event_type, e.target_code) for e in r.events} == {("COP", "COERCE", "CVL")}
+
+
+def test_shared_government_name_without_context_stays_uncoded(extract_text):
+    r = extract_text("The Foreign Office criticised the decision.")
+    assert not [m for m in r.mentions if m.actor_id]
 
 
 def test_lone_sentence_country_is_not_the_protesters(extract_text):

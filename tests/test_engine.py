@@ -102,6 +102,55 @@ def test_pool_equals_in_process():
            [dataclasses.asdict(r.article) for r in local if isinstance(r, ArticleResult)]
 
 
+def test_pool_workers_fork_from_a_server_that_never_loads_duckdb(tmp_path):
+    """The pool's workers are forked from a fork server that loaded the model, the knowledge base
+    and the gazetteer once; forking is safe only because that server never imports DuckDB, Arrow or
+    torch (the parent has them loaded; the server is a fresh interpreter, not a fork of it)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from nestor.engine import PRELOAD_ENV, pool_context
+
+    ctx = pool_context()
+    if ctx.get_start_method() != "forkserver":
+        pytest.skip("this platform has no fork server: the pool spawns its workers")
+    s = Settings(workers=2)
+    pooled = list(PoolEngine(s, chunk=2).process(items()))   # starts the fork server with these settings
+    assert summary(pooled) == summary(list(InProcessEngine(s).process(items())))
+    assert PRELOAD_ENV not in os.environ     # the settings went to the server only
+    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        modules = pool.submit(eval, "sorted(__import__('sys').modules)").result()
+        preloaded = pool.submit(eval, "__import__('nestor.engine', fromlist=['x']).preloaded_settings()").result()
+    # the server belongs to the process: an earlier test's pool may have started it with its own
+    # settings; either way it preloaded one worker before forking
+    assert "spacy" in modules and "nestor.geo" in modules and isinstance(preloaded, Settings)
+    assert not {"duckdb", "torch", "pyarrow", "pandas"} & set(modules)
+    # a later pool of this process reuses the server: with other limits and batch sizes its workers
+    # take the preloaded model rebound to them; with another knowledge-base folder they load their own
+    for other in (Settings(workers=2, nlp_batch_size=3, max_sentences=500),
+                  Settings(workers=2, kb_extra=str(tmp_path))):
+        assert summary(list(PoolEngine(other, chunk=2).process(items()))) == summary(pooled)
+
+
+def test_nestor_run_starts_the_fork_server_with_the_commands_settings(monkeypatch):
+    """`nestor run` starts the pool's fork server before importing the pipeline, with the settings
+    the command will use (so the preloaded worker is the one the run's pool takes)."""
+    import nestor.cli as cli
+    import nestor.engine as engine
+
+    started: list[Settings] = []
+    monkeypatch.setattr(engine, "start_pool_server", started.append)
+    monkeypatch.delenv("NESTOR_WORKERS", raising=False)
+    cli.start_pool_early(["run", "corpus/", "--db", "x.duckdb", "--kb=my-kb", "--model", "en_core_web_sm"])
+    cli.start_pool_early(["run", "corpus/", "--workers", "1"])
+    cli.start_pool_early(["run", "corpus/", "--engine", "spark"])
+    cli.start_pool_early(["run", "corpus/", "--workers", "many"])
+    if (Settings(workers=0).worker_count) > 1:
+        assert [(s.model, s.kb_extra, s.workers) for s in started] == [("en_core_web_sm", "my-kb", 0)]
+    else:
+        assert started == []
+
+
 def test_worker_parses_only_ok_articles(nlp, knowledge, monkeypatch):
     """The Worker uses the session model; a non-ok article keeps its status and gets no records."""
     w = Worker.__new__(Worker)

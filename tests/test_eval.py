@@ -145,3 +145,16 @@ def test_split_half_is_fixed_and_both_halves_are_reported(tmp_path):
     assert d["gap"]["category"] == round(d["halves"]["A"]["category"]["f1"] - d["halves"]["B"]["category"]["f1"], 3)
     r = CliRunner().invoke(app, ["eval", str(f), "--split"])
     assert r.exit_code == 0 and "A (tuning)" in r.output and "gap A-B" in r.output
+
+
+def test_sector_only_actor_counts_for_the_category_not_the_triple():
+    # "Rebels ambushed a convoy" coded REB → None; the gold names the rebels' country
+    rep = Report()
+    score_sentence(rep, gold("ASSAULT", ["COL"], ["COL"]), [ev("REB", "ASSAULT", None, "190")])
+    d = rep.as_dict()
+    assert (d["category"]["tp"], d["category"]["fp"], d["category"]["fn"]) == (1, 0, 0)
+    assert (d["triple"]["tp"], d["triple"]["fp"], d["triple"]["fn"]) == (0, 1, 1)
+    # a gold record that codes the sector the same way matches it
+    rep = Report()
+    score_sentence(rep, gold("COERCE", ["COP"], ["CVL"]), [ev("COP", "COERCE", "CVL", "175")])
+    assert rep.as_dict()["triple"]["tp"] == 1

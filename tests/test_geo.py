@@ -162,3 +162,62 @@ def test_classes_met_on_real_pages(gaz):
     assert gaz.resolve("Sanliurfa", ("TUR",)).country == "TUR" and gaz.resolve("Lodz").country == "POL"
     assert gaz.resolve("Kurdistan", ("TUR", "IRQ")).country == "IRQ"
     assert gaz.resolve("Qandil").country == "IRQ"
+
+
+def test_gazetteer_cache_is_read_back_unchanged(tmp_path, monkeypatch):
+    """The built index is written to the cache directory and the next process reads it back instead
+    of building it: same names, same candidates, same answers."""
+    import nestor.geo as geo
+
+    built = geo.load_cached(tmp_path)
+    files = list(tmp_path.glob("gazetteer-*.pickle"))
+    assert len(files) == 1
+
+    def no_build(*a, **k):
+        raise AssertionError("built again although the cache holds it")
+
+    monkeypatch.setattr(geo.Gazetteer, "load", no_build)
+    read = geo.load_cached(tmp_path)
+    assert read is not built and read.index.keys() == built.index.keys()
+    assert read.index["moscow"] == built.index["moscow"] and read.countries == built.countries
+    assert read.neighbours == built.neighbours and read.actor_names == built.actor_names
+    for name, ctx in [("Beijing", ()), ("Georgia", ("USA",)), ("the Kremlin", ()), ("Tripoli, Lebanon", ())]:
+        assert read.resolve(name, ctx) == built.resolve(name, ctx), name
+
+
+def _tiny(marker: str):
+    import nestor.geo as geo
+
+    g = geo.Gazetteer()
+    g.actor_names = {marker}
+    return g
+
+
+def test_gazetteer_cache_falls_back_to_building(tmp_path, monkeypatch):
+    """A cache directory that cannot be made (its parent is a file), a damaged cache file, or a stale
+    one from other sources: the gazetteer is built, never an error; stale copies are replaced."""
+    import nestor.geo as geo
+
+    monkeypatch.setattr(geo.Gazetteer, "load", classmethod(lambda cls, *a, **k: _tiny("built")))
+    (tmp_path / "a-file").write_text("x")
+    assert geo.load_cached(tmp_path / "a-file" / "cache").actor_names == {"built"}
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale = cache / "gazetteer-0000.pickle"
+    stale.write_bytes(b"from older sources")
+    damaged = cache / f"gazetteer-{geo.cache_key()}.pickle"
+    damaged.write_bytes(b"\x80\x05 not a pickle")
+    assert geo.load_cached(cache).actor_names == {"built"}
+    assert not stale.exists() and damaged.exists()
+    monkeypatch.setattr(geo.Gazetteer, "load", classmethod(lambda cls, *a, **k: _tiny("rebuilt")))
+    assert geo.load_cached(cache).actor_names == {"built"}     # the rewritten copy, read back
+
+
+def test_gazetteer_cache_dir_from_environment(tmp_path, monkeypatch):
+    import nestor.geo as geo
+
+    monkeypatch.setenv(geo.CACHE_ENV, str(tmp_path / "mine"))
+    assert geo.cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv(geo.CACHE_ENV)
+    assert geo.cache_dir().name == "nestor"

@@ -269,3 +269,46 @@ def test_deduper_check_batch_equals_checks_one_by_one(tmp_path):
     assert one_by_one == ["a", None, "c", None]
     assert batch == one_by_one
     assert sorted(d2.pending_sigs) == sorted(d1.pending_sigs) == ["c", "e"]
+
+
+def test_line_normalisation_drops_control_and_format_characters():
+    """Soft hyphens, zero-width spaces, byte-order marks, direction marks and control characters go;
+    the zero-width joiner stays; tabs and runs of spaces become one space. The per-character pass is
+    skipped for printable lines, which is exact only because no printable character is Cc or Cf."""
+    import sys
+    import unicodedata
+
+    from nestor.ingest.clean import normalize_line
+
+    assert normalize_line("Peace\u00adtalks \u200bresume\ufeff in\u200e  Geneva\x07\t today ") == \
+        "Peacetalks resume in Geneva today"
+    assert normalize_line("a\u200db  c") == "a\u200db c"
+    assert normalize_line("Cafe\u0301 talks") == "Caf\u00e9 talks"
+    printable_dropped = [hex(c) for c in range(sys.maxunicode + 1)
+                         if unicodedata.category(chr(c)) in ("Cc", "Cf") and chr(c).isprintable()]
+    assert not printable_dropped
+
+
+def test_language_test_stop_words_are_spacys():
+    """The language test reads spaCy's English stop words from a data file, so that the parent of a run
+    does not import spaCy for them: the file holds exactly spaCy's stop words that are made of letters."""
+    import re
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from nestor.ingest.lang import detect_language, english_stop_words
+
+    assert english_stop_words() == {w for w in STOP_WORDS if re.fullmatch(r"[a-z]+", w)}
+    assert detect_language("The talks between the two ministers were held in the capital on Monday.") == "en"
+
+
+def test_reading_documents_does_not_import_spacy():
+    """The parent of a pool run reads, cleans and deduplicates; spaCy (about 1 CPU s to import) is
+    loaded by the workers only."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nestor.ingest, nestor.ingest.dedup, nestor.pipeline; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

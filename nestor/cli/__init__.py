@@ -11,6 +11,7 @@ before anything heavy is imported and before anything is written.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from typing import Any
@@ -47,6 +48,43 @@ def command_of(argv: list[str]) -> tuple[str | None, str]:
     return command, model
 
 
+def option_of(argv: list[str], name: str) -> str | None:
+    """The value of ``--name VALUE`` or ``--name=VALUE`` in ``argv`` (the last one), else None."""
+    value = None
+    for i, a in enumerate(argv):
+        if a == name and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif a.startswith(name + "="):
+            value = a.split("=", 1)[1]
+    return value
+
+
+def start_pool_early(argv: list[str]) -> None:
+    """For ``nestor run`` with a process pool: start the pool's fork server before the command's
+    modules (DuckDB, Arrow, the pipeline: about 1 CPU s) are imported, so that the server loads the
+    model, the knowledge base and the gazetteer on another core meanwhile. Only an optimisation: the
+    run checks its arguments itself, and its pool loads its own workers if these settings differ."""
+    import logging
+
+    from ..config import Settings
+    from ..engine import start_pool_server
+
+    if option_of(argv, "--engine") not in (None, "local"):
+        return
+    try:
+        workers = option_of(argv, "--workers")
+        settings = Settings.from_overrides(workers=int(workers) if workers is not None else None,
+                                           model=option_of(argv, "--model") or "auto",   # as the command
+                                           kb_extra=option_of(argv, "--kb"))
+        if workers is None and "NESTOR_WORKERS" not in os.environ:
+            settings = settings.with_(workers=0)     # the command's default: every core
+    except Exception as e:   # a bad value: the command reports it with its own message
+        logging.getLogger("nestor").debug("fork server not started early: %s", e)
+        return
+    if settings.worker_count > 1:
+        start_pool_server(settings)
+
+
 def main() -> None:
     argv = sys.argv[1:]
     if not {"--help", "-h"} & set(argv):
@@ -56,6 +94,8 @@ def main() -> None:
         if found:
             sys.stderr.write(found[0].line() + "\n")
             sys.exit(2)
+        if command == "run":
+            start_pool_early(argv)
     from ..errors import NestorError
 
     app = load_commands()

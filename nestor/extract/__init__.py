@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from ..knowledge import Knowledge
 from ..models import Article, ArticleResult, Entity, Sentence
-from . import accords, actors, claims, events, when, where
+from . import accords, actors, claims, docview, events, when, where
 
 Stage = Callable[[Doc, ArticleResult, Knowledge], None]
 
@@ -25,6 +25,7 @@ STAGES: tuple[Stage, ...] = (when.stage, actors.stage, events.stage, where.stage
 def extract(article: Article, doc: Doc, kb: Knowledge) -> ArticleResult:
     """Every record of one article. ``article`` is not changed: the result holds a copy."""
     res = ArticleResult(article=replace(article))
+    docview.reset(doc)      # what the stages read from the doc, computed once for this doc
     _sentences(doc, res, kb)
     for stage in STAGES:
         stage(doc, res, kb)
@@ -34,7 +35,7 @@ def extract(article: Article, doc: Doc, kb: Knowledge) -> ArticleResult:
 def _sentences(doc: Doc, res: ArticleResult, kb: Knowledge) -> None:
     """Sentences and named entities as records, with the warnings about limits."""
     art = res.article
-    sents = list(doc.sents)
+    sents = docview.sents(doc)
     limit = kb.settings.max_sentences
     if len(sents) > limit:
         res.warnings.append(f"{len(sents)} sentences: only the first {limit} are coded (setting max_sentences)")
@@ -46,4 +47,4 @@ def _sentences(doc: Doc, res: ArticleResult, kb: Knowledge) -> None:
         for t in range(s.start, s.end):
             sent_of[t] = i
     res.entities = [Entity(art.id, sent_of.get(e.start, 0), e.start_char, e.end_char, e.label_, e.text)
-                    for e in doc.ents]
+                    for e in docview.ents(doc)]

@@ -38,6 +38,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Accord, Article, ArticleResult, Event, Mention, record_id
+from . import docview
 from .claims import main_dyad
 from .quantities import cues, find_cue, parse_amount
 
@@ -213,7 +214,7 @@ class _Finder:
         self.doc, self.article, self.mentions, self.events = doc, article, mentions, events
         self.c = cues()
         self.verbs = set(self.c["sign_verbs"])
-        self.sents = list(doc.sents)
+        self.sents = docview.sents(doc)
         self.text = article.text          # Doc.text rebuilds the string on every access
         self.out: list[Accord] = []
         self.sets: list[_Set] = []
@@ -241,7 +242,7 @@ class _Finder:
             set_id=set_id, date=ev[0].date if ev and ev[0].date else (self.article.published or
                                                                      self.article.published_from),
             event_id=ev[0].id if ev else None,
-            confidence=confidence if confidence is not None else (0.8 if ev else 0.6), evidence=sent.text,
+            confidence=confidence if confidence is not None else (0.8 if ev else 0.6), evidence=docview.span_text(sent),
         )
         self.out.append(a)
         return a
@@ -353,9 +354,9 @@ class _Finder:
     # -- 1 and 2: documents in a sentence -------------------------------------------------------
     def sentence(self, si: int, sent: Span) -> None:
         doc, c = self.doc, self.c
-        if not any(v.lemma_.lower() in self.verbs for v in sent):
+        if not any(v.lemma_.lower() in self.verbs for v in docview.span_tokens(sent)):
             return
-        heads = [t for t in sent if t.dep_ in ("dobj", "nsubjpass", "conj", "appos", "pobj", "nsubj", "attr")
+        heads = [t for t in docview.span_tokens(sent) if t.dep_ in ("dobj", "nsubjpass", "conj", "appos", "pobj", "nsubj", "attr")
                  and t.pos_ in ("NOUN", "PROPN") and (_doc_type(t, c) or t.lower_ in c["set_nouns"])]
         announced: dict[int, _Set] = {}
         for h in heads:
@@ -430,7 +431,7 @@ class _Finder:
                 if st is None:
                     a_span = doc[ann.left_edge.i:ann.i + 1]
                     rec = self._record(si, a_span, doc[ann.i:ann.i + 1].text + " " + " ".join(
-                        t.text for t in ann.children if t.dep_ in ("acl", "relcl")), "set", domain_text=sent.text)
+                        t.text for t in ann.children if t.dep_ in ("acl", "relcl")), "set", domain_text=docview.span_text(sent))
                     st = _Set(rec, si, "document", "document")
                     announced[ann.i] = st
                     self.sets.append(st)
@@ -446,7 +447,7 @@ class _Finder:
                 continue
             rec = self._record(si, title_span, title_span.text, kind, count=count if kind == "set" else None,
                                count_qualifier=cq if kind == "set" else None, set_id=set_id,
-                               domain_text=sent.text if kind == "set" else None)
+                               domain_text=docview.span_text(sent) if kind == "set" else None)
             if set_id is not None and ann is None:
                 next(x for x in self.sets if x.accord.id == set_id).members.append(rec)
             if ann is not None and set_id is not None:
@@ -479,12 +480,12 @@ class _Finder:
         return i == 0 or "\n" in self.text[max(0, i - 3):i]
 
     def _announces(self, si: int, sent: Span) -> bool:
-        text = sent.text.strip()
+        text = docview.span_text(sent).strip()
         low = text.lower()
         words = self.c["announce_words"]
         if not words or not _any_word(tuple(words)).search(low):
             return False
-        if not any(_doc_type(t, self.c) or t.lower_ in ("outcomes", "deliverables") for t in sent):
+        if not any(_doc_type(t, self.c) or t.lower_ in ("outcomes", "deliverables") for t in docview.span_tokens(sent)):
             return False
         if text.endswith(":"):
             return True
@@ -496,7 +497,7 @@ class _Finder:
         if not self._starts_line(sent):
             return None
         n = 0
-        for t in sent:
+        for t in docview.span_tokens(sent):
             if t.is_punct or t.like_num or t.pos_ in ("DET", "SPACE") or _BULLET.fullmatch(t.text):
                 continue
             n += 1
@@ -537,8 +538,8 @@ class _Finder:
             # the set of the heading: one already found in it ("signed 3 documents:"), else a new one
             st = next((s for s in self.sets if s.sent_idx == si), None)
             if st is None:
-                head = sent.text.strip().rstrip(":").strip()
-                hs = doc.char_span(sent.start_char, sent.start_char + len(sent.text.rstrip().rstrip(":").rstrip()),
+                head = docview.span_text(sent).strip().rstrip(":").strip()
+                hs = doc.char_span(sent.start_char, sent.start_char + len(docview.span_text(sent).rstrip().rstrip(":").rstrip()),
                                    alignment_mode="expand") or sent
                 rec = self._record(si, hs, head, "set", count=len(items), domain_text=" ".join(
                     s.text for _, s, _ in items))
@@ -573,7 +574,7 @@ class _Finder:
         whole_rx = re.compile(rf"\b({'|'.join(re.escape(w) for w in c['anaphora']['whole_set'])})\s+(?:\w+\s+)?"
                               rf"({noun_rx})\b", re.IGNORECASE)
         for si, sent in enumerate(self.sents):
-            for mt in member_rx.finditer(sent.text):
+            for mt in member_rx.finditer(docview.span_text(sent)):
                 at = sent.start_char + mt.start()
                 st = self._set_before(si, at)
                 if st is None:
@@ -590,14 +591,14 @@ class _Finder:
                 end = sent.start_char + mt.end()
                 if not mt.group(2):
                     # "the other is a statement of plans to ...", "the other to promote ...": its description
-                    tail = re.match(r"[^,;.:]*", sent.text[mt.end():])
+                    tail = re.match(r"[^,;.:]*", docview.span_text(sent)[mt.end():])
                     end += len(tail.group(0).rstrip()) if tail else 0
                 span = (at, end)
-                rec = self._record(si, span, self.doc.text[at:end], st.doc_type, set_id=st.accord.id,
-                                   parties=list(st.accord.parties), domain_text=sent.text, confidence=0.5)
+                rec = self._record(si, span, docview.text(self.doc)[at:end], st.doc_type, set_id=st.accord.id,
+                                   parties=list(st.accord.parties), domain_text=docview.span_text(sent), confidence=0.5)
                 rec.date, rec.event_id = st.accord.date, rec.event_id or st.accord.event_id
                 st.members.append(rec)
-            for mt in whole_rx.finditer(sent.text):
+            for mt in whole_rx.finditer(docview.span_text(sent)):
                 if not mt.group(2).lower().endswith("s") and mt.group(1).lower() not in ("both",):
                     continue
                 st = self._set_before(si, sent.start_char + mt.start())

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Article, ArticleResult, Claim, Event, Mention, TimeExpr, record_id
 from ..vocab import ClaimStatus
+from . import docview
 from .quantities import cues, find_cue, parse_amount
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
@@ -89,8 +90,8 @@ def find_claims(doc: Doc, article: Article, mentions: list[Mention], timexes: li
                 events: list[Event], kb: Any) -> list[Claim]:
     c = cues()
     out: list[Claim] = []
-    sents = list(doc.sents)
-    ents = list(doc.ents)       # Span.ents walks every entity of the doc: group them once
+    sents = docview.sents(doc)
+    ents = list(docview.ents(doc))       # Span.ents walks every entity of the doc: group them once
     by_sent: list[list[Span]] = [[] for _ in sents]
     starts = [s.start for s in sents]
     for e in ents:
@@ -255,11 +256,11 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         measure = find_cue(noun_words, c["measures"])
         if head.lower_ in c["people_nouns"] and measure is None:
             people = {k: c["measures"][k] for k in c["people_measures"]}
-            measure = find_cue(sent.text.lower(), people)
+            measure = find_cue(docview.span_text(sent).lower(), people)
         if measure is None and (head.lower_ in c["stop_nouns"] or head.lemma_.lower() in c["stop_nouns"]):
             # "two people were killed": the sentence says what the people count as
             people = {k: c["measures"][k] for k in c["people_measures"]}
-            measure = find_cue(sent.text.lower(), people)
+            measure = find_cue(docview.span_text(sent).lower(), people)
             if measure is None:
                 return None
         if measure is None:
@@ -268,7 +269,7 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
             measure = head.lemma_.lower()
     else:
         # the nearest cue in the sentence, searching outward from the number
-        words = [(abs(t.i - span.start), t) for t in sent if t.i < span.start or t.i >= span.end]
+        words = [(abs(t.i - span.start), t) for t in docview.span_tokens(sent) if t.i < span.start or t.i >= span.end]
         for _, t in sorted(words, key=lambda x: x[0]):
             phrase = doc[t.i:min(sent.end, t.i + 3)].text.lower()
             m = find_cue(phrase, c["measures"])
@@ -294,9 +295,9 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
             not any(t.lower_ == "to" for t in doc[max(sent.start, span.start - 4):span.start]):
         status = "achieved"    # "from current levels of $2.7 billion to about $6 billion": the baseline
     if status == "achieved" and _FROM_TO.search(doc[max(sent.start, span.start - 12):span.start].text) and \
-            (find_cue(sent.text.lower(), {"t": c["status"]["target"] + c["status"]["target_weak"]})):
+            (find_cue(docview.span_text(sent).lower(), {"t": c["status"]["target"] + c["status"]["target_weak"]})):
         status = "target"      # "agreed to double trade from $2.7 billion to about $6 billion"
-    if _REFER.search(sent.text):
+    if _REFER.search(docview.span_text(sent)):
         status = "achieved"
     # period: the nearest resolved time expression in the sentence
     period = None
@@ -333,13 +334,13 @@ def _claim(doc, article, sent: Span, si: int, span: Span, mentions, timexes, eve
         qualifier=qual, actors=actors, actors_inferred=inferred, value_low=amount.low, value_high=amount.high,
         period_start=period_start, period_end=period_end, period_text=period_text,
         status=status, speaker_id=speaker[0], speaker_text=speaker[1], event_id=ev[0].id if ev else None,
-        confidence=0.7 if measure else 0.4, evidence=sent.text,
+        confidence=0.7 if measure else 0.4, evidence=docview.span_text(sent),
     )
 
 
 def _link_references(doc: Doc, claims: list[Claim]) -> None:
     """"we have exceeded this mark, with trade reaching $108 billion" → refers_to the earlier target."""
-    text = doc.text
+    text = docview.text(doc)
     for i, cl in enumerate(claims):
         if not _REFER.search(text[cl.sent_start:cl.sent_end]):
             continue

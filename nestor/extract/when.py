@@ -69,6 +69,7 @@ from ..dates import (
 )
 from ..models import Article, ArticleResult, TimeExpr
 from ..vocab import Precision
+from . import docview
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -352,16 +353,16 @@ def _normalise_at(text: str, anchor: date | None, future: bool = False) -> tuple
 
 
 def _date_spans(doc: Doc) -> list[Span]:
-    spans = [e for e in doc.ents if e.label_ == "DATE" and not all(t.tag_ == "MD" for t in e)]
+    spans = [e for e in docview.ents(doc) if e.label_ == "DATE" and not all(t.tag_ == "MD" for t in e)]
     covered = {t.i for s in spans for t in s}
-    for t in doc:  # weekdays the NER missed ("on Thursday" is usually found; bare ones sometimes not)
+    for t in docview.tokens(doc):  # weekdays the NER missed ("on Thursday" is usually found; bare ones sometimes not)
         if t.i not in covered and t.lower_ in WEEKDAYS and t.pos_ == "PROPN":
             spans.append(doc[t.i:t.i + 1])
     return sorted(spans, key=lambda s: s.start)
 
 
 def find_timexes(doc: Doc, article: Article, anchor: Anchor) -> list[TimeExpr]:
-    sent_starts = [s.start for s in doc.sents]
+    sent_starts = [s.start for s in docview.sents(doc)]
     iv = _as_interval(anchor)
     out = []
     for span in _date_spans(doc):
@@ -412,8 +413,8 @@ _ON_WEEKDAY = re.compile(rf"\b(?:on\s+)?({_WDNAMES})\b", re.I)
 def _holiday_weekday_clues(doc: Doc, today: date) -> list[Clue]:
     """"Pakistan celebrates its independence day on Sunday": the years that day fell on that weekday."""
     out = []
-    for sent in doc.sents:
-        text = sent.text       # Span.text builds the string: once per sentence
+    for sent in docview.sents(doc):
+        text = docview.span_text(sent)       # Span.text builds the string: once per sentence
         wd = _ON_WEEKDAY.search(text)
         if not wd:
             continue
@@ -424,7 +425,7 @@ def _holiday_weekday_clues(doc: Doc, today: date) -> list[Clue]:
             days = [x for y in range(EARLIEST.year, today.year + 2)
                     if (x := date(y, m, d)).weekday() == want]
             if days:
-                out.append(Clue("holiday_weekday", f"{sent.text.strip()[:80]} ({hid})",
+                out.append(Clue("holiday_weekday", f"{docview.span_text(sent).strip()[:80]} ({hid})",
                                 merge([(x - timedelta(days=30), x + timedelta(days=30)) for x in days]),
                                 _CLUE_WEIGHT["holiday_weekday"]))
                 break
@@ -454,9 +455,9 @@ def _years_on_clues(doc: Doc, today: date) -> list[Clue]:
     """"Three years on (from the June 2020 clash)", "it has been five years since the 2019 vote":
     written N years after a year the text names, when told in the present."""
     out = []
-    sents = list(doc.sents)
+    sents = docview.sents(doc)
     for sent in sents:
-        for mt in _YEARS_ON.finditer(sent.text):
+        for mt in _YEARS_ON.finditer(docview.span_text(sent)):
             raw = mt.group("n").lower()
             n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 1 if raw in ("a", "one") else 0)
             n *= 10 if mt.group("unit").lower().startswith("decade") else 1
@@ -467,8 +468,8 @@ def _years_on_clues(doc: Doc, today: date) -> list[Clue]:
                                                          for c in root.children)
             if not (present or mt.start() < 3):
                 continue
-            own = [int(y.group("y")) for y in _YEAR.finditer(sent.text)]
-            earlier = {int(y.group("y")) for y in _YEAR.finditer(doc.text[:sent.start_char])}
+            own = [int(y.group("y")) for y in _YEAR.finditer(docview.span_text(sent))]
+            earlier = {int(y.group("y")) for y in _YEAR.finditer(docview.text(doc)[:sent.start_char])}
             # the year it counts from: one named in its own sentence, else the only year named before it
             base = own[0] if own else (next(iter(earlier)) if len(earlier) == 1 else None)
             if base is None or base + n > today.year:
@@ -483,14 +484,14 @@ def _year_iv(y: int) -> list[Interval]:
 
 
 def _sent_of(doc: Doc, char: int) -> Span:
-    for s in doc.sents:
+    for s in docview.sents(doc):
         if s.start_char <= char < s.end_char:
             return s
     return doc[:]
 
 
 def _anniversary_clues(doc: Doc, today: date) -> list[Clue]:
-    text = doc.text
+    text = docview.text(doc)
     out: list[Clue] = []
     for an in _ANNIV.finditer(text):
         y = int(an.group("y"))
@@ -588,7 +589,7 @@ def _office_clues(doc: Doc, kbase: Any, today: date) -> list[Clue]:
     titles, longest, by_name = _people_index(kbase)
     out: list[Clue] = []
     seen: set[tuple[str, str]] = set()
-    for e in doc.ents:
+    for e in docview.ents(doc):
         if e.label_ != "PERSON" or e.text not in by_name:
             continue
         p = by_name[e.text]
@@ -664,7 +665,7 @@ def _year_clues(doc: Doc, today: date) -> list[Clue]:
     past: list[tuple[int, str]] = []
     fut: list[tuple[int, str]] = []
     past_days: list[tuple[date, str]] = []
-    for e in doc.ents:
+    for e in docview.ents(doc):
         if e.label_ != "DATE":
             continue
         prev = doc[e.start - 1].lower_ if e.start > 0 else ""
@@ -691,7 +692,7 @@ def _year_clues(doc: Doc, today: date) -> list[Clue]:
                             _CLUE_WEIGHT["past_year"]))
             # a text that says "this year" and names a past year by number is written after that
             # year; writers name last year's figures, so the year after it is the likeliest
-            if re.search(r"\bthis year\b", doc.text, re.I) and y < today.year:
+            if re.search(r"\bthis year\b", docview.text(doc), re.I) and y < today.year:
                 out.append(Clue("past_year", f"'this year' beside {y} in the past tense",
                                 [(date(y + 1, 1, 1), today)], _CLUE_WEIGHT["past_year"]))
                 out.append(Clue("this_year", f"'this year' and {y} the latest year named as past",
@@ -710,7 +711,7 @@ def publication_clues(doc: Doc, kb: Any, today: date | None = None) -> list[Clue
     """Every clue the text gives about when it was written."""
     today = today or date.today()
     people = getattr(getattr(kb, "actors", None), "kb", None)
-    text = doc.text       # built once: spaCy rebuilds Doc.text on every access
+    text = docview.text(doc)       # built once: spaCy rebuilds Doc.text on every access
     return (_dateline_clue(text, today) + _anniversary_clues(doc, today) + _weekday_daymonth_clues(text, today)
             + _holiday_weekday_clues(doc, today) + _office_clues(doc, people, today) + _year_clues(doc, today)
             + _embedded_post_clues(text, today) + _years_on_clues(doc, today))

@@ -40,6 +40,7 @@ from ..dates import DATELINE_DM, MONTHS, find_date
 from ..geo import Place, resolve_place
 from ..geo.world import country_name, shared_border
 from ..models import ArticleResult, Event
+from . import docview
 
 _QUOTE = re.compile(r"[“\"][^”\"\n]{1,800}[”\"]|(?<![A-Za-z])‘[^’\n]{1,400}’(?![A-Za-z])")
 # a dateline before the first words: "MOSCOW, June 5, 2019 (Agency) -", "KABUL (Agency) -", "Beijing, 21 March -"
@@ -340,7 +341,7 @@ def _place_spans(doc: Doc, obj: Token, w: Words) -> list[Span]:
                 inner = [c] + inner
     out: list[Span] = []
     for tok in inner:
-        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = next((e for e in docview.ents(doc) if e.start <= tok.i < e.end), None)
         for c in tok.rights:
             if c.dep_ == "appos" and c.pos_ == "PROPN":   # "Tripoli, Lebanon", "the Kremlin, Moscow": qualified first
                 out.append(doc[ent.start if ent is not None else tok.i: c.right_edge.i + 1])
@@ -364,7 +365,7 @@ def _place_spans(doc: Doc, obj: Token, w: Words) -> list[Span]:
         if tok.lemma_.lower() in w.possessor_nouns or tok.pos_ == "PROPN":
             for c in tok.children:
                 if c.dep_ in w.possessor_deps and c.pos_ == "PROPN":
-                    ent = next((e for e in doc.ents if e.start <= c.i < e.end), None)
+                    ent = next((e for e in docview.ents(doc) if e.start <= c.i < e.end), None)
                     out.append(ent if ent is not None else doc[c.left_edge.i: c.i + 1])
     seen: set[tuple[int, int]] = set()
     uniq = []

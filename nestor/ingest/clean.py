@@ -57,8 +57,12 @@ class Cleaned:
 
 
 def normalize_line(line: str) -> str:
+    """NFC, control and format characters dropped (tab and zero-width joiner kept), spaces collapsed."""
     line = unicodedata.normalize("NFC", line)
-    line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\u200d")
+    if not line.isprintable():
+        # only a line with a character outside the printable classes (which include neither Cc nor
+        # Cf) can hold one to drop: the per-character test is skipped for nearly every line
+        line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\u200d")
     return _WS.sub(" ", line).strip()
 
 

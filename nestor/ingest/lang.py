@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import re
-
-from spacy.lang.en.stop_words import STOP_WORDS
+from functools import cache
+from importlib import resources
 
 _WORD = re.compile(r"[A-Za-z]+")
 _LETTER = re.compile(r"\w", re.UNICODE)
+
+
+@cache
+def english_stop_words() -> frozenset[str]:
+    """spaCy's English stop words made of letters (the only ones ``_WORD`` can match), from
+    ``english_stop_words.txt``: read without importing spaCy, which the parent of a pool run does not
+    otherwise need (``tests/test_ingest.py`` checks the list against spaCy's)."""
+    text = resources.files("nestor.ingest").joinpath("english_stop_words.txt").read_text("utf-8")
+    return frozenset(w for w in (line.strip() for line in text.splitlines()) if w and not w.startswith("#"))
 
 
 def detect_language(text: str) -> str:
@@ -23,7 +32,8 @@ def detect_language(text: str) -> str:
     words = _WORD.findall(sample)
     ascii_share = sum(len(w) for w in words) / len(letters)
     if words and ascii_share > 0.7:
-        stop = sum(1 for w in words if w.lower() in STOP_WORDS) / len(words)
+        stop_words = english_stop_words()
+        stop = sum(1 for w in words if w.lower() in stop_words) / len(words)
         if stop >= 0.2:
             return "en"
     try:

@@ -42,6 +42,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...kb import KnowledgeBase, Person
 from ...models import Article, ArticleResult, Mention
+from .. import docview
 
 _KEY = re.compile(r"\w+", re.UNICODE)
 HONORIFICS = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "madam", "comrade", "ayatollah", "sheikh",
@@ -83,6 +84,9 @@ def actor_cues() -> dict[str, Any]:
     data["affiliation"] = set(data.get("affiliation_sectors", []))
     data["generic_heads"] = {w.lower() for w in data.get("chain_generic_heads", [])}
     data["bodies"] = {row["id"]: row for row in data.get("conventional_bodies", [])}
+    only = {row["id"]: row for row in data.get("sector_only", [])}.get("sector_only.sectors", {})
+    data["sector_only"] = set(only.get("sectors", []))
+    data["sector_only_confidence"] = float(only.get("confidence", 0.4))
     return data
 
 
@@ -195,14 +199,14 @@ def _by_length(entries: list[_Entry]) -> list[tuple[int, dict[str, _Entry]]]:
 
 
 def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | None = None) -> _Match | None:
-    tok = doc[i]
+    tok = docview.tokens(doc)[i]
     m = _KEY.search(tok.text)
     if not m:
         return None
     key = m.group(0)
     if key not in akb.by_key and key.lower() not in akb.by_key_lower:
         return None         # most tokens start no name: the same answer, without the loop below
-    text = text if text is not None else doc.text   # pass it in: Doc.text rebuilds the string
+    text = text if text is not None else docview.text(doc)   # pass it in: Doc.text rebuilds the string
     best: _Match | None = None
     start = tok.idx
     for table, lowered in ((akb.by_key, False), (akb.by_key_lower, True)):
@@ -243,9 +247,9 @@ class _Resolver:
     def __init__(self, doc: Doc, article: Article, akb: ActorKB) -> None:
         self.doc, self.article, self.akb, self.kb = doc, article, akb, akb.kb
         self.day: date | None = article.published
-        self.text = doc.text
-        self.ends = {t.idx + len(t.text): t.i for t in doc}
-        self.person_ents = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
+        self.text = docview.text(doc)
+        self.ends = {t.idx + len(t.text): t.i for t in docview.tokens(doc)}
+        self.person_ents = {t.i for e in docview.ents(doc) if e.label_ == "PERSON" for t in e}
         self.out: list[Mention] = []
         self._current: list[Mention] = []
         # names awaiting a country from their context: (sentence, span, sector, policy), the policy being
@@ -292,7 +296,7 @@ class _Resolver:
     def run(self) -> list[Mention]:
         last_persons: list[tuple[int, Mention]] = []
         last_states: list[tuple[int, str]] = []
-        for si, sent in enumerate(self.doc.sents):
+        for si, sent in enumerate(docview.sents(self.doc)):
             if si >= self.akb_limit():
                 break
             sent_mentions = self._sentence(sent, si, last_persons)
@@ -607,7 +611,7 @@ class _Resolver:
         return None
 
     def _groups(self, sent: Span, si: int, last_persons, last_states, current: list[Mention]) -> None:
-        text = sent.text
+        text = docview.span_text(sent)
         for rx, pool in ((GROUP_PEOPLE, "people"), (GROUP_STATES, "states")):
             for mt in rx.finditer(text):
                 at = sent.start_char + mt.start()
@@ -651,7 +655,7 @@ class _Resolver:
         return getattr(c, "name", None) or actor_id
 
     def _pronouns(self, sent: Span, si: int, last_persons) -> None:
-        for t in sent:
+        for t in docview.span_tokens(sent):
             low = t.lower_
             if low in ("it", "its", "they", "them", "their") and t.pos_ == "PRON":
                 # the nearest coded non-person actor before it (this or the previous sentence);
@@ -751,8 +755,21 @@ class _Resolver:
                 elif main and self._settled(main):
                     found, how, conf = main, "context-article", 0.5
             if found is None:
+                if not same and sector in actor_cues()["sector_only"] and (
+                        policy == "local" or (policy == "shared" and sector != "GOV")):
+                    # "police", "the army" in a sentence that names no country: the sector alone (a
+                    # shared institution of government, "the Foreign Office", stays uncoded; in
+                    # "Israel began pulling troops out" the troops are not known to be another actor)
+                    self.out.append(self.sector_only(span, si, sector))
                 continue
             self.out.append(self.state(found, span, si, how, sector=sector, conf=conf))
+
+    def sector_only(self, span: Span, si: int, sector: str) -> Mention:
+        """A generic actor whose context names no country ("Rebels ambushed a convoy"): coded by its
+        sector alone (``sector_only`` in ``nestor/data/actors.yaml``), with no country."""
+        return self._mention(span, si, actor_id=f"sector:{sector}", actor_name=f"{span.text} ({sector})",
+                             kind="sector", country=None, sector=sector, code=sector, how="sector-only",
+                             confidence=actor_cues()["sector_only_confidence"])
 
     def _settled(self, country: str) -> bool:
         """The article's main country stands for a generic actor's only when the article names it in
@@ -770,7 +787,7 @@ class _Resolver:
                     return m.country
                 return None
         if t.ent_type_ in ("GPE", "LOC"):
-            ent = next((e for e in self.doc.ents if e.start <= t.i < e.end), None)
+            ent = next((e for e in docview.ents(self.doc) if e.start <= t.i < e.end), None)
             if ent is not None:
                 from ...geo import resolve_place
 
@@ -811,7 +828,7 @@ class _Resolver:
                         "in", "inside", "across", "throughout", "near"):
                     out.add(str(m.country))
         sent = self._sentences()[si]
-        for e in sent.ents:
+        for e in docview.ents_in(sent):
             if e.label_ in ("GPE", "LOC") and not any(m.start <= e.start_char < m.end for m in self.out):
                 c = self._country_of_token(e.root)
                 if c:
@@ -828,8 +845,8 @@ class _Resolver:
         doc = self.doc
         index = actor_cues()["descriptor_index"]
         coded = [(m.start, m.end) for m in self.out if m.actor_id]
-        for si, sent in enumerate(doc.sents):
-            low = [t.lower_ for t in sent]
+        for si, sent in enumerate(docview.sents(doc)):
+            low = [t.lower_ for t in docview.span_tokens(sent)]
             i = 0
             while i < len(low):
                 hit = None
@@ -900,7 +917,7 @@ class _Resolver:
         abbrev = {k.lower(): v for k, v in cues.get("title_abbreviations", {}).items()}
         taken = [(m.start, m.end) for m in self.out if m.actor_id]
         main = None
-        for e in self.doc.ents:
+        for e in docview.ents(self.doc):
             if e.label_ != "PERSON" or any(not (e.end_char <= a or e.start_char >= b) for a, b in taken):
                 continue
             si = self._sent_index(e)
@@ -1004,7 +1021,7 @@ class _Resolver:
 
     def _sentences(self) -> list[Span]:
         if not hasattr(self, "_sents"):
-            self._sents = list(self.doc.sents)
+            self._sents = docview.sents(self.doc)
         return self._sents
 
     def _abbreviations(self) -> None:
@@ -1021,7 +1038,7 @@ class _Resolver:
         if not defined:
             return
         taken = [(m.start, m.end) for m in self.out]
-        for t in self.doc:
+        for t in docview.tokens(self.doc):
             ref = defined.get(t.text)
             if ref is None or t.idx <= ref.end or any(a <= t.idx < b for a, b in taken):
                 continue
@@ -1030,7 +1047,7 @@ class _Resolver:
 
     def _uncoded(self) -> None:
         spans = [(m.start, m.end) for m in self.out]
-        for e in self.doc.ents:
+        for e in docview.ents(self.doc):
             if e.label_ not in ("PERSON", "ORG", "NORP"):
                 continue
             if e.label_ == "NORP" and e.text.lower() in self.akb.adjectives:
@@ -1044,7 +1061,7 @@ class _Resolver:
 
     def _sent_index(self, span: Span) -> int:
         if not hasattr(self, "_sent_starts"):
-            self._sent_starts = [s.start for s in self.doc.sents]
+            self._sent_starts = [s.start for s in docview.sents(self.doc)]
         import bisect
 
         return max(0, bisect.bisect_right(self._sent_starts, span.start) - 1)

@@ -15,11 +15,12 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ...models import Article, Event, Mention, TimeExpr, record_id
+from .. import docview
 from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
-from .slots import Actor, Slots, code3, coded, state
-from .syntax import complements, lemmas, multi_keys, prep_objects, subject, verb_keys
+from .slots import Actor, Slots, code3, coded, sector_only, state
+from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys
 
 
 class Coder:
@@ -30,7 +31,7 @@ class Coder:
         self.onto: Ontology = kb.ontology
         self.words = self.onto.words
         self.doc, self.article, self.timexes = doc, article, timexes
-        self.text = doc.text          # built once (spaCy rebuilds it on every access)
+        self.text = docview.text(doc)          # built once (spaCy rebuilds it on every access)
         self.events: list[Event] = []
         self.limit = kb.settings.max_sentences if hasattr(kb, "settings") else 2000
         by_token: dict[int, Mention] = {}
@@ -52,16 +53,17 @@ class Coder:
         self.slots = Slots(doc, article, self.onto, by_token, by_id, places,
                            getattr(getattr(kb, "actors", None), "adjectives", None) or {})
         self.mentions = mentions
+        self._sports: dict[int, list[int]] = {}
 
     def run(self) -> list[Event]:
         """All events the article asserts, reports or plans, each with its evidence sentence."""
-        for si, sent in enumerate(self.doc.sents):
+        for si, sent in enumerate(docview.sents(self.doc)):
             if si >= self.limit:
                 break
-            for tok in sent:
+            for tok in docview.span_tokens(sent):
                 if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
                     self._code_verb(sent, si, tok)
-                if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.onto.nouns:
+                if tok.pos_ == "NOUN" and self._noun_key(tok):
                     self._code_noun(sent, si, tok)
         self._drop_conflict_vows()
         self._infer_dyad_targets()
@@ -72,6 +74,7 @@ class Coder:
         target join most often (either direction); None when no pair leads (a tie, or none)."""
         pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
                         if e.source_code and e.target_code and e.source_code != e.target_code
+                        and e.source_id != f"sector:{e.source_code}" and e.target_id != f"sector:{e.target_code}"
                         and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
         top = pairs.most_common(2)
         if not top or (len(top) == 2 and top[0][1] == top[1][1]):
@@ -84,7 +87,7 @@ class Coder:
         of which the source is one, is aimed at the other: marked ``target_inferred`` with lower
         confidence (``closed_class.yaml``: dyad_categories, confidence.inferred_target)."""
         pair = self.dyad()
-        if pair is None or len(list(self.doc.sents)) < 2:
+        if pair is None or len(docview.sents(self.doc)) < 2:
             return
         w = self.words.confidence
         for i, e in enumerate(self.events):
@@ -136,7 +139,7 @@ class Coder:
     def _emit(self, sent: Span, si: int, trig: Token, trig_end: int, category: str, mode: str | None,
               sources: list[Actor], targets: list[Actor], reciprocal: bool, speaker: list[Mention],
               specific: bool, pattern_id: str, _refusal: bool = False,
-              mod_tok: Token | None = None) -> None:
+              mod_tok: Token | None = None, refusal: bool = True) -> None:
         """Record the events of one trigger; ``mod_tok`` is the verb whose auxiliaries and governors
         carry the modality (the light verb of a nominal trigger: "threatened to launch an offensive")."""
         art = self.article
@@ -173,7 +176,7 @@ class Coder:
             mode = self.words.context_modes[category].get(context or "")
         d, d_end, prec, dsrc = event_date(art, self.timexes, si, trig.idx, trig_end, trigger=trig)
         seen = set()
-        if negated and category in self.words.cooperative and modality != "denied":
+        if negated and refusal and category in self.words.cooperative and modality != "denied":
             # "refused to sign", "will not accept": the refusal itself is a REJECT event
             self._emit(sent, si, trig, trig_end, "REJECT", "refuse", sources, targets, False, speaker, specific,
                        pattern_id, _refusal=True)
@@ -196,6 +199,7 @@ class Coder:
             conf += w["coreference"] if (a.via_coref or (b and b.via_coref)) else 0
             conf += w["reported"] if modality == "reported" else 0
             conf += w["inferred_target"] if (b and b.inferred) else 0
+            conf += w["sector_only"] if (sector_only(am) or (bm is not None and sector_only(bm))) else 0
             src_sp = speaker[0] if speaker else None
             self.events.append(Event(
                 id=record_id(art.id, si, trig.idx, category, am.actor_id, bm.actor_id if bm else None),
@@ -210,7 +214,7 @@ class Coder:
                 speaker_text=src_sp.text if src_sp else None, location=self._location(trig, []),
                 date=d, date_end=d_end, date_precision=prec, date_source=dsrc,
                 confidence=round(max(w["floor"], min(conf, w["ceiling"])), 2),
-                pattern_id=pattern_id, target_inferred=bool(b and b.inferred), evidence=sent.text,
+                pattern_id=pattern_id, target_inferred=bool(b and b.inferred), evidence=docview.span_text(sent),
             ))
 
 
@@ -266,7 +270,7 @@ class Coder:
         """A vow or promise whose complement is coded as an intended conflict ("vowed to retaliate",
         "promised to punish") is that threat, not also an agreement: the commitment verb's own
         event is dropped."""
-        by_idx = {t.idx: t for t in self.doc}
+        by_idx = {t.idx: t for t in docview.tokens(self.doc)}
         threats = {e.trigger_start for e in self.events
                    if self.onto.cameo_category(e.event_type, e.cameo) == "THREATEN" and e.event_type != "THREATEN"}
         if not threats:
@@ -300,10 +304,26 @@ class Coder:
                         self._emit(sent, si, c, c.idx + len(c.text), cat, mode,
                                    sources, targets, False, speaker, False, pid)
                         return True
+        if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech and any(
+                (c.dep_ == "acomp" and c.lower_ in self.words.blame_predicates)
+                or (c.dep_ == "prep" and c.lower_ in self.words.blame_predicates)
+                or (c.dep_ == "xcomp" and c.lower_ == "blame" and "to blame" in self.words.blame_predicates)
+                for c in tok.children):
+            # "the minister said Washington was responsible for the crisis": the speaker accuses
+            subj, _ = subject(tok.head)
+            t_subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            if t_subj and not any(t.lower_ in self.words.first_person for t in t_subj) and not any(
+                    c.dep_ == "neg" for c in tok.children):
+                sources = self.slots.resolve_actors(subj, [])
+                targets = self.slots.resolve_targets(t_subj, [])
+                if sources and targets:
+                    self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "accuse", sources, targets, False,
+                               [], False, "predicate.blame", mod_tok=tok.head)
+                    return True
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         if aux & {"must", "should"} and tok.dep_ == "ccomp" \
                 and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:
-            subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+            subj, _ = subject(tok.head)
             sources = self.slots.resolve_actors(subj, [])
             t_subj, _ = subject(tok)
             if any(t.lower_ in self.words.first_person for t in t_subj):
@@ -408,9 +428,11 @@ class Coder:
             obj_lemmas.add(o.lemma_.lower())
             obj_lemmas.add(o.lower_)
             comps = [t for t in o.children if t.dep_ == "compound"]
+            for k in range(len(comps)):
+                # "NATO peacekeeping troops": every tail of the compound chain ("peacekeeping troops")
+                obj_lemmas.add(" ".join(t.lower_ for t in comps[k:]) + f" {o.lower_}")
+                obj_lemmas.add(" ".join(t.lower_ for t in comps[k:]) + f" {o.lemma_.lower()}")
             if comps:
-                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lower_}")
-                obj_lemmas.add(" ".join(t.lower_ for t in comps) + f" {o.lemma_.lower()}")
                 if o.lemma_.lower() in self.onto.generic_heads:
                     obj_lemmas.update(t.lemma_.lower() for t in comps)
             mods = [t for t in o.children if t.dep_ == "amod"]
@@ -418,7 +440,8 @@ class Coder:
                 obj_lemmas.add(f"{mods[-1].lower_} {o.lemma_.lower()}")
             for p in o.children:
                 if p.dep_ == "prep" and p.lower_ == "of":
-                    obj_lemmas.update(pc.lemma_.lower() for pc in p.children if pc.dep_ == "pobj")
+                    # "a set of 20 agreements", "the first deployment of NATO peacekeeping troops"
+                    obj_lemmas.update(self._object_lemmas([pc for pc in p.children if pc.dep_ == "pobj"]))
         return obj_lemmas
 
     def _via(self, heads: list[Token], prep: str, cache: dict[str, set[str]]) -> set[str]:
@@ -434,6 +457,14 @@ class Coder:
                 cache[prep] = self._object_lemmas([p for h in [*heads, *nouns] for p in prep_objects(h, (prep,))])
         return cache[prep]
 
+    def _sport_words(self, sent: Span) -> list[int]:
+        """The tokens of ``sent`` whose lemma is a sports word (once per sentence, not per verb)."""
+        got = self._sports.get(sent.start)
+        if got is None:
+            got = self._sports[sent.start] = [t.i for t in docview.span_tokens(sent)
+                                              if t.lemma_.lower() in self.words.sports]
+        return got
+
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
         onto = self.onto
         keys = self._keys(tok)
@@ -444,14 +475,23 @@ class Coder:
             return          # (a verb of means is no act: the act is its infinitive)
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
+        if tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and f"to {tok.lower_}" in self.words.blame_predicates \
+                and not any(c.dep_ == "dobj" for c in tok.children):
+            return          # "Hamas was to blame": a predicate (predicate.blame), not Hamas blaming
         if tok.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children):
             return          # background in the pluperfect: "released the tourists it had taken hostage"
         # a sports word that names an actor ("the Arab League") says nothing of sport
-        sport = any(t.lemma_.lower() in self.words.sports and t.i not in self.slots.by_token for t in sent)
+        sport = any(i not in self.slots.by_token for i in self._sport_words(sent))
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
         subj, passive = subject(tok, self.words.means_nouns)
+        dateline = dateline_tokens(sent)
+        if dateline and any(s_.i in dateline for s_ in subj):
+            # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
+            # and Laos signed ...": the words the parser hung on it are
+            subj = [x for s_ in subj for x in ([s_] if s_.i not in dateline else
+                    [c for c in s_.children if c.dep_ in ("appos", "conj") and c.i not in dateline])]
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
         # the parser may read "hit a record high" with "high" as an adverb
@@ -462,6 +502,11 @@ class Coder:
         comp = complements(tok)
         if comp:
             adv_lemmas = adv_lemmas | {"@complement"}
+        if any(c.dep_ == "prep" and c.lower_ == "for" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in c.children)
+               for c in tok.children):
+            # "attacked Britain for interfering": blamed for a conduct (`"@for_conduct"` in the lexicon)
+            obj_lemmas = obj_lemmas | {"@for_conduct"}
+            adv_lemmas = adv_lemmas | {"@for_conduct"}
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
@@ -529,6 +574,14 @@ class Coder:
                             [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
                              for w in x.children if w.dep_ == "pobj"], speaker)
+                    if not sources and tok.lemma_.lower() in self.words.harm_verbs:
+                        # "five soldiers were killed in a roadside bombing": an unnamed perpetrator
+                        attack = [pc for pc in acts if (k := self._noun_key(pc)) is not None
+                                  and self.onto.nouns[k]["category"] in self.words.unattributed_categories
+                                  and pat.category in self.words.unattributed_categories
+                                  and not prep_objects(pc, ("by",))]   # "an ambush by jihadist fighters": named
+                        if attack:
+                            sources = [self.slots.unidentified(attack[0], si)]
                 src_starts = {x.mention.start for x in sources}
                 targets = [x for x in targets if x.mention.start not in src_starts]
                 if pat.target_required and not targets:
@@ -565,31 +618,58 @@ class Coder:
 
 
 
+    def _noun_key(self, tok: Token) -> str | None:
+        """The nominal trigger ``tok`` heads: a compound entry first ("drone strike", "phone call",
+        "prisoner swap", with its modifiers before the head), else the lemma."""
+        mods = [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
+        for k in range(len(mods)):
+            key = " ".join([*(c.lower_ for c in mods[k:]), tok.lemma_.lower()])
+            if key in self.onto.nouns and mods[-1].i == tok.i - 1:
+                return key
+        lemma = tok.lemma_.lower()
+        return lemma if lemma in self.onto.nouns else None
+
     def _code_noun(self, sent: Span, si: int, tok: Token) -> None:
         """Nominal triggers: "X's visit to Y", "Palestinian riots against ...", and nouns carried by a
         light verb whose subject is the actor ("Italy announced a suspension of air links with
         Serbia", "police launched an investigation into ..."). A noun that is the object of any other
         verb ("oppose further sanctions", "demanded talks") is the thing opposed or asked for, never
         an event of its own."""
-        spec = self.onto.nouns[tok.lemma_.lower()]
+        spec = self.onto.nouns[self._noun_key(tok) or tok.lemma_.lower()]
         if tok.dep_ == "compound":
             return      # a modifier names a kind, not an act: "riot police", "protest leaders"
         if any(c.dep_ == "amod" and c.lower_ in self.words.unreal for c in tok.children):
             return      # "the Taliban's proposed ceasefire", "a possible visit": not (yet) an act
-        if tok.dep_ in ("dobj", "nsubjpass", "pobj") and any(
+        head = tok.head
+        # "during their meeting in Cairo", "at talks between X and Y": a circumstance of the clause
+        circum = tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in self.words.circumstance_preps \
+            and head.head.pos_ in ("VERB", "AUX")
+        if tok.dep_ in ("dobj", "nsubjpass", "pobj") and not circum and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
         speaker, _ = self.slots.speaker(tok)
         src_toks = [c for c in tok.children if c.dep_ == "poss"]
         sources = self.slots.resolve_actors(src_toks, speaker)
+        mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
         if not sources:
-            sources = self.slots.resolve_actors([c for c in tok.children if c.dep_ in ("amod", "compound")], speaker)
-        head = tok.head
+            sources = self.slots.resolve_actors(mods, speaker)
+        if not sources and tok.dep_ in ("nsubj", "nsubjpass", "pobj"):
+            # "the Israeli airstrike on Gaza killed ...": an actor adjective the actors stage left bare
+            sources = [Actor(Mention(self.article.id, si, c.idx, c.idx + len(c.text), c.text,
+                                     actor_id=self.slots.adjectives[c.lower_], actor_name=self.slots.adjectives[c.lower_],
+                                     kind="state", country=self.slots.adjectives[c.lower_],
+                                     code=self.slots.adjectives[c.lower_], how="demonym", confidence=0.6))
+                       for c in mods if c.dep_ == "amod" and c.lower_ in self.slots.adjectives]
+        mod_tok: Token | None = None
+        # a noun whose clause says whether it happened ("the talks did not take place"): a negation
+        # there is no refusal by the participants
+        happened = circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"))
         if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             if lemmas(head, dict.fromkeys(self.onto.light_verbs))[-1] not in self.onto.light_verbs:
                 return
             if self._embedded_in_other_event(head) or self._subsidiary(head):
                 return
+            mod_tok = head
             if not sources:
                 subj, passive = subject(head)
                 if not passive:
@@ -604,13 +684,26 @@ class Coder:
             if self._embedded_in_other_event(head.head) or self._subsidiary(head.head) or passive:
                 return
             sources = self.slots.resolve_actors(subj, speaker)
+        elif circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")):
+            # a noun reported as having happened: its clause carries the modality ("the talks will
+            # resume" is planned, "the visit did not take place" negated), and a clause that is
+            # itself asked for or conditional carries no event
+            mod_tok = head.head if circum else head
+            while circum and mod_tok.dep_ == "xcomp" and mod_tok.head.i != mod_tok.i:
+                # "agreed to deepen cooperation during the summit": the summit is the agreeing's
+                # circumstance (the parser hangs it on the infinitive), not pledged
+                mod_tok = mod_tok.head
+            if self._embedded_in_other_event(mod_tok) or self._subsidiary(mod_tok):
+                return
         elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
             # "called for talks", "opposed to sanctions": asked for or opposed, not happening
             return
-        if not sources and spec.get("reciprocal") and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj"):
-            # "fighting broke out between Armenian and Azerbaijani forces", "clashes between X and Y
-            # erupted": the two sides named after "between" did it to each other
-            btw = prep_objects(tok, ("between",)) or prep_objects(head, ("between",))
+        if not sources and spec.get("sides") and (tok.dep_ in ("nsubj", "dobj", "nsubjpass") or circum):
+            # "fighting broke out between Armenian and Azerbaijani forces", "the talks between X and Y
+            # ended", "at talks between X and Y": the sides named after "between" did it to each other
+            btw = [p for w in spec["sides"] for p in prep_objects(tok, (w,))]
+            if not btw and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj", "nsubjpass"):
+                btw = prep_objects(head, ("between",))
             sources = self.slots.resolve_actors(btw, speaker)
             if sources:
                 # "between Thai and Cambodian troops": a coordinated demonym the actor stage left bare
@@ -620,10 +713,24 @@ class Coder:
                     if code and code not in have:
                         have.add(code)
                         sources.append(Actor(state(sources[0].mention, code, "demonym")))
-            if len({x.mention.country for x in sources}) >= 2:
+            if len({x.mention.actor_id for x in sources}) >= 2:   # two sides ("police and demonstrators")
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
-                           True, speaker, True, spec["id"])
+                           True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
+                return
+            sources = []
+        if not sources and circum and spec["category"] in self.words.clause_participant_categories:
+            # "Germany and France agreed on a budget at talks in Brussels": the clause's subject took part
+            subj, passive = subject(head.head)
+            if not passive:
+                sources = self.slots.resolve_actors(subj, speaker)
+            if len(sources) >= 2 and not any(prep_objects(tok, (w,)) for w in spec["target"]):
+                self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
+                           True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
             return
+        if not sources and spec["category"] in self.words.unattributed_categories and tok.dep_ == "nsubj" \
+                and head.lemma_.lower() in self.words.harm_verbs and not src_toks:
+            # "a roadside bombing near Samarra killed one U.S. soldier": an unnamed perpetrator
+            sources = [self.slots.unidentified(tok, si)]
         if not sources:
             return
         targets: list[Actor] = []
@@ -640,9 +747,12 @@ class Coder:
                                             for p in c.children if p.dep_ == "pobj"
                                             for p in [p, *[x for x in p.children if x.dep_ == "prep"
                                                           for x in x.children if x.dep_ == "pobj"]]], speaker)
+        if not targets and tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
+            # "a Turkish airstrike killed four militants in northern Iraq": the clause says on whom
+            targets = self.slots.fallback_targets(head, [c for c in head.children if c.dep_ in ("dobj", "attr")],
+                                                  speaker, exclude=sources)
         if not targets:
             targets = self.slots.first_actor_after(tok, speaker, sources)
-        light = head if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") else None
         self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, targets,
-              False, speaker, True, spec["id"], mod_tok=light)
+              False, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
 

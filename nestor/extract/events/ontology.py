@@ -27,7 +27,7 @@ from ...vocab import CATEGORIES
 
 PATTERN_KEYS = {"id", "verbs", "objects", "mode", "target", "reciprocal", "only_joint", "not_objects", "no_object",
                 "object_actor", "target_required", "via", "not_subjects", "subjects", "note"}
-NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "reciprocal", "note"}
+NOUN_KEYS = {"id", "nouns", "category", "mode", "target", "reciprocal", "sides", "note"}
 LIST_KEYS = {"nouns", "light_verbs", "generic_heads", "embedding_nouns", "sets"}
 BOOL_KEYS = ("reciprocal", "only_joint", "no_object", "object_actor", "target_required")
 
@@ -127,6 +127,11 @@ class Words:
     conditioning: frozenset[str]
     mission_verbs: frozenset[str]
     means_nouns: frozenset[str]
+    circumstance_preps: frozenset[str]
+    clause_participant_categories: frozenset[str]
+    unattributed_categories: frozenset[str]
+    harm_verbs: frozenset[str]
+    blame_predicates: frozenset[str]
     threat_modes: dict[str, str]                 # category of a conflict act -> THREATEN mode
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
@@ -156,6 +161,31 @@ class Words:
         return cls(**sets, fallback_preps=tuple(d["fallback_preps"]), contexts=contexts,
                    context_modes=d["context_modes"], threat_modes={str(k): str(v or "") for k, v in d["threat_modes"].items()},
                    confidence={k: float(v) for k, v in d["confidence"].items()})
+
+
+_VARIANTS = (("ize", "ise"), ("ise", "ize"), ("yze", "yse"), ("yse", "yze"), ("ization", "isation"),
+             ("isation", "ization"), ("izations", "isations"), ("isations", "izations"))
+# words in -ise that have no -ize spelling
+_NO_IZE = {"advise", "apprise", "arise", "chastise", "comprise", "compromise", "concise", "demise", "despise",
+           "devise", "disguise", "enterprise", "excise", "exercise", "franchise", "improvise", "incise",
+           "merchandise", "precise", "premise", "promise", "revise", "rise", "supervise", "surmise", "surprise",
+           "televise", "wise", "raise", "praise", "noise", "poise", "cruise", "bruise", "expertise", "otherwise",
+           "paradise", "reprise", "circumcise", "appraise", "treatise", "guise", "likewise", "clockwise"}
+
+
+def _spelling_variant(key: str) -> str | None:
+    """The other spelling of a key's first word in -ize/-ise, -yze/-yse, -ization/-isation
+    ("demobilize" → "demobilise"), or None."""
+    first, _, rest = key.partition(" ")
+    if first in _NO_IZE or len(first) < 6:
+        return None
+    for a, b in _VARIANTS:
+        if first.endswith(a):
+            alt = first[: -len(a)] + b
+            if alt in _NO_IZE:
+                return None
+            return alt + (" " + rest if rest else "")
+    return None
 
 
 def _expand_words(items: Any, sets: dict[str, list[str]], where: str) -> list[str]:
@@ -260,13 +290,25 @@ class Ontology:
                 for n in _expand_words(e["nouns"], sets, f"{name}, line {line}"):
                     nouns[n] = {"category": e["category"], "mode": e.get("mode"),
                                 "target": tuple(e.get("target", ())), "id": nid,
-                                "reciprocal": bool(e.get("reciprocal"))}
+                                "reciprocal": bool(e.get("reciprocal")),
+                                "sides": tuple(e.get("sides") or (("between",) if e.get("reciprocal") else ()))}
             for k in lists:
                 lists[k].update(_expand_words(doc.get(k) or [], sets, f"{name}, {k}"))
         by_verb: dict[str, list[Pattern]] = {}
         for pat in patterns.values():
             for v in pat.verbs:
                 by_verb.setdefault(v, []).append(pat)
+        # British and American spellings of the same verb ("demobilise"/"demobilize",
+        # "criticise"/"criticize", "analyse"/"analyze"): each key is found under both
+        for v in list(by_verb):
+            alt = _spelling_variant(v)
+            if alt:
+                have = by_verb.setdefault(alt, [])
+                have.extend(p for p in by_verb[v] if p not in have)
+        for n in list(nouns):
+            alt = _spelling_variant(n)
+            if alt and alt not in nouns:
+                nouns[alt] = nouns[n]
         for lst in by_verb.values():  # patterns that require an object or a subject are more specific: try first
             lst.sort(key=lambda p: (p.objects is None, not p.subjects))
         return cls(onto_doc["categories"], by_verb, nouns, words, frozenset(lists["light_verbs"]),

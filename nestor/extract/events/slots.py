@@ -22,13 +22,21 @@ class Actor:
     inferred: bool = False
 
 
+def sector_only(m: Mention) -> bool:
+    """A generic actor whose context names no country ("rebels", "police", "protesters"), coded by
+    its sector alone (the actors stage's ``sector-only`` mentions)."""
+    return m.how == "sector-only" and bool(m.sector) and not m.country
+
+
 def coded(m: Mention) -> bool:
-    """A state, an IGO, a person or body of a state, or an international NGO (code "NGO")."""
-    return bool(m.actor_id) and (bool(m.country) or m.sector == "NGO")
+    """A state, an IGO, a person or body of a state, an international NGO (code "NGO"), or a
+    generic actor of a sector with no country ("Rebels ambushed a convoy": code "REB")."""
+    return bool(m.actor_id) and (bool(m.country) or m.sector == "NGO" or sector_only(m))
 
 
 def code3(m: Mention) -> str | None:
-    return m.country or (m.sector if m.sector == "NGO" else None)
+    """The event code of an actor: its country, "NGO", or the sector of a sector-only actor."""
+    return m.country or (m.sector if m.sector == "NGO" or sector_only(m) else None)
 
 
 
@@ -58,7 +66,7 @@ class Slots:
         actor of sector CVL of the place named in the phrase, else of the place where the act
         happened (``where``: "killed 20 people **in Gaza**"), else of the source's country."""
         crowd = [t for t in toks if t.lemma_.lower() in self.words.civilians]
-        if not crowd or not src.country:
+        if not crowd or not (src.country or sector_only(src)):
             return []
         country = ""
         for t in [*crowd, *(where or [])]:
@@ -71,10 +79,23 @@ class Slots:
                 break
         country = country or src.country
         t = crowd[0]
+        if not country:
+            # "security forces opened fire on a crowd of mourners", no country named: civilians by
+            # their sector alone, as the source
+            return [Actor(Mention(src.article_id, src.sent_idx, t.idx, t.idx + len(t.text), t.text,
+                                  actor_id="sector:CVL", actor_name=f"{t.text} (CVL)", kind="sector",
+                                  sector="CVL", code="CVL", how="sector-only", confidence=0.4))]
         m = Mention(src.article_id, src.sent_idx, t.idx, t.idx + len(t.text), t.text,
                     actor_id=f"{country}:CVL", actor_name=f"{country} civilians", kind="group", country=country,
                     sector="CVL", code=f"{country}CVL", how="crowd", confidence=0.5)
         return [Actor(m)]
+
+    def unidentified(self, tok: Token, si: int) -> Actor:
+        """The unidentified armed actor of an attack whose perpetrator is not named ("a roadside
+        bombing killed ..."): sector-only, code UAF, at the noun that names the act."""
+        return Actor(Mention(self.article.id, si, tok.idx, tok.idx + len(tok.text), tok.text,
+                             actor_id="sector:UAF", actor_name="unidentified attackers (UAF)", kind="sector",
+                             sector="UAF", code="UAF", how="sector-only", confidence=0.4))
 
     def actor_mentions(self, tok: Token, depth: int = 0) -> list[Mention]:
         """Mentions that a noun phrase headed by ``tok`` stands for (with its coordinated siblings)."""
@@ -87,7 +108,9 @@ class Slots:
                 if c.dep_ in ("amod", "compound") and self.by_token.get(c.i) not in (None, m):
                     out.extend(self.actor_mentions(c, depth + 1))
         elif depth < 3:
-            for c in tok.children:
+            # a modifier before the possessor: "his U.S. counterpart" is the US, not the speaker
+            for c in sorted(tok.children, key=lambda c: 0 if c.dep_ in ("compound", "amod", "nmod", "appos",
+                                                                          "npadvmod") else 1 if c.dep_ == "poss" else 2):
                 if c.dep_ in ("compound", "amod", "poss", "nmod", "appos", "npadvmod"):
                     out.extend(self.actor_mentions(c, depth + 1))
                 elif c.dep_ == "prep" and (c.lower_ in ("of", "from") or (
@@ -132,6 +155,9 @@ class Slots:
             if cur.dep_ in ("ccomp", "parataxis", "xcomp", "conj", "advcl") and cur.head.lemma_ in self.words.speech:
                 sv = cur.head
                 subj = [c for c in sv.children if c.dep_ in ("nsubj", "nsubjpass")]
+                # "The Red Cross operating in Iraq said": the participle's own subject speaks
+                subj = [x for s in subj for x in ([s] if s.pos_ != "VERB" else
+                        [c for c in s.children if c.dep_ == "nsubj"] or [s])]
                 ms = [m for s in subj for m in self.actor_mentions(s)]
                 return ms, sv
             cur = cur.head

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 PHRASAL_PREPS = frozenset(("on", "upon", "for", "into", "against", "down", "out", "back", "off"))
 PHRASAL_ADVERBS = frozenset(("together",))
@@ -20,7 +20,10 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[
     for _ in range(4):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
         if subj:
-            return subj, False
+            # "The Red Cross operating in Iraq said ...": the parser may make the participle the
+            # subject; its own subject is the actor
+            return [x for s in subj for x in ([s] if s.pos_ != "VERB" else
+                    [c for c in s.children if c.dep_ == "nsubj"] or [s])], False
         pas = [c for c in cur.children if c.dep_ == "nsubjpass"]
         if pas:
             return pas, True
@@ -182,3 +185,23 @@ def with_conjuncts(toks: list[Token]) -> list[Token]:
     for t in toks:
         out.extend(c for c in t.children if c.dep_ == "conj")
     return out
+
+
+DATELINE_DASHES = ("–", "—", "--", "-", "―")
+
+
+def dateline_tokens(sent: Span) -> frozenset[int]:
+    """The token indices of a wire dateline that opens ``sent`` ("PARIS (Reuters) –", "Hanoi (VNA)
+    -", "KABUL, Jan 11 (AFP) —"): a place and an agency in parentheses, or a place in capitals,
+    before a dash within the first twelve tokens. The parser often reads the place as a co-subject
+    of the first verb ("PARIS (Reuters) – Paris police fired ..."); a dateline is never an actor."""
+    toks = list(sent[:12])
+    for k, t in enumerate(toks):
+        if t.text in DATELINE_DASHES and k > 0:
+            head = toks[:k]
+            caps = head[0].text.isupper() and len(head[0].text) > 2 and head[0].is_alpha
+            paren = any(x.text == "(" for x in head) and head[-1].text == ")"
+            if paren or caps:
+                return frozenset(x.i for x in toks[:k + 1])
+            return frozenset()
+    return frozenset()

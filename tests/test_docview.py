@@ -1,0 +1,30 @@
+"""nestor.extract.docview hands out what spaCy would compute, once per doc."""
+from __future__ import annotations
+
+from nestor.extract import docview
+
+TEXT = ("The foreign ministers of Chile and Peru met in Lima on Tuesday.\n\nThey signed two accords, "
+        "the ministry said.  A third deal, with Bolivia, is due in March 2025 -- officials in La Paz agreed.")
+
+
+def test_same_values_as_spacy(nlp):
+    doc = nlp(TEXT)
+    docview.reset(doc)
+    assert docview.text(doc) == doc.text
+    assert [t.i for t in docview.tokens(doc)] == list(range(len(doc)))
+    assert [(s.start, s.end) for s in docview.sents(doc)] == [(s.start, s.end) for s in doc.sents]
+    assert docview.sent_starts(doc) == [s.start for s in doc.sents]
+    assert [(e.start, e.end, e.label_) for e in docview.ents(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
+    spans = [*doc.sents, doc[0:5], doc[3:3], doc[len(doc) - 4:], doc[:]]
+    for sp in spans:
+        assert [(e.start, e.end) for e in docview.ents_in(sp)] == [(e.start, e.end) for e in sp.ents]
+        assert docview.span_text(sp) == sp.text
+        assert [t.i for t in docview.span_tokens(sp)] == [t.i for t in sp]
+
+
+def test_one_copy_per_doc_and_a_new_doc_is_read_afresh(nlp):
+    a, b = nlp("Kenya and Uganda agreed."), nlp("Norway and Sweden disagreed.")
+    assert docview.sents(a) is docview.sents(a)
+    assert docview.text(b) == b.text and docview.text(a) == a.text     # switching docs re-reads
+    docview.reset(a)
+    assert docview.tokens(a)[0].text == "Kenya"
