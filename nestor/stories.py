@@ -396,26 +396,6 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
-def _kinds_agree(a: Report, b: Report) -> bool:
-    """A phone call and a visit are separate happenings."""
-    return {a.kind, b.kind} != {"summit", "call"}
-
-
-def _overlap(a: Report, b: Report) -> bool:
-    return a.lo <= b.hi and b.lo <= a.hi
-
-
-def _strong(a: Report, va: dict[str, float], b: Report, vb: dict[str, float]) -> float:
-    """Agreement score of a wide report with another report; 0 when not strong."""
-    cos = cosine(va, vb)
-    same_people = _jaccard(a.people, b.people) >= PEOPLE
-    same_place = bool(set(a.places) & set(b.places))
-    docs = bool(a.documents & b.documents)
-    if docs or (same_people and same_place) or (cos >= STRONG_SIM and (same_people or same_place)):
-        return cos + (0.3 if docs else 0) + (0.2 if same_people else 0) + (0.1 if same_place else 0)
-    return 0.0
-
-
 class DisjointSet:
     """Union-find over 0..n-1 (``merge(i, j)``; ``sets[i]`` is i's representative). The API of
     scipy's ``scipy.cluster.hierarchy.DisjointSet``, which would cost the parent a second of import
@@ -560,7 +540,8 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
             sets.merge(narrow[x], narrow[int(j)])
 
     def strong(k: int, rows: Any, cos: Any) -> Any:
-        """Agreement score of the wide row ``k`` with ``rows`` (0 when not strong): :func:`_strong`."""
+        """Agreement score of the wide row ``k`` with ``rows``, 0 when not strong: named documents in
+        common, or the same participants and place, or cosine >= STRONG_SIM with one of them."""
         sp = same_people(k, rows)
         spl = against("places", k, place_sets, lambda a, b: bool(a & b))[places[rows]]
         dc = against("docs", k, doc_sets, lambda a, b: bool(a & b))[docs[rows]]
