@@ -15,6 +15,7 @@ from typing import Any
 from .config import DEFAULT_DB
 from .dates import add_shown, precision_of, show_interval
 from .errors import InputError
+from .models import known_sides
 from .store import Store, connect, rows
 from .vocab import CATEGORIES
 
@@ -564,7 +565,7 @@ class Nestor:
         with self.store.reader() as con:
             out = rows(con, f"""WITH e AS (SELECT *, count(*) OVER (PARTITION BY {HAPPENING_KEY}) AS n_rows
                     FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
-                      AND source_code <> target_code AND NOT negated
+                      AND source_code <> target_code AND NOT negated AND {known_sides()}
                     QUALIFY row_number() OVER (PARTITION BY {HAPPENING_KEY} ORDER BY id) = 1),
                 d AS (
                     SELECT least(source_code, target_code) || '-' || greatest(source_code, target_code) AS dyad,
@@ -587,7 +588,7 @@ class Nestor:
     def dyad_count(self) -> int:
         return self._q("""SELECT count(DISTINCT least(source_code, target_code) || '-' || greatest(source_code, target_code))
                           AS n FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
-                          AND source_code <> target_code AND NOT negated""")[0]["n"]
+                          AND source_code <> target_code AND NOT negated AND """ + known_sides())[0]["n"]
 
     def has_dyad(self, a: str, b: str) -> bool:
         """Whether any event or story links the two actors."""

@@ -27,6 +27,19 @@ def content_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+# The actor id of a generic actor coded by its sector alone, its country unknown ("rebels", "police"
+# in a sentence that names no country): "sector:REB". Such an event is a record of its own, but it
+# names no side of a dyad: police against civilians in two countries are not one pair, so dyads,
+# stories and an article's main dyad leave these events out (:func:`known_sides`).
+SECTOR_ONLY = "sector:"
+
+
+def known_sides(alias: str = "") -> str:
+    """SQL: the event's source and target (where there is one) are not sector-only actors."""
+    return (f"NOT starts_with(coalesce({alias}source_id, ''), '{SECTOR_ONLY}') "
+            f"AND NOT starts_with(coalesce({alias}target_id, ''), '{SECTOR_ONLY}')")
+
+
 def record_id(*parts: object) -> str:
     """Stable id of a derived record from its defining parts."""
     h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()

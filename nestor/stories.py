@@ -82,7 +82,7 @@ import numpy as np
 
 from .dates import precision_of, strip_dateline
 from .geo.events import clear_story_places, share_story_place
-from .models import record_id
+from .models import known_sides, record_id
 from .store import transaction
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
@@ -144,7 +144,9 @@ def _dyad(a: str | None, b: str | None) -> tuple[str, str] | None:
 # what a report keeps of each event once it is built
 _KEEP = ("id", "article_id", "sent_idx", "event_type", "mode", "confidence", "intensity", "quad_class", "date_source",
          "evidence")
-_CODED = "NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied') AND e.source_code IS NOT NULL"
+# coded, asserted events between known sides (an actor known by its sector alone names no dyad)
+_CODED = ("NOT e.negated AND e.modality NOT IN ('hypothetical', 'conditional', 'denied') AND e.source_code IS NOT NULL "
+          f"AND {known_sides('e.')}")
 _CHUNK = 512        # articles whose mentions, timexes and texts are read in one query
 
 

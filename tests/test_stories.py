@@ -260,3 +260,28 @@ def test_wide_report_joins_no_story_when_the_same_leaders_met_twice_in_its_inter
     assert sorted(sorted(r.article_id for r in g) for g in groups) == [["m"], ["s"], ["w"]]
     # with one meeting of those leaders in its interval, the same report joins it
     assert sorted(sorted(r.article_id for r in g) for g in cluster([march, wide])) == [["m", "w"]]
+
+
+# two reports of the same kind of act, somewhere unnamed, a day apart: each sentence names no country
+C1 = ("Crowd Dispersed Near Square\nJune 2, 2020\n\n"
+      "Police fired tear gas at protesters near the central square on Monday, witnesses said. "
+      "Rebels ambushed an army convoy on the highway, killing four soldiers.")
+C2 = ("Clashes After Rally\nJune 3, 2020\n\n"
+      "Police fired tear gas and water cannon at protesters outside parliament on Tuesday. "
+      "Gunmen killed five villagers in an overnight raid, residents said.")
+
+
+def test_actors_known_by_sector_alone_code_events_but_name_no_dyad(tmp_path):
+    """Generic actors with no country ("police", "rebels") are coded (REB, COP...), but two such
+    events from unrelated places are no pair: no dyad listing, story or main dyad is made of them."""
+    db = str(tmp_path / "s.duckdb")
+    Pipeline(Settings(db=db)).run([str(write(tmp_path / "in", {"c1.txt": C1, "c2.txt": C2, "a1.txt": A1}))])
+    n = nestor.open(db)
+    ev = n.events(limit=None)
+    sector_only = [e for e in ev if str(e.get("source_id") or "").startswith("sector:")]
+    assert len(sector_only) >= 2, [(e["source_id"], e["event_type"]) for e in ev]
+    assert {e["source_code"] for e in sector_only} & {"COP", "REB", "UAF"}
+    dyads = {d["dyad"] for d in n.dyads(limit=None)}
+    assert "CHL-NOR" in dyads and not any(x in d for d in dyads for x in ("COP", "REB", "UAF", "CVL", "MIL"))
+    assert n.dyad_count() == len(dyads)
+    assert all(d == "CHL-NOR" for d, *_ in story_sets(db)), story_sets(db)

@@ -41,7 +41,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from ...kb import KnowledgeBase, Person
-from ...models import Article, ArticleResult, Mention
+from ...models import SECTOR_ONLY, Article, ArticleResult, Mention
 from .. import docview
 
 _KEY = re.compile(r"\w+", re.UNICODE)
@@ -767,7 +767,7 @@ class _Resolver:
     def sector_only(self, span: Span, si: int, sector: str) -> Mention:
         """A generic actor whose context names no country ("Rebels ambushed a convoy"): coded by its
         sector alone (``sector_only`` in ``nestor/data/actors.yaml``), with no country."""
-        return self._mention(span, si, actor_id=f"sector:{sector}", actor_name=f"{span.text} ({sector})",
+        return self._mention(span, si, actor_id=f"{SECTOR_ONLY}{sector}", actor_name=f"{span.text} ({sector})",
                              kind="sector", country=None, sector=sector, code=sector, how="sector-only",
                              confidence=actor_cues()["sector_only_confidence"])
 
