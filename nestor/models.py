@@ -40,6 +40,11 @@ def known_sides(alias: str = "") -> str:
             f"AND NOT starts_with(coalesce({alias}target_id, ''), '{SECTOR_ONLY}')")
 
 
+def has_known_sides(event: object) -> bool:
+    """:func:`known_sides` for one event record (or any object with ``source_id``/``target_id``)."""
+    return not any((getattr(event, k, None) or "").startswith(SECTOR_ONLY) for k in ("source_id", "target_id"))
+
+
 def record_id(*parts: object) -> str:
     """Stable id of a derived record from its defining parts."""
     h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()

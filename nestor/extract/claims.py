@@ -25,7 +25,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from ..models import SECTOR_ONLY, Article, ArticleResult, Claim, Event, Mention, TimeExpr, record_id
+from ..models import Article, ArticleResult, Claim, Event, Mention, TimeExpr, has_known_sides, record_id
 from ..vocab import ClaimStatus
 from . import docview
 from .quantities import cues, find_cue, parse_amount
@@ -61,8 +61,7 @@ def main_dyad(events: list[Event], mentions: list[Mention]) -> tuple[str, str] |
     states: dict[tuple[str, str], bool] = {}
     for i, e in enumerate(events):
         a, b = e.source_code, e.target_code
-        if a and b and a != b and not any((getattr(e, x, None) or "").startswith(SECTOR_ONLY)
-                                       for x in ("source_id", "target_id")):
+        if a and b and a != b and has_known_sides(e):
             key = (min(a, b), max(a, b))
             pairs[key] = pairs.get(key, 0) + 1
             first.setdefault(key, i)

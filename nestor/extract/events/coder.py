@@ -14,7 +14,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from ...models import Article, Event, Mention, TimeExpr, record_id
+from ...models import Article, Event, Mention, TimeExpr, has_known_sides, record_id
 from .. import docview
 from ..when import event_date
 from .modality import modality as read_modality
@@ -74,7 +74,7 @@ class Coder:
         target join most often (either direction); None when no pair leads (a tie, or none)."""
         pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
                         if e.source_code and e.target_code and e.source_code != e.target_code
-                        and e.source_id != f"sector:{e.source_code}" and e.target_id != f"sector:{e.target_code}"
+                        and has_known_sides(e)
                         and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
         top = pairs.most_common(2)
         if not top or (len(top) == 2 and top[0][1] == top[1][1]):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ...models import Article, Mention
+from ...models import SECTOR_ONLY, Article, Mention
 from .ontology import Ontology, Words
 from .syntax import prep_objects, with_conjuncts
 
@@ -83,7 +83,7 @@ class Slots:
             # "security forces opened fire on a crowd of mourners", no country named: civilians by
             # their sector alone, as the source
             return [Actor(Mention(src.article_id, src.sent_idx, t.idx, t.idx + len(t.text), t.text,
-                                  actor_id="sector:CVL", actor_name=f"{t.text} (CVL)", kind="sector",
+                                  actor_id=f"{SECTOR_ONLY}CVL", actor_name=f"{t.text} (CVL)", kind="sector",
                                   sector="CVL", code="CVL", how="sector-only", confidence=0.4))]
         m = Mention(src.article_id, src.sent_idx, t.idx, t.idx + len(t.text), t.text,
                     actor_id=f"{country}:CVL", actor_name=f"{country} civilians", kind="group", country=country,
@@ -94,7 +94,7 @@ class Slots:
         """The unidentified armed actor of an attack whose perpetrator is not named ("a roadside
         bombing killed ..."): sector-only, code UAF, at the noun that names the act."""
         return Actor(Mention(self.article.id, si, tok.idx, tok.idx + len(tok.text), tok.text,
-                             actor_id="sector:UAF", actor_name="unidentified attackers (UAF)", kind="sector",
+                             actor_id=f"{SECTOR_ONLY}UAF", actor_name="unidentified attackers (UAF)", kind="sector",
                              sector="UAF", code="UAF", how="sector-only", confidence=0.4))
 
     def actor_mentions(self, tok: Token, depth: int = 0) -> list[Mention]:
