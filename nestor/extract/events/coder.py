@@ -225,6 +225,8 @@ class Coder:
             return False
         g = tok.head
         content = self.onto.embedding_nouns | self.words.content_nouns
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and g.lemma_.lower() in self.words.statement_nouns:
+            return False     # "passed a resolution urging Israel to ...": the participle is the statement's act
         if tok.dep_ in ("acl", "ccomp", "relcl") and g.pos_ in ("NOUN", "PROPN") and \
                 g.lemma_.lower() in content:
             return True      # "its demand that Israel ease restrictions", "a threat to attack"
@@ -485,7 +487,7 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-        subj, passive = subject(tok, self.words.means_nouns)
+        subj, passive = subject(tok, self.words.means_nouns, self.words.statement_nouns)
         dateline = dateline_tokens(sent)
         if dateline and any(s_.i in dateline for s_ in subj):
             # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam

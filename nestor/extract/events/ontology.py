@@ -127,6 +127,7 @@ class Words:
     conditioning: frozenset[str]
     mission_verbs: frozenset[str]
     means_nouns: frozenset[str]
+    statement_nouns: frozenset[str]
     circumstance_preps: frozenset[str]
     clause_participant_categories: frozenset[str]
     unattributed_categories: frozenset[str]

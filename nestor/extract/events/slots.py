@@ -224,6 +224,8 @@ class Slots:
         country = country or src.country
         if not country:
             return []
+        if country == src.country and src.kind == "state" and src.sector in (None, "GOV") and src.how != "demonym":
+            return []       # a state named as the actor ("Egypt blocked ...") is no protester against itself
         m = Mention(src.article_id, src.sent_idx, trig.idx, trig.idx + len(trig.text), trig.text,
                     actor_id=f"{country}:GOV", actor_name=f"{country} government", kind="state", country=country,
                     sector="GOV", code=f"{country}GOV", how="default", confidence=0.4)

@@ -12,10 +12,12 @@ PHRASAL_PREPS = frozenset(("on", "upon", "for", "into", "against", "down", "out"
 PHRASAL_ADVERBS = frozenset(("together",))
 
 
-def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[list[Token], bool]:
+def subject(tok: Token, not_controllers: frozenset[str] = frozenset(),
+            carriers: frozenset[str] = frozenset()) -> tuple[list[Token], bool]:
     """(subject tokens, passive?) of a verb, inherited from governing verbs when missing. An object
     whose lemma is in ``not_controllers`` is no controller: in "took steps to release" the subject of
-    "took" releases."""
+    "took" releases. A participle on one of the ``carriers`` (a statement noun) is said by whoever
+    issued it: "issued a statement condemning X", "in a communique urging Y"."""
     cur = tok
     for _ in range(4):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
@@ -32,6 +34,14 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[
             # "approved a decree to impose sanctions": who approved the decree imposes them
             cur = cur.head.head
             continue
+        if cur.dep_ == "acl" and cur.tag_ == "VBG" and cur.head.lemma_.lower() in carriers:
+            # "issued a statement condemning X": the issuer condemns (a participle on any other noun
+            # describes it: "arrested a man carrying explosives")
+            noun = cur.head
+            gov = noun.head.head if noun.dep_ == "pobj" else noun.head
+            if noun.dep_ in ("dobj", "pobj", "nsubjpass") and gov.pos_ in ("VERB", "AUX") and gov.i != noun.i:
+                cur = gov
+                continue
         if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "urged Iran to release" → Iran is the subject of "release"
