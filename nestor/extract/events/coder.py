@@ -322,6 +322,22 @@ class Coder:
                     self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "accuse", sources, targets, False,
                                [], False, "predicate.blame", mod_tok=tok.head)
                     return True
+        if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech:
+            # "X said removing the sanctions on Burma is out of the question": X rejects (CAMEO 12)
+            pred = " ".join(t.lower_ for c in tok.children if c.i > tok.i and c.dep_ in ("neg", "prep", "attr", "acomp")
+                            for t in c.subtree if t.dep_ != "det")
+            neg_first = any(c.dep_ == "neg" and c.i > tok.i for c in tok.children)
+            pred = ("not " + pred) if neg_first and not pred.startswith("not") else pred
+            if pred in self.words.ruled_out_predicates:
+                subj, _ = subject(tok.head)
+                sources = self.slots.resolve_actors(subj, [])
+                clause = [t for c in tok.children if c.dep_ in ("nsubj", "csubj") for t in c.subtree]
+                if sources and clause:
+                    src_ids = {a.mention.actor_id for a in sources}
+                    targets = [b for b in self.slots.resolve_targets(clause, []) if b.mention.actor_id not in src_ids]
+                    self._emit(sent, si, tok, tok.idx + len(tok.text), "REJECT", "reject", sources, targets[:1], False,
+                               [], False, "predicate.ruled_out", mod_tok=tok.head)
+                    return True
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         if aux & {"must", "should"} and tok.dep_ == "ccomp" \
                 and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:

@@ -133,6 +133,7 @@ class Words:
     unattributed_categories: frozenset[str]
     harm_verbs: frozenset[str]
     blame_predicates: frozenset[str]
+    ruled_out_predicates: frozenset[str]
     threat_modes: dict[str, str]                 # category of a conflict act -> THREATEN mode
     civilians: frozenset[str]
     civilian_categories: frozenset[str]
