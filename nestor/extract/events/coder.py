@@ -233,7 +233,7 @@ class Coder:
         cur = tok
         while cur.dep_ == "conj" and cur.head.i != cur.i:
             cur = cur.head
-        if cur.dep_ == "pcomp" and cur.head.head.pos_ in ("VERB", "AUX") and \
+        if cur.dep_ == "pcomp" and cur.head.lower_ not in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") and \
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
@@ -503,7 +503,7 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-        subj, passive = subject(tok, self.words.means_nouns, self.words.statement_nouns)
+        subj, passive = subject(tok, self.words.means_nouns, self.words.statement_nouns, self.words.means_preps)
         dateline = dateline_tokens(sent)
         if dateline and any(s_.i in dateline for s_ in subj):
             # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
@@ -525,6 +525,10 @@ class Coder:
             # "attacked Britain for interfering": blamed for a conduct (`"@for_conduct"` in the lexicon)
             obj_lemmas = obj_lemmas | {"@for_conduct"}
             adv_lemmas = adv_lemmas | {"@for_conduct"}
+        if any(c.dep_ == "prep" and c.lower_ in self.words.means_preps and any(g.dep_ == "pcomp" and g.tag_ == "VBG"
+                                                                            for g in c.children) for c in tok.children):
+            # "retaliated by expelling diplomats": the means is the act (`"@by_means"` in the lexicon)
+            adv_lemmas = adv_lemmas | {"@by_means"}
         via_lemmas: dict[str, set[str]] = {}
         for key in keys:
             for pat in onto.by_verb.get(key, ()):

@@ -127,6 +127,8 @@ class Words:
     conditioning: frozenset[str]
     mission_verbs: frozenset[str]
     means_nouns: frozenset[str]
+    means_preps: frozenset[str]
+    state_sectors: frozenset[str]
     statement_nouns: frozenset[str]
     circumstance_preps: frozenset[str]
     clause_participant_categories: frozenset[str]

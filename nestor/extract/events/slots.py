@@ -258,10 +258,14 @@ class Slots:
         (missing and wrong both count one false positive and one false negative), so the fallback
         trades only on sentences whose gold has no target."""
         skip = {e.mention.actor_id for e in exclude or []}
+        # a state's own forces are never its fallback target ("North Korea ... by
+        # sending troops into the buffer zone"): same country, a sector of the state
+        own = {e.mention.country for e in exclude or [] if e.mention.country and e.mention.sector in (None, "GOV")}
 
         def keep(found: list[Actor]) -> list[Actor]:
             # the acting party is never its own fallback target ("willing to withdraw its troops")
-            return [x for x in found if x.mention.actor_id not in skip]
+            return [x for x in found if x.mention.actor_id not in skip and not (
+                x.mention.country in own and x.mention.sector in self.words.state_sectors)]
 
         t = keep(self.object_actors(obj_toks, speaker)) if obj_toks else []
         if t:

@@ -13,11 +13,12 @@ PHRASAL_ADVERBS = frozenset(("together",))
 
 
 def subject(tok: Token, not_controllers: frozenset[str] = frozenset(),
-            carriers: frozenset[str] = frozenset()) -> tuple[list[Token], bool]:
+            carriers: frozenset[str] = frozenset(), means_preps: frozenset[str] = frozenset()) -> tuple[list[Token], bool]:
     """(subject tokens, passive?) of a verb, inherited from governing verbs when missing. An object
     whose lemma is in ``not_controllers`` is no controller: in "took steps to release" the subject of
     "took" releases. A participle on one of the ``carriers`` (a statement noun) is said by whoever
-    issued it: "issued a statement condemning X", "in a communique urging Y"."""
+    issued it: "issued a statement condemning X", "in a communique urging Y". A gerund after one of the
+    ``means_preps`` is done by the subject of the verb it serves: "violated the truce by firing rockets"."""
     cur = tok
     for _ in range(4):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
@@ -32,6 +33,10 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset(),
         if cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children) \
                 and cur.head.dep_ == "dobj" and cur.head.head.pos_ in ("VERB", "AUX"):
             # "approved a decree to impose sanctions": who approved the decree imposes them
+            cur = cur.head.head
+            continue
+        if cur.dep_ == "pcomp" and cur.head.lower_ in means_preps and cur.head.head.pos_ in ("VERB", "AUX") \
+                and cur.head.head.i != cur.head.i:
             cur = cur.head.head
             continue
         if cur.dep_ == "acl" and cur.tag_ == "VBG" and cur.head.lemma_.lower() in carriers:
