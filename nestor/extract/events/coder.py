@@ -243,6 +243,8 @@ class Coder:
         if cur.dep_ not in ("xcomp", "ccomp"):
             return False
         g = cur.head
+        if self._commanded(cur):
+            return False     # "ordered its troops to pull back": the state pulls back
         if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech \
                 or g.lemma_ in self.words.aspectual or self._means(g):
             return False
@@ -354,6 +356,23 @@ class Coder:
                 return True
         return False
 
+
+    def _commanded(self, tok: Token) -> frozenset[str]:
+        """The forces a state commands, when ``tok`` is what they are ordered to do ("ordered its
+        troops to pull back"): the order's object words (``commanded_nouns``), else nothing. Such
+        an object is no controller: the one who orders acts through them."""
+        g = tok.head
+        if tok.dep_ != "xcomp" or g.i == tok.i or g.lemma_.lower() not in self.words.command_verbs:
+            return frozenset()
+        dobj = [c for c in g.children if c.dep_ == "dobj" and c.i < tok.i and c.lemma_.lower() in self.words.commanded_nouns]
+        if not dobj:
+            return frozenset()
+        # another state's forces ("the UN ordered Iraqi troops to leave") are ordered, not commanded
+        theirs = {a.mention.country for a in self.slots.resolve_actors(dobj, [])}
+        ours = {a.mention.country for a in self.slots.resolve_actors(subject(g)[0], [])}
+        if theirs and not theirs <= ours:
+            return frozenset()
+        return frozenset(c.lemma_.lower() for c in dobj)
 
     def _subsidiary(self, tok: Token) -> bool:
         """Clauses that are not events of their own: the condition of another clause ("... unless
@@ -503,7 +522,8 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-        subj, passive = subject(tok, self.words.means_nouns, self.words.statement_nouns, self.words.means_preps)
+        subj, passive = subject(tok, self.words.means_nouns | self._commanded(tok), self.words.statement_nouns,
+                                 self.words.means_preps)
         dateline = dateline_tokens(sent)
         if dateline and any(s_.i in dateline for s_ in subj):
             # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
@@ -530,8 +550,13 @@ class Coder:
             # "retaliated by expelling diplomats": the means is the act (`"@by_means"` in the lexicon)
             adv_lemmas = adv_lemmas | {"@by_means"}
         via_lemmas: dict[str, set[str]] = {}
+        # "ordered its troops to pull back": the order is the state's own act (coded on the
+        # infinitive), no request to its own forces
+        commanding = any(self._commanded(c) for c in tok.children if c.dep_ == "xcomp")
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
+                if commanding and pat.category == "REQUEST":
+                    continue
                 if sport and onto.categories[pat.category]["quad"] in (3, 4):
                     continue        # "the team crushed Italy", "beat Belgium in the final"
                 if pat.objects is not None and not (obj_lemmas & pat.objects):

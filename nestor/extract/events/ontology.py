@@ -128,6 +128,8 @@ class Words:
     mission_verbs: frozenset[str]
     means_nouns: frozenset[str]
     means_preps: frozenset[str]
+    command_verbs: frozenset[str]
+    commanded_nouns: frozenset[str]
     state_sectors: frozenset[str]
     statement_nouns: frozenset[str]
     circumstance_preps: frozenset[str]
