@@ -391,6 +391,21 @@ class Coder:
         clauses = [c for h in [verb, *nouns] for c in h.children if c.dep_ in ("xcomp", "advcl", "acl", "relcl")]
         return any(any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in clauses)
 
+    @staticmethod
+    def _means_objects(verb: Token) -> list[Token]:
+        """The nouns that name how an act was done: the object of "with"/"by" (or of the gerund
+        after "by"), and the object of a participle clause ("hit back, imposing bans")."""
+        out: list[Token] = []
+        # (the parser may hang "with" on the object: "targeted the fleet with sanctions")
+        heads = [verb, *[o for o in verb.children if o.dep_ == "dobj"]]
+        for c in [c for h in heads for c in h.children if h is verb or c.lower_ == "with"]:
+            if c.dep_ == "prep" and c.lower_ in ("with", "by"):
+                out.extend(pc for pc in c.children if pc.dep_ == "pobj")
+                out.extend(o for g in c.children if g.dep_ == "pcomp" for o in g.children if o.dep_ == "dobj")
+            elif c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG":
+                out.extend(o for o in c.children if o.dep_ == "dobj")
+        return out
+
     def _unreal_clause(self, verb: Token) -> bool:
         """Whether a verb's clause states no fact: a modal ("must agree"), a demand, warning or
         vow ("demanded a truce"), or a clause under one ("have sworn to fight")."""
@@ -409,7 +424,13 @@ class Coder:
         multi = self.onto.multi
         lems = {tok.lemma_.lower(), *(k.split()[0] for k in keys)}
         extra = [k for lem in lems for k in multi_keys(tok, lem, multi)]
-        return extra + [k for k in keys if k not in extra] if extra else keys
+        keys = extra + [k for k in keys if k not in extra] if extra else keys
+        if extra or any((c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in self.words.phrasal_adverbs))
+                        and f"{tok.lemma_.lower()} {c.lower_}" in self.onto.by_verb for c in tok.children):
+            # a phrasal verb the lexicon knows is another verb than its bare lemma: "hit back" (a
+            # retaliation, guarded by its means) never falls back to "hit"
+            keys = [k for k in keys if " " in k]
+        return keys
 
     def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
         """The words a pattern's ``objects`` are matched against: each object's lemma and form,
@@ -502,6 +523,11 @@ class Coder:
         comp = complements(tok)
         if comp:
             adv_lemmas = adv_lemmas | {"@complement"}
+        if not passive:
+            # an act with its means named: "retaliated with an ultimatum", "hit back, imposing entry
+            # bans", "targeted the fleet with sanctions" — the means say what was done, so a sense
+            # guard (``not_objects``) reads them as it reads the object
+            adv_lemmas = adv_lemmas | self._object_lemmas(self._means_objects(tok))
         if any(c.dep_ == "prep" and c.lower_ == "for" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in c.children)
                for c in tok.children):
             # "attacked Britain for interfering": blamed for a conduct (`"@for_conduct"` in the lexicon)

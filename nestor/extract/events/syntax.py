@@ -32,6 +32,11 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[
             # "approved a decree to impose sanctions": who approved the decree imposes them
             cur = cur.head.head
             continue
+        if cur.dep_ == "pcomp" and cur.head.lower_ == "of" and cur.head.head.dep_ == "dobj" \
+                and cur.head.head.lemma_.lower() in not_controllers and cur.head.head.head.pos_ in ("VERB", "AUX"):
+            # "took the unusual step of expelling the envoy": who took the step expels
+            cur = cur.head.head.head
+            continue
         if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "urged Iran to release" → Iran is the subject of "release"
