@@ -703,13 +703,21 @@ class Coder:
                 else:
                     sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
                                                     for pc in c.children if pc.dep_ == "pobj"], speaker)
-        elif tok.dep_ == "pobj" and head.lower_ in ("on", "for") and head.head.lemma_ == "be" and not sources:
-            # "the chancellor is on a visit to India", "the minister was in Washington for talks":
-            # the subject of "be" is the actor
+        elif tok.dep_ == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
+                head.lower_ == "in" and spec["category"] in self.words.clause_participant_categories)):
+            # "the chancellor is on a visit to India", "the minister was in Washington for talks",
+            # "X and Y are in talks": the subject of "be" is the actor
             subj, passive = subject(head.head)
             if self._embedded_in_other_event(head.head) or self._subsidiary(head.head) or passive:
                 return
             sources = self.slots.resolve_actors(subj, speaker)
+            mod_tok = head.head
+            if len({x.mention.actor_id for x in sources}) >= 2 and not any(
+                    prep_objects(tok, (w,)) for w in spec["target"]):
+                # "Iran and the United States are in talks": the subjects with each other
+                self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
+                           True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=False)
+                return
         elif circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")):
             # a noun reported as having happened: its clause carries the modality ("the talks will
             # resume" is planned, "the visit did not take place" negated), and a clause that is

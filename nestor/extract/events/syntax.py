@@ -53,7 +53,8 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[
 def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
     out: list[Token] = []
     for c in tok.children:
-        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
+            # (the parser may label "to" of a recipient "dative": "accorded a welcome to X")
             out.extend(pc for pc in c.children if pc.dep_ == "pobj")
         if c.dep_ == "prt" and c.lower_ in preps:  # "call on X" parsed as particle + dobj
             out.extend(pc for pc in tok.children if pc.dep_ == "dobj")
