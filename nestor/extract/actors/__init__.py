@@ -93,6 +93,18 @@ def actor_cues() -> dict[str, Any]:
 PRONOUNS_PLURAL = {"they", "them", "their"}
 
 
+def one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by exactly one inserted, deleted, replaced or swapped letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    return a[i:] == b[i + 1:] if len(a) < len(b) else a[i + 1:] == b[i:]
+
+
 @dataclass
 class _Entry:
     kind: str          # person | country | capital | adjective | org | role | region | region_adj
@@ -107,6 +119,16 @@ class ActorKB:
     by_key_lower: dict[str, list[_Entry]] = field(default_factory=dict)  # lower case, multi-word / roles
     title_words: set[str] = field(default_factory=set)
     adjectives: dict[str, str] = field(default_factory=dict)
+
+    def single_word_countries(self) -> list[tuple[str, str]]:
+        """(lower-case name, country code) of every one-word country name, alias and demonym of
+        five letters or more: the candidates a misspelt name is compared with."""
+        if not hasattr(self, "_single"):
+            out = {(e.alias.lower(), e.ref) for entries in self.by_key.values() for e in entries
+                   if e.kind in ("country", "adjective") and " " not in e.alias and len(e.alias) >= 5
+                   and not e.alias.isupper()}
+            self._single = sorted(out)
+        return self._single
 
     @classmethod
     def load(cls, extra: str | None = None) -> ActorKB:
@@ -310,6 +332,7 @@ class _Resolver:
                         last_states.append((si, m.country))
             self._pronouns(sent, si, last_persons)
             self.out.extend(sent_mentions)
+        self._misspelt_countries()
         self._place_pending()
         self._described_orgs()
         self._titled_people()
@@ -1076,6 +1099,32 @@ class _Resolver:
                                               sector=m.sector, code=m.code, how="surname",
                                               confidence=round(min(m.confidence, 0.6), 2)))
                 taken.append((t.idx, t.idx + len(t.text)))
+
+    def _misspelt_countries(self) -> None:
+        """A place or nationality the NER found and the KB does not know, one letter away from
+        exactly one country name or demonym of five letters or more ("Quatar", "Pakistn",
+        "Ethiopain"): that country, at lower confidence (``how="misspelt"``). Names the KB knows in
+        any form (people, organisations, places) are never respelt."""
+        taken = [(m.start, m.end) for m in self.out]
+        names = self.akb.single_word_countries()
+        from ...geo import resolve_place
+
+        for t in docview.tokens(self.doc):
+            word = t.text
+            if len(word) < 5 or not word[:1].isupper() or word.isupper() or t.pos_ not in ("PROPN", "ADJ", "NOUN") \
+                    or t.ent_type_ not in ("GPE", "NORP", "ORG", "LOC", "PERSON", "") or word in self.akb.by_key \
+                    or (t.ent_type_ == "PERSON" and any(x.ent_type_ == "PERSON" for x in t.doc[max(0, t.i - 1):t.i + 2]
+                                                         if x.i != t.i)) \
+                    or word.lower() in self.akb.by_key_lower or any(a <= t.idx < b for a, b in taken):
+                continue
+            low = word.lower()
+            found = {code for name, code in names if abs(len(name) - len(low)) <= 1 and one_edit(low, name)}
+            if len(found) != 1 or resolve_place(word) is not None:
+                continue        # ambiguous, or a real place one letter from a country ("Indiana")
+            code = found.pop()
+            span = self.doc[t.i:t.i + 1]
+            self.out.append(self._mention(span, self._sent_index(span), actor_id=code, actor_name=code,
+                                          kind="state", country=code, code=code, how="misspelt", confidence=0.5))
 
     def _title_appositions(self) -> None:
         """"Kenyan opposition leader Raila Odinga": a role mention right before a person is one actor.
