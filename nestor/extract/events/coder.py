@@ -523,6 +523,12 @@ class Coder:
         comp = complements(tok)
         if comp:
             adv_lemmas = adv_lemmas | {"@complement"}
+        if not any(c.dep_ in ("xcomp", "ccomp", "advcl") or (c.dep_ == "prep" and c.lower_ == "for")
+                   for h in [tok, *dobj] for c in h.children) and not any(
+                c.dep_ in ("acl", "relcl") for o in dobj for c in o.children):
+            # nothing asked for: "called on the foreign minister" is a courtesy call, "called on
+            # Israel to withdraw" a request (the marker for ``not_objects``)
+            adv_lemmas = adv_lemmas | {"@no_clause"}
         if not passive:
             # an act with its means named: "retaliated with an ultimatum", "hit back, imposing entry
             # bans", "targeted the fleet with sanctions" — the means say what was done, so a sense
@@ -549,8 +555,10 @@ class Coder:
                     continue        # "peacekeeping troops arrived in Bosnia" is no visit
                 if pat.subjects and not self._object_lemmas(subj) & pat.subjects:
                     continue        # ... but an arrival of peacekeepers is aid
-                if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
-                    continue
+                if pat.object_actor and not self.slots.resolve_actors(
+                        (dobj or prep_objects(tok, tuple(w for w in pat.target if w not in ("dobj", "iobj", "poss"))))
+                        if not passive else subj, []):
+                    continue        # (the object may be a preposition's: "called on the minister")
                 if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
                         and not any(c.dep_ == "conj" for s_ in subj for c in s_.subtree) \
                         and not prep_objects(tok, ("with",)):
@@ -609,7 +617,8 @@ class Coder:
                         if attack:
                             sources = [self.slots.unidentified(attack[0], si)]
                 src_starts = {x.mention.start for x in sources}
-                targets = [x for x in targets if x.mention.start not in src_starts]
+                targets = [x for x in targets if x.mention.start not in src_starts and not (
+                    pat.category == "CONSULT" and x.mention.sector in self.words.not_consulted)]
                 if pat.target_required and not targets:
                     continue        # an ambiguous verb counts only with its target named ("spoke with X")
                 if not targets and sources and pat.category in self.words.civilian_categories:

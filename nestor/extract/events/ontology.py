@@ -143,6 +143,7 @@ class Words:
     locative_preps: frozenset[str]
     non_participants: frozenset[str]
     carrier_nouns: frozenset[str]
+    not_consulted: frozenset[str]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode
