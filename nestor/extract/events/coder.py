@@ -153,6 +153,13 @@ class Coder:
         intent = modality in self.words.intent_modalities and not negated
         if speaker and not self_speaker and modality in ("asserted", "planned", "pledged"):
             modality = "reported"
+        if self.onto.categories[category].get("default_target") == "authorities":
+            # "Tens of thousands of Israelis took to the streets": people named by a demonym are the
+            # country's civilians, not its state (their protest aims at their own government)
+            sources = [Actor(dataclasses.replace(s.mention, actor_id=f"{s.mention.country}:CVL", sector="CVL",
+                                                 code=f"{s.mention.country}CVL"), s.via_coref, s.inferred)
+                       if s.mention.kind == "state" and not s.mention.sector and s.mention.how == "demonym"
+                       and s.mention.country else s for s in sources]
         if sources and self.onto.categories[category].get("default_target") == "authorities" and all(
                 t.mention.country == sources[0].mention.country and t.mention.sector == sources[0].mention.sector
                 for t in targets):
@@ -181,8 +188,9 @@ class Coder:
             self._emit(sent, si, trig, trig_end, "REJECT", "refuse", sources, targets, False, speaker, specific,
                        pattern_id, _refusal=True)
         def same(am: Mention, bm: Mention) -> bool:
-            # the authorities a domestic protest is aimed at are CAMEO's convention, kept
-            return bm.how != "default" and self.same_actor(am, bm)
+            # the authorities a domestic protest is aimed at are CAMEO's convention, kept; a state or
+            # government "protesting" against its own government is no event of that kind: dropped
+            return (bm.how != "default" or (am.sector or "GOV") == "GOV") and self.same_actor(am, bm)
         # a source whose only targets are itself ("its borders") acts without a coded target
         pairs = [(a, b) for a, b in pairs if b is None or not same(a.mention, b.mention)] + [
             (a, None) for a in sources if pairs and all(b is not None and same(a.mention, b.mention)
@@ -425,8 +433,8 @@ class Coder:
         lems = {tok.lemma_.lower(), *(k.split()[0] for k in keys)}
         extra = [k for lem in lems for k in multi_keys(tok, lem, multi)]
         keys = extra + [k for k in keys if k not in extra] if extra else keys
-        if extra or any((c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in self.words.phrasal_adverbs))
-                        and f"{tok.lemma_.lower()} {c.lower_}" in self.onto.by_verb for c in tok.children):
+        if any((c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in self.words.phrasal_adverbs))
+               and f"{tok.lemma_.lower()} {c.lower_}" in self.onto.by_verb for c in tok.children):
             # a phrasal verb the lexicon knows is another verb than its bare lemma: "hit back" (a
             # retaliation, guarded by its means) never falls back to "hit"
             keys = [k for k in keys if " " in k]
