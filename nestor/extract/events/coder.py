@@ -533,7 +533,8 @@ class Coder:
             adv_lemmas = adv_lemmas | {"@complement"}
         if not any(c.dep_ in ("xcomp", "ccomp", "advcl") or (c.dep_ == "prep" and c.lower_ == "for")
                    for h in [tok, *dobj] for c in h.children) and not any(
-                c.dep_ in ("acl", "relcl") for o in dobj for c in o.children):
+                c.dep_ in ("acl", "relcl") for o in dobj for c in o.children) and not any(
+                a.dep_ == "aux" and a.lower_ == "to" for x in tok.subtree if x.i != tok.i for a in x.children):
             # nothing asked for: "called on the foreign minister" is a courtesy call, "called on
             # Israel to withdraw" a request (the marker for ``not_objects``)
             adv_lemmas = adv_lemmas | {"@no_clause"}
@@ -642,6 +643,11 @@ class Coder:
                     # a co-agent is no target ("recognized by both Russia and Ukraine")
                     targets = [x for x in targets if x.mention.start not in src_starts
                                and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                    if pat.category in self.words.clause_participant_categories:
+                        # what a consultation is about is no party to it ("a conversation on Nicaragua")
+                        topic = {x.idx for h in [tok, *obj_toks] for c in h.children
+                                 if c.dep_ == "prep" and c.lower_ in self.words.topic_preps for x in c.subtree}
+                        targets = [x for x in targets if x.mention.start not in topic]
                 if not sources and passive and pat.mode in ("expel", "deport"):
                     # "two diplomats were expelled from the United States": the state expelled from
                     # is the one that expels

@@ -144,6 +144,7 @@ class Words:
     non_participants: frozenset[str]
     carrier_nouns: frozenset[str]
     not_consulted: frozenset[str]
+    topic_preps: frozenset[str]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode

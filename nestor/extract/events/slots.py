@@ -153,6 +153,9 @@ class Slots:
         for _ in range(8):
             if cur.lower_ in words.non_participants:
                 return False
+            if any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in words.speech and c.i > cur.i
+                   for c in cur.children):
+                return False        # the source of the news, misparsed: "..., the Observatory reported"
             if cur.dep_ not in ("pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss", "npadvmod") \
                     or cur.head.i == cur.i:
                 break
