@@ -47,6 +47,11 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset(),
             if noun.dep_ in ("dobj", "pobj", "nsubjpass") and gov.pos_ in ("VERB", "AUX") and gov.i != noun.i:
                 cur = gov
                 continue
+        if cur.dep_ == "pcomp" and cur.head.lower_ == "of" and cur.head.head.dep_ == "dobj" \
+                and cur.head.head.lemma_.lower() in not_controllers and cur.head.head.head.pos_ in ("VERB", "AUX"):
+            # "took the unusual step of expelling the envoy": who took the step expels
+            cur = cur.head.head.head
+            continue
         if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "urged Iran to release" → Iran is the subject of "release"
@@ -63,7 +68,8 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset(),
 def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
     out: list[Token] = []
     for c in tok.children:
-        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
+            # (the parser may label "to" of a recipient "dative": "accorded a welcome to X")
             out.extend(pc for pc in c.children if pc.dep_ == "pobj")
         if c.dep_ == "prt" and c.lower_ in preps:  # "call on X" parsed as particle + dobj
             out.extend(pc for pc in tok.children if pc.dep_ == "dobj")
