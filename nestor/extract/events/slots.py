@@ -351,18 +351,27 @@ class Slots:
         ("fired shells at targets in Jericho", "kidnapped up to 16 Russian advisers"), not looking into
         subjects of other clauses or a trailing attribution (", officials said")."""
         skip_ids = {x.mention.actor_id for x in exclude} | {x.mention.country for x in exclude}
+        # whether the path from a token up to the trigger crosses another clause's subject, an
+        # attribution or an adverbial clause ("if war starts in Iraq", "as the opposition threatened
+        # ..."): those are about something else. Known for every token of the path once walked.
+        skipped: dict[int, bool] = {}
         for t in tok.subtree:
             if t.i <= tok.i:
                 continue
-            cur, skip = t, False
+            cur, path, skip = t, [], False
             while cur.i != tok.i:
+                known = skipped.get(cur.i)
+                if known is not None:
+                    skip = known
+                    break
+                path.append(cur.i)
                 if cur.dep_ in ("nsubj", "nsubjpass", "parataxis", "csubj") or cur.lemma_ in self.words.speech or (
                         cur.dep_ == "advcl" and any(c.dep_ == "mark" for c in cur.children)):
-                    # other clauses' subjects, attributions, and adverbial clauses ("if war starts in
-                    # Iraq", "as the opposition threatened ...") are about something else
                     skip = True
                     break
                 cur = cur.head
+            for i in path:
+                skipped[i] = skip
             if skip:
                 continue
             found = [x for x in self.resolve_targets([t], speaker)

@@ -8,6 +8,8 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from .. import docview
+
 PHRASAL_PREPS = frozenset(("on", "upon", "for", "into", "against", "down", "out", "back", "off"))
 PHRASAL_ADVERBS = frozenset(("together",))
 
@@ -215,8 +217,18 @@ def dateline_tokens(sent: Span) -> frozenset[int]:
     """The token indices of a wire dateline that opens ``sent`` ("PARIS (Reuters) –", "Hanoi (VNA)
     -", "KABUL, Jan 11 (AFP) —"): a place and an agency in parentheses, or a place in capitals,
     before a dash within the first twelve tokens. The parser often reads the place as a co-subject
-    of the first verb ("PARIS (Reuters) – Paris police fired ..."); a dateline is never an actor."""
-    toks = list(sent[:12])
+    of the first verb ("PARIS (Reuters) – Paris police fired ..."); a dateline is never an actor.
+    Computed once per sentence of a doc (the coder asks for every verb)."""
+    memo = docview.memo(sent.doc)
+    key = ("dateline_tokens", sent.start, sent.end)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _dateline_tokens(sent)
+    return got  # type: ignore[return-value]
+
+
+def _dateline_tokens(sent: Span) -> frozenset[int]:
+    toks = docview.span_tokens(sent[:12])
     for k, t in enumerate(toks):
         if t.text in DATELINE_DASHES and k > 0:
             head = toks[:k]
