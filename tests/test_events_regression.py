@@ -358,6 +358,8 @@ def test_f1_floors_on_both_halves(scores):
     low = [(h, k, round(getattr(scores[h], k).f1, 3), floor)
            for h, floors in FLOORS.items() for k, floor in floors.items() if getattr(scores[h], k).f1 < floor]
     assert not low, f"below the floor (half, score, F1, floor): {low}"
+    # issue 14: no event has its source as its target (a domestic actor of another sector may be)
+    assert scores["all"].self_targets == 0, "events whose source is their own target (see the table)"
 
 
 def test_f1_floors_on_the_tuning_halves(eval_dev, tmp_path, nlp, knowledge):

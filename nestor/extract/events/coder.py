@@ -153,6 +153,13 @@ class Coder:
         intent = modality in self.words.intent_modalities and not negated
         if speaker and not self_speaker and modality in ("asserted", "planned", "pledged"):
             modality = "reported"
+        if self.onto.categories[category].get("default_target") == "authorities":
+            # "Tens of thousands of Israelis took to the streets": people named by a demonym are the
+            # country's civilians, not its state (their protest aims at their own government)
+            sources = [Actor(dataclasses.replace(s.mention, actor_id=f"{s.mention.country}:CVL", sector="CVL",
+                                                 code=f"{s.mention.country}CVL"), s.via_coref, s.inferred)
+                       if s.mention.kind == "state" and not s.mention.sector and s.mention.how == "demonym"
+                       and s.mention.country else s for s in sources]
         if sources and self.onto.categories[category].get("default_target") == "authorities" and all(
                 t.mention.country == sources[0].mention.country and t.mention.sector == sources[0].mention.sector
                 for t in targets):
@@ -181,8 +188,9 @@ class Coder:
             self._emit(sent, si, trig, trig_end, "REJECT", "refuse", sources, targets, False, speaker, specific,
                        pattern_id, _refusal=True)
         def same(am: Mention, bm: Mention) -> bool:
-            # the authorities a domestic protest is aimed at are CAMEO's convention, kept
-            return bm.how != "default" and self.same_actor(am, bm)
+            # the authorities a domestic protest is aimed at are CAMEO's convention, kept; a state or
+            # government "protesting" against its own government is no event of that kind: dropped
+            return (bm.how != "default" or (am.sector or "GOV") == "GOV") and self.same_actor(am, bm)
         # a source whose only targets are itself ("its borders") acts without a coded target
         pairs = [(a, b) for a, b in pairs if b is None or not same(a.mention, b.mention)] + [
             (a, None) for a in sources if pairs and all(b is not None and same(a.mention, b.mention)
@@ -428,6 +436,21 @@ class Coder:
         clauses = [c for h in [verb, *nouns] for c in h.children if c.dep_ in ("xcomp", "advcl", "acl", "relcl")]
         return any(any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in clauses)
 
+    @staticmethod
+    def _means_objects(verb: Token) -> list[Token]:
+        """The nouns that name how an act was done: the object of "with"/"by" (or of the gerund
+        after "by"), and the object of a participle clause ("hit back, imposing bans")."""
+        out: list[Token] = []
+        # (the parser may hang "with" on the object: "targeted the fleet with sanctions")
+        heads = [verb, *[o for o in verb.children if o.dep_ == "dobj"]]
+        for c in [c for h in heads for c in h.children if h is verb or c.lower_ == "with"]:
+            if c.dep_ == "prep" and c.lower_ in ("with", "by"):
+                out.extend(pc for pc in c.children if pc.dep_ == "pobj")
+                out.extend(o for g in c.children if g.dep_ == "pcomp" for o in g.children if o.dep_ == "dobj")
+            elif c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG":
+                out.extend(o for o in c.children if o.dep_ == "dobj")
+        return out
+
     def _unreal_clause(self, verb: Token) -> bool:
         """Whether a verb's clause states no fact: a modal ("must agree"), a demand, warning or
         vow ("demanded a truce"), or a clause under one ("have sworn to fight")."""
@@ -446,7 +469,13 @@ class Coder:
         multi = self.onto.multi
         lems = {tok.lemma_.lower(), *(k.split()[0] for k in keys)}
         extra = [k for lem in lems for k in multi_keys(tok, lem, multi)]
-        return extra + [k for k in keys if k not in extra] if extra else keys
+        keys = extra + [k for k in keys if k not in extra] if extra else keys
+        if any((c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in self.words.phrasal_adverbs))
+               and f"{tok.lemma_.lower()} {c.lower_}" in self.onto.by_verb for c in tok.children):
+            # a phrasal verb the lexicon knows is another verb than its bare lemma: "hit back" (a
+            # retaliation, guarded by its means) never falls back to "hit"
+            keys = [k for k in keys if " " in k]
+        return keys
 
     def _object_lemmas(self, obj_toks: list[Token]) -> set[str]:
         """The words a pattern's ``objects`` are matched against: each object's lemma and form,
@@ -540,6 +569,18 @@ class Coder:
         comp = complements(tok)
         if comp:
             adv_lemmas = adv_lemmas | {"@complement"}
+        if not any(c.dep_ in ("xcomp", "ccomp", "advcl") or (c.dep_ == "prep" and c.lower_ == "for")
+                   for h in [tok, *dobj] for c in h.children) and not any(
+                c.dep_ in ("acl", "relcl") for o in dobj for c in o.children) and not any(
+                a.dep_ == "aux" and a.lower_ == "to" for x in tok.subtree if x.i != tok.i for a in x.children):
+            # nothing asked for: "called on the foreign minister" is a courtesy call, "called on
+            # Israel to withdraw" a request (the marker for ``not_objects``)
+            adv_lemmas = adv_lemmas | {"@no_clause"}
+        if not passive:
+            # an act with its means named: "retaliated with an ultimatum", "hit back, imposing entry
+            # bans", "targeted the fleet with sanctions" — the means say what was done, so a sense
+            # guard (``not_objects``) reads them as it reads the object
+            adv_lemmas = adv_lemmas | self._object_lemmas(self._means_objects(tok))
         if any(c.dep_ == "prep" and c.lower_ == "for" and any(g.dep_ == "pcomp" and g.tag_ == "VBG" for g in c.children)
                for c in tok.children):
             # "attacked Britain for interfering": blamed for a conduct (`"@for_conduct"` in the lexicon)
@@ -570,8 +611,10 @@ class Coder:
                     continue        # "peacekeeping troops arrived in Bosnia" is no visit
                 if pat.subjects and not self._object_lemmas(subj) & pat.subjects:
                     continue        # ... but an arrival of peacekeepers is aid
-                if pat.object_actor and not self.slots.resolve_actors(dobj if not passive else subj, []):
-                    continue
+                if pat.object_actor and not self.slots.resolve_actors(
+                        (dobj or prep_objects(tok, tuple(w for w in pat.target if w not in ("dobj", "iobj", "poss"))))
+                        if not passive else subj, []):
+                    continue        # (the object may be a preposition's: "called on the minister")
                 if pat.only_joint and not any(t.lower_ in ("joint", "jointly") for o in obj_toks for t in o.subtree) \
                         and not any(c.dep_ == "conj" for s_ in subj for c in s_.subtree) \
                         and not prep_objects(tok, ("with",)):
@@ -630,7 +673,8 @@ class Coder:
                         if attack:
                             sources = [self.slots.unidentified(attack[0], si)]
                 src_starts = {x.mention.start for x in sources}
-                targets = [x for x in targets if x.mention.start not in src_starts]
+                targets = [x for x in targets if x.mention.start not in src_starts and not (
+                    pat.category == "CONSULT" and x.mention.sector in self.words.not_consulted)]
                 if pat.target_required and not targets:
                     continue        # an ambiguous verb counts only with its target named ("spoke with X")
                 if not targets and sources and pat.category in self.words.civilian_categories:
@@ -646,6 +690,11 @@ class Coder:
                     # a co-agent is no target ("recognized by both Russia and Ukraine")
                     targets = [x for x in targets if x.mention.start not in src_starts
                                and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                    if pat.category in self.words.clause_participant_categories:
+                        # what a consultation is about is no party to it ("a conversation on Nicaragua")
+                        topic = {x.idx for h in [tok, *obj_toks] for c in h.children
+                                 if c.dep_ == "prep" and c.lower_ in self.words.topic_preps for x in c.subtree}
+                        targets = [x for x in targets if x.mention.start not in topic]
                 if not sources and passive and pat.mode in ("expel", "deport"):
                     # "two diplomats were expelled from the United States": the state expelled from
                     # is the one that expels
@@ -724,13 +773,21 @@ class Coder:
                 else:
                     sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
                                                     for pc in c.children if pc.dep_ == "pobj"], speaker)
-        elif tok.dep_ == "pobj" and head.lower_ in ("on", "for") and head.head.lemma_ == "be" and not sources:
-            # "the chancellor is on a visit to India", "the minister was in Washington for talks":
-            # the subject of "be" is the actor
+        elif tok.dep_ == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
+                head.lower_ == "in" and spec["category"] in self.words.clause_participant_categories)):
+            # "the chancellor is on a visit to India", "the minister was in Washington for talks",
+            # "X and Y are in talks": the subject of "be" is the actor
             subj, passive = subject(head.head)
             if self._embedded_in_other_event(head.head) or self._subsidiary(head.head) or passive:
                 return
             sources = self.slots.resolve_actors(subj, speaker)
+            mod_tok = head.head
+            if len({x.mention.actor_id for x in sources}) >= 2 and not any(
+                    prep_objects(tok, (w,)) for w in spec["target"]):
+                # "Iran and the United States are in talks": the subjects with each other
+                self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
+                           True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=False)
+                return
         elif circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")):
             # a noun reported as having happened: its clause carries the modality ("the talks will
             # resume" is planned, "the visit did not take place" negated), and a clause that is

@@ -145,6 +145,12 @@ class Words:
     sports: frozenset[str]
     phrasal_preps: frozenset[str]
     phrasal_adverbs: frozenset[str]
+    border_nouns: frozenset[str]
+    locative_preps: frozenset[str]
+    non_participants: frozenset[str]
+    carrier_nouns: frozenset[str]
+    not_consulted: frozenset[str]
+    topic_preps: frozenset[str]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode
