@@ -803,9 +803,13 @@ class _Resolver:
                 elif main and self._settled(main):
                     found, how, conf = main, "context-article", 0.5
             if found is None:
-                if not [m for m in same if self._mention_in_context(m)] and sector in actor_cues()["sector_only"] and (
+                named_here = [m for m in same if self._mention_in_context(m)]
+                if sector in actor_cues()["sector_only"] and (
+                        not named_here or sector not in actor_cues()["state_sectors"]) and (
                         policy == "local" or (policy == "shared" and sector != "GOV")):
-                    # "police", "the army" in a sentence that names no country: the sector alone (a
+                    # "police", "the army" in a sentence that names no country, and a non-state actor
+                    # whose sentence names another country only ("Rebels attacked Malian army
+                    # posts"): the sector alone (a
                     # shared institution of government, "the Foreign Office", stays uncoded; in
                     # "Israel began pulling troops out" the troops are not known to be another actor)
                     self.out.append(self.sector_only(span, si, sector))
