@@ -38,6 +38,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span, Token
 
 from ...kb import KnowledgeBase, Person
@@ -220,14 +221,30 @@ def _by_length(entries: list[_Entry]) -> list[tuple[int, dict[str, _Entry]]]:
     return out
 
 
+def _name_keys(doc: Doc, akb: ActorKB) -> dict[int, str]:
+    """The tokens of ``doc`` that may start a name of ``akb``, with their key (the first word of the
+    token): most tokens start none. Once per doc and knowledge base."""
+    memo = docview.memo(doc)
+    got = memo.get(("name_keys", id(akb)))
+    if got is not None and got[0] is akb:   # type: ignore[index]
+        return got[1]       # type: ignore[index]
+    out: dict[int, str] = {}
+    by_key, by_key_lower = akb.by_key, akb.by_key_lower
+    for tok in docview.tokens(doc):
+        m = _KEY.search(tok.text)
+        if m:
+            key = m.group(0)
+            if key in by_key or key.lower() in by_key_lower:
+                out[tok.i] = key
+    memo[("name_keys", id(akb))] = (akb, out)
+    return out
+
+
 def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | None = None) -> _Match | None:
-    tok = docview.tokens(doc)[i]
-    m = _KEY.search(tok.text)
-    if not m:
-        return None
-    key = m.group(0)
-    if key not in akb.by_key and key.lower() not in akb.by_key_lower:
+    key = _name_keys(doc, akb).get(i)
+    if key is None:
         return None         # most tokens start no name: the same answer, without the loop below
+    tok = docview.tokens(doc)[i]
     text = text if text is not None else docview.text(doc)   # pass it in: Doc.text rebuilds the string
     best: _Match | None = None
     start = tok.idx
@@ -270,7 +287,9 @@ class _Resolver:
         self.doc, self.article, self.akb, self.kb = doc, article, akb, akb.kb
         self.day: date | None = article.published
         self.text = docview.text(doc)
-        self.ends = {t.idx + len(t.text): t.i for t in docview.tokens(doc)}
+        # the character where each token ends → the token: {t.idx + len(t.text): t.i}, from the arrays
+        offsets = doc.to_array([IDX, LENGTH])
+        self.ends = dict(zip((offsets[:, 0] + offsets[:, 1]).tolist(), range(len(offsets)), strict=True))
         self.person_ents = {t.i for e in docview.ents(doc) if e.label_ == "PERSON" for t in e}
         self.out: list[Mention] = []
         self._current: list[Mention] = []
@@ -349,8 +368,12 @@ class _Resolver:
     def _sentence(self, sent: Span, si: int, last_persons: list[tuple[int, Mention]]) -> list[Mention]:
         doc, akb = self.doc, self.akb
         matches: list[_Match] = []
+        starts = _name_keys(doc, akb)
         i = sent.start
         while i < sent.end:
+            if i not in starts:
+                i += 1
+                continue
             m = _match_at(doc, i, akb, self.ends, self.text)
             if m and m.end <= sent.end:
                 matches.append(m)

@@ -233,13 +233,15 @@ class Coder:
             return False
         g = tok.head
         content = self.onto.embedding_nouns | self.words.content_nouns
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and g.lemma_.lower() in self.words.statement_nouns:
+            return False     # "passed a resolution urging Israel to ...": the participle is the statement's act
         if tok.dep_ in ("acl", "ccomp", "relcl") and g.pos_ in ("NOUN", "PROPN") and \
                 g.lemma_.lower() in content:
             return True      # "its demand that Israel ease restrictions", "a threat to attack"
         cur = tok
         while cur.dep_ == "conj" and cur.head.i != cur.i:
             cur = cur.head
-        if cur.dep_ == "pcomp" and cur.head.head.pos_ in ("VERB", "AUX") and \
+        if cur.dep_ == "pcomp" and cur.head.lower_ not in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") and \
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
@@ -249,6 +251,8 @@ class Coder:
         if cur.dep_ not in ("xcomp", "ccomp"):
             return False
         g = cur.head
+        if self._commanded(cur):
+            return False     # "ordered its troops to pull back": the state pulls back
         if g.lemma_ in self.words.commit or g.lemma_ in self.words.plan or g.lemma_ in self.words.speech \
                 or g.lemma_ in self.words.aspectual or self._means(g):
             return False
@@ -328,6 +332,22 @@ class Coder:
                     self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "accuse", sources, targets, False,
                                [], False, "predicate.blame", mod_tok=tok.head)
                     return True
+        if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech:
+            # "X said removing the sanctions on Burma is out of the question": X rejects (CAMEO 12)
+            pred = " ".join(t.lower_ for c in tok.children if c.i > tok.i and c.dep_ in ("neg", "prep", "attr", "acomp")
+                            for t in c.subtree if t.dep_ != "det")
+            neg_first = any(c.dep_ == "neg" and c.i > tok.i for c in tok.children)
+            pred = ("not " + pred) if neg_first and not pred.startswith("not") else pred
+            if pred in self.words.ruled_out_predicates:
+                subj, _ = subject(tok.head)
+                sources = self.slots.resolve_actors(subj, [])
+                clause = [t for c in tok.children if c.dep_ in ("nsubj", "csubj") for t in c.subtree]
+                if sources and clause:
+                    src_ids = {a.mention.actor_id for a in sources}
+                    targets = [b for b in self.slots.resolve_targets(clause, []) if b.mention.actor_id not in src_ids]
+                    self._emit(sent, si, tok, tok.idx + len(tok.text), "REJECT", "reject", sources, targets[:1], False,
+                               [], False, "predicate.ruled_out", mod_tok=tok.head)
+                    return True
         aux = {c.lower_ for c in tok.children if c.dep_ == "aux"}
         if aux & {"must", "should"} and tok.dep_ == "ccomp" \
                 and tok.head.lemma_ in self.words.speech | {"conclude", "insist"}:
@@ -344,6 +364,23 @@ class Coder:
                 return True
         return False
 
+
+    def _commanded(self, tok: Token) -> frozenset[str]:
+        """The forces a state commands, when ``tok`` is what they are ordered to do ("ordered its
+        troops to pull back"): the order's object words (``commanded_nouns``), else nothing. Such
+        an object is no controller: the one who orders acts through them."""
+        g = tok.head
+        if tok.dep_ != "xcomp" or g.i == tok.i or g.lemma_.lower() not in self.words.command_verbs:
+            return frozenset()
+        dobj = [c for c in g.children if c.dep_ == "dobj" and c.i < tok.i and c.lemma_.lower() in self.words.commanded_nouns]
+        if not dobj:
+            return frozenset()
+        # another state's forces ("the UN ordered Iraqi troops to leave") are ordered, not commanded
+        theirs = {a.mention.country for a in self.slots.resolve_actors(dobj, [])}
+        ours = {a.mention.country for a in self.slots.resolve_actors(subject(g)[0], [])}
+        if theirs and not theirs <= ours:
+            return frozenset()
+        return frozenset(c.lemma_.lower() for c in dobj)
 
     def _subsidiary(self, tok: Token) -> bool:
         """Clauses that are not events of their own: the condition of another clause ("... unless
@@ -514,7 +551,8 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
-        subj, passive = subject(tok, self.words.means_nouns)
+        subj, passive = subject(tok, self.words.means_nouns | self._commanded(tok), self.words.statement_nouns,
+                                 self.words.means_preps)
         dateline = dateline_tokens(sent)
         if dateline and any(s_.i in dateline for s_ in subj):
             # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
@@ -548,9 +586,18 @@ class Coder:
             # "attacked Britain for interfering": blamed for a conduct (`"@for_conduct"` in the lexicon)
             obj_lemmas = obj_lemmas | {"@for_conduct"}
             adv_lemmas = adv_lemmas | {"@for_conduct"}
+        if any(c.dep_ == "prep" and c.lower_ in self.words.means_preps and any(g.dep_ == "pcomp" and g.tag_ == "VBG"
+                                                                            for g in c.children) for c in tok.children):
+            # "retaliated by expelling diplomats": the means is the act (`"@by_means"` in the lexicon)
+            adv_lemmas = adv_lemmas | {"@by_means"}
         via_lemmas: dict[str, set[str]] = {}
+        # "ordered its troops to pull back": the order is the state's own act (coded on the
+        # infinitive), no request to its own forces
+        commanding = any(self._commanded(c) for c in tok.children if c.dep_ == "xcomp")
         for key in keys:
             for pat in onto.by_verb.get(key, ()):
+                if commanding and pat.category == "REQUEST":
+                    continue
                 if sport and onto.categories[pat.category]["quad"] in (3, 4):
                     continue        # "the team crushed Italy", "beat Belgium in the final"
                 if pat.objects is not None and not (obj_lemmas & pat.objects):

@@ -268,6 +268,8 @@ class Slots:
         country = country or src.country
         if not country:
             return []
+        if country == src.country and src.kind == "state" and src.sector in (None, "GOV") and src.how != "demonym":
+            return []       # a state named as the actor ("Egypt blocked ...") is no protester against itself
         m = Mention(src.article_id, src.sent_idx, trig.idx, trig.idx + len(trig.text), trig.text,
                     actor_id=f"{country}:GOV", actor_name=f"{country} government", kind="state", country=country,
                     sector="GOV", code=f"{country}GOV", how="default", confidence=0.4)
@@ -300,10 +302,14 @@ class Slots:
         (missing and wrong both count one false positive and one false negative), so the fallback
         trades only on sentences whose gold has no target."""
         skip = {e.mention.actor_id for e in exclude or []}
+        # a state's own forces are never its fallback target ("North Korea ... by
+        # sending troops into the buffer zone"): same country, a sector of the state
+        own = {e.mention.country for e in exclude or [] if e.mention.country and e.mention.sector in (None, "GOV")}
 
         def keep(found: list[Actor]) -> list[Actor]:
             # the acting party is never its own fallback target ("willing to withdraw its troops")
-            return [x for x in found if x.mention.actor_id not in skip]
+            return [x for x in found if x.mention.actor_id not in skip and not (
+                x.mention.country in own and x.mention.sector in self.words.state_sectors)]
 
         t = keep(self.object_actors(obj_toks, speaker)) if obj_toks else []
         if t:
@@ -345,18 +351,27 @@ class Slots:
         ("fired shells at targets in Jericho", "kidnapped up to 16 Russian advisers"), not looking into
         subjects of other clauses or a trailing attribution (", officials said")."""
         skip_ids = {x.mention.actor_id for x in exclude} | {x.mention.country for x in exclude}
+        # whether the path from a token up to the trigger crosses another clause's subject, an
+        # attribution or an adverbial clause ("if war starts in Iraq", "as the opposition threatened
+        # ..."): those are about something else. Known for every token of the path once walked.
+        skipped: dict[int, bool] = {}
         for t in tok.subtree:
             if t.i <= tok.i:
                 continue
-            cur, skip = t, False
+            cur, path, skip = t, [], False
             while cur.i != tok.i:
+                known = skipped.get(cur.i)
+                if known is not None:
+                    skip = known
+                    break
+                path.append(cur.i)
                 if cur.dep_ in ("nsubj", "nsubjpass", "parataxis", "csubj") or cur.lemma_ in self.words.speech or (
                         cur.dep_ == "advcl" and any(c.dep_ == "mark" for c in cur.children)):
-                    # other clauses' subjects, attributions, and adverbial clauses ("if war starts in
-                    # Iraq", "as the opposition threatened ...") are about something else
                     skip = True
                     break
                 cur = cur.head
+            for i in path:
+                skipped[i] = skip
             if skip:
                 continue
             found = [x for x in self.resolve_targets([t], speaker)
