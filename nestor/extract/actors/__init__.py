@@ -123,10 +123,10 @@ class ActorKB:
 
     def single_word_countries(self) -> list[tuple[str, str]]:
         """(lower-case name, country code) of every one-word country name, alias and demonym of
-        five letters or more: the candidates a misspelt name is compared with."""
+        six letters or more: the candidates a misspelt name is compared with."""
         if not hasattr(self, "_single"):
             out = {(e.alias.lower(), e.ref) for entries in self.by_key.values() for e in entries
-                   if e.kind in ("country", "adjective") and " " not in e.alias and len(e.alias) >= 5
+                   if e.kind in ("country", "adjective") and " " not in e.alias and len(e.alias) >= 6
                    and not e.alias.isupper()}
             self._single = sorted(out)
         return self._single
@@ -810,9 +810,13 @@ class _Resolver:
                 elif main and self._settled(main):
                     found, how, conf = main, "context-article", 0.5
             if found is None:
-                if not [m for m in same if self._mention_in_context(m)] and sector in actor_cues()["sector_only"] and (
+                named_here = [m for m in same if self._mention_in_context(m)]
+                if sector in actor_cues()["sector_only"] and (
+                        not named_here or sector not in actor_cues()["state_sectors"]) and (
                         policy == "local" or (policy == "shared" and sector != "GOV")):
-                    # "police", "the army" in a sentence that names no country: the sector alone (a
+                    # "police", "the army" in a sentence that names no country, and a non-state actor
+                    # whose sentence names another country only ("Rebels attacked Malian army
+                    # posts"): the sector alone (a
                     # shared institution of government, "the Foreign Office", stays uncoded; in
                     # "Israel began pulling troops out" the troops are not known to be another actor)
                     self.out.append(self.sector_only(span, si, sector))
@@ -1131,17 +1135,24 @@ class _Resolver:
                 taken.append((t.idx, t.idx + len(t.text)))
 
     def _misspelt_countries(self) -> None:
-        """A place or nationality the NER found and the KB does not know, one letter away from
-        exactly one country name or demonym of five letters or more ("Quatar", "Pakistn",
-        "Ethiopain"): that country, at lower confidence (``how="misspelt"``). Names the KB knows in
-        any form (people, organisations, places) are never respelt."""
+        """A capitalised word the KB does not know, one letter away from exactly one country name or
+        demonym of six letters or more ("Pakistn", "Ethiopain", "Isreal"): that country, at lower
+        confidence (``how="misspelt"``). Names the KB knows in any form (people, organisations,
+        places) are never respelt. Guards, each for a class of false friend measured on sentences
+        we wrote: five-letter names are left alone (one letter turns "Child" into Chile, "Begin"
+        into Benin, "Tiger" into Niger, "Franc" into France); a word the NER reads as a person
+        counts only as a modifier ("the Angola government", not "Angela said"); and a word with no
+        entity type that starts a sentence ("Finish the job") is an ordinary word unless tagged a
+        proper noun."""
         taken = [(m.start, m.end) for m in self.out]
         names = self.akb.single_word_countries()
         from ...geo import resolve_place
 
         for t in docview.tokens(self.doc):
             word = t.text
-            if len(word) < 5 or not word[:1].isupper() or word.isupper() or t.pos_ not in ("PROPN", "ADJ", "NOUN") \
+            if len(word) < 6 or (t.ent_type_ == "PERSON" and t.dep_ not in ("compound", "amod")) \
+                    or (t.ent_type_ == "" and t.is_sent_start and t.pos_ != "PROPN") \
+                    or not word[:1].isupper() or word.isupper() or t.pos_ not in ("PROPN", "ADJ", "NOUN") \
                     or t.ent_type_ not in ("GPE", "NORP", "ORG", "LOC", "PERSON", "") or word in self.akb.by_key \
                     or (t.ent_type_ == "PERSON" and any(x.ent_type_ == "PERSON" for x in t.doc[max(0, t.i - 1):t.i + 2]
                                                          if x.i != t.i)) \

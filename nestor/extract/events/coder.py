@@ -14,8 +14,9 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from ...models import Article, Event, Mention, TimeExpr, has_known_sides, record_id
+from ...models import SECTOR_ONLY, Article, Event, Mention, TimeExpr, has_known_sides, record_id
 from .. import docview
+from ..actors import actor_cues
 from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
@@ -100,6 +101,24 @@ class Coder:
                 target_id=other, target_code=other, target_text=None, target_inferred=True, confidence=conf)
 
     @staticmethod
+    def unborrowed(a: Actor, targets: list[Actor]) -> Actor:
+        """Unnamed armed forces whose country was borrowed from their context (their sentence, a
+        place in it, the article: "Troops fired on Indian posts") where that country is the very state, or its military, that
+        they act on: the sentence's one country is the target's, and a state's own forces acting on
+        it is the rare reading, so theirs is not known. They are coded by their sector alone. Other
+        sectors keep the borrowed country: police on protesters, rebels on the army, the opposition
+        on the government are domestic."""
+        m = a.mention
+        borrowed = ("context-sentence", "context-place", "context-article")
+        if m.how not in borrowed or m.kind != "sector" or m.sector != "MIL" or not any(
+                t.mention.country == m.country and (t.mention.sector or "GOV") in ("GOV", "MIL")
+                and t.mention.kind in ("state", "sector") and t.mention.start != m.start for t in targets):
+            return a
+        return Actor(dataclasses.replace(m, actor_id=f"{SECTOR_ONLY}{m.sector}", actor_name=f"{m.text} ({m.sector})",
+                                         country=None, code=m.sector, how="sector-only",
+                                         confidence=actor_cues()["sector_only_confidence"]), a.via_coref, a.inferred)
+
+    @staticmethod
     def same_actor(am: Mention, bm: Mention) -> bool:
         """One actor on both sides: the same actor id, or the same country code and the same
         sector, a country and its own government counting as one ("USA" and "USA GOV"). A
@@ -165,6 +184,7 @@ class Coder:
                 for t in targets):
             # no target, or only the protesters themselves ("their demands"): the authorities
             targets = self.slots.authorities(trig, sources[0].mention)
+        sources = [self.unborrowed(a, targets) for a in sources]
         pairs: list[tuple[Actor, Actor | None]] = []
         if reciprocal and not targets and len(sources) >= 2:
             for a in sources:
