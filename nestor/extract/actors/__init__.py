@@ -728,6 +728,13 @@ class _Resolver:
                 same = [m for m in self.out if m.sent_idx == si and m.kind == "person" and m.end <= t.idx]
                 if same:
                     cand = same[-1]
+                roles = actor_cues()["person_roles"]
+                role = [m for m in [*self.out, *self._current] if m.actor_id and m.how == "role"
+                        and m.kind != "person" and si - 1 <= m.sent_idx <= si and m.end <= t.idx
+                        and m.text.split()[-1].lower() in roles]
+                if role and (cand is None or role[-1].start > cand.start):
+                    # "An Indian army spokesman said ... He blamed ...": a role that names one person
+                    cand = role[-1]
                 if cand is not None:
                     self.out.append(self._copy(cand, self.doc[t.i:t.i + 1], si, "pronoun", 0.8))
 

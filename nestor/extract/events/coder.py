@@ -715,6 +715,20 @@ class Coder:
                         topic = {x.idx for h in [tok, *obj_toks] for c in h.children
                                  if c.dep_ == "prep" and c.lower_ in self.words.topic_preps for x in c.subtree}
                         targets = [x for x in targets if x.mention.start not in topic]
+                if not targets and sources and tok.dep_ == "advcl" and tok.tag_ == "VBG" \
+                        and pat.category in self.words.civilian_categories:
+                    # "fired on demonstrators in Ahwaz, killing three": the harm done by the act that
+                    # the participle continues falls on that act's target
+                    head_evs = [e for e in self.events if e.sent_idx == si and e.trigger_start == tok.head.idx
+                                and e.target_id and e.event_type == pat.category
+                                and e.source_id in {x.mention.actor_id for x in sources}]
+                    ids = {e.target_id for e in head_evs}
+                    targets = [Actor(m) for m in self.mentions if m.actor_id in ids and m.sent_idx == si][:1] or [
+                        Actor(Mention(self.article.id, si, e.trigger_start, e.trigger_end, str(e.target_text or ""),
+                                      actor_id=e.target_id, actor_name=e.target_id, country=e.target_code,
+                                      sector=e.target_sector, code=f"{e.target_code}{e.target_sector or ''}",
+                                      kind="state" if not e.target_sector else "sector", how="continued",
+                                      confidence=0.5)) for e in head_evs[:1]]
                 if not sources and passive and pat.mode in ("expel", "deport"):
                     # "two diplomats were expelled from the United States": the state expelled from
                     # is the one that expels
