@@ -84,6 +84,7 @@ from .dates import precision_of, strip_dateline
 from .geo.events import clear_story_places, share_story_place
 from .models import known_sides, record_id
 from .store import transaction
+from .timex import normalise
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
 PEOPLE = 0.5        # Jaccard of the named office holders of two reports: the same participants
@@ -869,8 +870,6 @@ def _reanchor_claims(con: Any, article_ids: list[str], days: dict[str, list[date
     story's day once a story dates the article (the last story written, when several do), else the
     article's own publication interval (which undoes an earlier story's date). Absolute periods
     ("in 2015") are left as written. One query and one update for all the articles."""
-    from .extract.when import normalise
-
     if not article_ids:
         return
     got = con.execute("""SELECT c.id, c.article_id, c.period_text, a.published_from, a.published_to FROM claims c

@@ -246,3 +246,32 @@ def test_region_adjective_is_an_actor_only_before_a_role(nlp, kb_with_regions_an
                                                 "Australia and Middle Eastern food.", date(2024, 3, 1))
     regions = [(m.text, m.country, m.sector) for m in res.mentions if m.kind == "region"]
     assert regions == [("Western officials", "WST", "GOV")]
+
+
+def test_one_edit_is_one_inserted_deleted_replaced_or_swapped_letter():
+    from nestor.extract.actors import one_edit
+
+    assert one_edit("quatar", "qatar") and one_edit("pakistn", "pakistan") and one_edit("keyna", "kenya")
+    assert one_edit("ethiopain", "ethiopian") and one_edit("irak", "iraq")
+    assert not one_edit("qatar", "qatar") and not one_edit("niger", "nigeria") and not one_edit("mali", "malta x")
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Child soldiers were handed over to the Red Cross by the militia.", "Child"),     # Chile
+    ("Begin signed the accord at the White House.", "Begin"),                          # Benin
+    ("Tiger squads shelled the town overnight.", "Tiger"),                             # Niger
+    ("Franc zone ministers met in Dakar.", "Franc"),                                   # France
+    ("Angela accused Ukraine of stalling the talks.", "Angela"),                       # Angola
+    ("Finish the job, the Egyptian minister told the Sudanese delegation.", "Finish"),  # Finnish
+])
+def test_ordinary_words_and_first_names_are_never_respelt_as_countries(extract_text, text, word):
+    """The misspelt-country rule's false friends: a five-letter word one letter from a country, a
+    first name the NER reads as a person, a common word that starts a sentence."""
+    r = extract_text(text)
+    assert not [m for m in r.mentions if m.text == word and m.how == "misspelt"], word
+
+
+def test_a_long_misspelt_demonym_modifying_a_noun_is_its_country(extract_text):
+    r = extract_text("The Ethiopain army shelled positions held by Eritrean forces.")
+    assert [(m.text, m.country) for m in r.mentions if m.how == "misspelt"] == [("Ethiopain", "ETH")]
+    assert any(e.event_type == "ASSAULT" and e.source_code == "ETH" and e.target_code == "ERI" for e in r.events)
