@@ -12,6 +12,8 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from ...models import SECTOR_ONLY, Article, Event, Mention, TimeExpr, has_known_sides, record_id
@@ -58,14 +60,18 @@ class Coder:
 
     def run(self) -> list[Event]:
         """All events the article asserts, reports or plans, each with its evidence sentence."""
+        toks = docview.tokens(self.doc)
+        pos, dep = docview.ids(self.doc, "POS"), docview.ids(self.doc, "DEP")   # t.pos_, t.dep_ as ids
+        root = get_string_id("ROOT")
         for si, sent in enumerate(docview.sents(self.doc)):
             if si >= self.limit:
                 break
-            for tok in docview.span_tokens(sent):
-                if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
-                    self._code_verb(sent, si, tok)
-                if tok.pos_ == "NOUN" and self._noun_key(tok):
-                    self._code_noun(sent, si, tok)
+            for i in range(sent.start, sent.end):
+                p = pos[i]
+                if p == VERB or p == AUX or (p == NOUN and dep[i] == root):
+                    self._code_verb(sent, si, toks[i])
+                if p == NOUN and self._noun_key(toks[i]):
+                    self._code_noun(sent, si, toks[i])
         self._drop_conflict_vows()
         self._infer_dyad_targets()
         return self.events
@@ -547,8 +553,8 @@ class Coder:
         """The tokens of ``sent`` whose lemma is a sports word (once per sentence, not per verb)."""
         got = self._sports.get(sent.start)
         if got is None:
-            got = self._sports[sent.start] = [t.i for t in docview.span_tokens(sent)
-                                              if t.lemma_.lower() in self.words.sports]
+            lem, sports = docview.lemmas_lower(self.doc), self.words.sports
+            got = self._sports[sent.start] = [i for i in range(sent.start, sent.end) if lem[i] in sports]
         return got
 
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
