@@ -68,9 +68,10 @@ class Settings:
     dup_threshold: float = 0.8
     #: MinHash permutations (128 gives a standard error of about 0.09 / sqrt(J)... enough at 0.8).
     minhash_perm: int = 128
-    #: spaCy batch size: small batches were both faster and leaner on news-length texts
-    #: (measured by benchmarks/run.py; 8 vs 64: 0.3 GB vs 1.1 GB peak).
-    nlp_batch_size: int = 8
+    #: spaCy batch size, and the articles a pool worker is sent at a time: 32 parses the same tokens
+    #: with less CPU than 8 for a worker that stays well under 1 GB (benchmarks/worker_cpu.py;
+    #: docs/scale.md has the table)
+    nlp_batch_size: int = 32
     #: Articles written to the store per transaction. A batch's cost is nearly all per statement
     #: (connection, checkpoint, one insert per table), not per row: 128 costs the parent a third
     #: of 32's CPU, and a crash loses at most the batch in flight.

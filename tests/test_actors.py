@@ -246,3 +246,11 @@ def test_region_adjective_is_an_actor_only_before_a_role(nlp, kb_with_regions_an
                                                 "Australia and Middle Eastern food.", date(2024, 3, 1))
     regions = [(m.text, m.country, m.sector) for m in res.mentions if m.kind == "region"]
     assert regions == [("Western officials", "WST", "GOV")]
+
+
+def test_one_edit_is_one_inserted_deleted_replaced_or_swapped_letter():
+    from nestor.extract.actors import one_edit
+
+    assert one_edit("quatar", "qatar") and one_edit("pakistn", "pakistan") and one_edit("keyna", "kenya")
+    assert one_edit("ethiopain", "ethiopian") and one_edit("irak", "iraq")
+    assert not one_edit("qatar", "qatar") and not one_edit("niger", "nigeria") and not one_edit("mali", "malta x")

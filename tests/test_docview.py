@@ -28,3 +28,31 @@ def test_one_copy_per_doc_and_a_new_doc_is_read_afresh(nlp):
     assert docview.text(b) == b.text and docview.text(a) == a.text     # switching docs re-reads
     docview.reset(a)
     assert docview.tokens(a)[0].text == "Kenya"
+
+
+def test_sentence_of_a_token_heads_with_a_dependent_and_seeded_text(nlp):
+    doc = nlp(TEXT)
+    docview.reset(doc, TEXT)
+    assert docview.text(doc) is TEXT          # the string the doc was made from, not a rebuilt copy
+    for t in doc:
+        got = docview.sent_of(t)
+        assert (got.start, got.end) == (t.sent.start, t.sent.end)
+    for dep in ("prep", "pobj", "det", "nsubj", "punct", "ROOT", "no such label"):
+        assert docview.heads_with(doc, dep) == frozenset(t.i for t in doc if any(c.dep_ == dep for c in t.children))
+    other = nlp("Kenya and Uganda agreed.")
+    docview.reset(other, "Kenya and Uganda agreed!")    # not the doc's text: ignored
+    assert docview.text(other) == other.text
+    docview.reset(other, "Kenya and Uganda agree.")
+    assert docview.text(other) == other.text
+    empty = nlp("")
+    docview.reset(empty, "")
+    assert docview.text(empty) == "" and docview.heads_with(empty, "prep") == frozenset()
+
+
+def test_memo_lives_as_long_as_the_view(nlp):
+    doc = nlp("Kenya and Uganda agreed.")
+    docview.reset(doc)
+    docview.memo(doc)["k"] = 1
+    assert docview.memo(doc)["k"] == 1
+    docview.reset(doc)
+    assert "k" not in docview.memo(doc)

@@ -35,13 +35,13 @@ from nestor.vocab import CATEGORIES
 # F1 floors per half, a little below what the coder scored when they were last set (see the
 # measured figures in the commit that changed them). Half A is the tuning half, B the check.
 FLOORS = {
-    "A": {"category": 0.91, "triple": 0.84},      # measured 0.94 / 0.87 (388 of 794 sentences, 2026-11-23, coder)
-    "B": {"category": 0.87, "triple": 0.78},      # measured 0.90 / 0.82 (406 sentences)
+    "A": {"category": 0.92, "triple": 0.85},      # measured 0.95 / 0.89 (435 of 876 sentences, 2026-11-23, lexicon)
+    "B": {"category": 0.88, "triple": 0.79},      # measured 0.91 / 0.83 (441 sentences)
 }
 # The same for the two halves of the tuning set (../shared/eval/plover_gsr_dev.json, `nestor eval`).
 TUNING_FLOORS = {
-    "A": {"category": 0.82, "triple": 0.53},      # measured 0.859 / 0.558 (75 records, 2026-11-23, coder)
-    "B": {"category": 0.78, "triple": 0.57},      # measured 0.798 / 0.591 (86 records)
+    "A": {"category": 0.83, "triple": 0.54},      # measured 0.867 / 0.568 (75 records, 2026-11-23, lexicon)
+    "B": {"category": 0.79, "triple": 0.58},      # measured 0.805 / 0.599 (86 records)
 }
 MIN_SENTENCES = 400              # issue 14: at least 400 original sentences
 MIN_PER_CATEGORY = 15            # sentences in which each category is expected
@@ -358,6 +358,8 @@ def test_f1_floors_on_both_halves(scores):
     low = [(h, k, round(getattr(scores[h], k).f1, 3), floor)
            for h, floors in FLOORS.items() for k, floor in floors.items() if getattr(scores[h], k).f1 < floor]
     assert not low, f"below the floor (half, score, F1, floor): {low}"
+    # issue 14: no event has its source as its target (a domestic actor of another sector may be)
+    assert scores["all"].self_targets == 0, "events whose source is their own target (see the table)"
 
 
 def test_f1_floors_on_the_tuning_halves(eval_dev, tmp_path, nlp, knowledge):

@@ -262,9 +262,11 @@ class PoolEngine:
     one :class:`~nestor.errors.WorkerError` instead of respawning forever.
     """
 
-    def __init__(self, settings: Settings, chunk: int = 8) -> None:
+    def __init__(self, settings: Settings, chunk: int | None = None) -> None:
         self.settings = settings
-        self.chunk = chunk
+        # a chunk is one ``nlp.pipe`` call in a worker: as many articles as the spaCy batch, so that
+        # the batch the setting asks for is the batch the parser gets
+        self.chunk = chunk or max(1, settings.nlp_batch_size)
 
     def process(self, items: Iterable[Item]) -> Iterator[Out]:
         preflight(self.settings)

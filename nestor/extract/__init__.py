@@ -25,7 +25,7 @@ STAGES: tuple[Stage, ...] = (when.stage, actors.stage, events.stage, where.stage
 def extract(article: Article, doc: Doc, kb: Knowledge) -> ArticleResult:
     """Every record of one article. ``article`` is not changed: the result holds a copy."""
     res = ArticleResult(article=replace(article))
-    docview.reset(doc)      # what the stages read from the doc, computed once for this doc
+    docview.reset(doc, article.text)    # what the stages read from the doc, computed once for this doc
     _sentences(doc, res, kb)
     for stage in STAGES:
         stage(doc, res, kb)

@@ -12,13 +12,16 @@ lists (copy them first).
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
+import numpy
+from spacy.attrs import DEP, HEAD
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 
 class _View:
-    __slots__ = ("doc", "_text", "_tokens", "_sents", "_ents", "_ent_starts", "_sent_starts")
+    __slots__ = ("doc", "_text", "_tokens", "_sents", "_ents", "_ent_starts", "_sent_starts", "_heads_with", "memo")
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -28,6 +31,9 @@ class _View:
         self._ents: tuple[Span, ...] | None = None
         self._ent_starts: list[int] | None = None
         self._sent_starts: list[int] | None = None
+        self._heads_with: dict[str, frozenset[int]] = {}
+        #: per-doc results of pure functions of the doc, keyed by the caller (see :func:`memo`)
+        self.memo: dict[object, object] = {}
 
 
 _slot: list[_View | None] = [None]
@@ -40,9 +46,23 @@ def _view(doc: Doc) -> _View:
     return v
 
 
-def reset(doc: Doc) -> None:
-    """Forget what was computed for ``doc`` (start of an extraction)."""
-    _slot[0] = _View(doc)
+def reset(doc: Doc, text: str | None = None) -> None:
+    """Forget what was computed for ``doc`` (start of an extraction). ``text``: the string the doc
+    was made from, if the caller has it (spaCy's tokenizer keeps every character, so ``Doc.text``
+    is that string); used only where it fits the doc (:func:`_made_from`)."""
+    v = _slot[0] = _View(doc)
+    if text is not None and _made_from(doc, text):
+        v._text = text
+
+
+def _made_from(doc: Doc, text: str) -> bool:
+    """A cheap check that ``text`` is the doc's (the callers parse the article's text): the same
+    length, and the first and last tokens where they stand in it."""
+    if not len(doc):
+        return text == ""
+    first, last = doc[0], doc[len(doc) - 1]
+    return (last.idx + len(last.text_with_ws) == len(text) and text.startswith(first.text, first.idx)
+            and text.startswith(last.text, last.idx))
 
 
 def text(doc: Doc) -> str:
@@ -67,6 +87,33 @@ def sents(doc: Doc) -> list[Span]:
     if v._sents is None:
         v._sents = list(doc.sents)
     return v._sents
+
+
+def sent_of(tok: Token) -> Span:
+    """``tok.sent`` (which spaCy finds by walking the sentence starts on every access)."""
+    doc = tok.doc
+    return sents(doc)[bisect_right(sent_starts(doc), tok.i) - 1]
+
+
+def heads_with(doc: Doc, dep: str) -> frozenset[int]:
+    """The indices of the tokens that have a child labelled ``dep``: ``t.i in heads_with(doc, d)``
+    is ``any(c.dep_ == d for c in t.children)``, from the doc's arrays."""
+    v = _view(doc)
+    got = v._heads_with.get(dep)
+    if got is None:
+        arr = doc.to_array([HEAD, DEP])
+        offsets = arr[:, 0].view(numpy.int64).tolist()   # the head's offset from the token (0: a root)
+        want = get_string_id(dep)
+        got = v._heads_with[dep] = frozenset(i + off for i, (off, d) in
+                                              enumerate(zip(offsets, arr[:, 1].tolist(), strict=True))
+                                              if d == want and off != 0)
+    return got
+
+
+def memo(doc: Doc) -> dict[object, object]:
+    """A dictionary that lives as long as the doc's view: for results that depend on the doc alone
+    (a sentence's dateline tokens), computed once per doc instead of once per verb."""
+    return _view(doc).memo
 
 
 def sent_starts(doc: Doc) -> list[int]:

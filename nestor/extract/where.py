@@ -290,7 +290,8 @@ def _from_phrases(doc: Doc, ev: Event, res: ArticleResult, quotes: list[tuple[in
     # by officials in the Kremlin"): at a lower weight
     clause = _clause(trig)
     seen = {h.i for h in heads}
-    rest = [t for t in trig.sent if t.i not in seen and any(c.dep_ == "prep" for c in t.children)
+    with_prep = docview.heads_with(doc, "prep")
+    rest = [t for t in docview.span_tokens(docview.sent_of(trig)) if t.i not in seen and t.i in with_prep
             and _clause(t) == clause]
     for n, head in enumerate(heads + rest):
         journey = head.lemma_.lower() in w.journeys
@@ -350,8 +351,8 @@ def _place_spans(doc: Doc, obj: Token, w: Words) -> list[Span]:
         if not (tok.pos_ == "PROPN" or tok.text[:1].isupper()):
             continue
         # the noun with its proper-noun modifiers and "of" phrase: "the Line of Control", "Red Square"
-        left = tok.i
-        while left - 1 >= tok.sent.start and doc[left - 1].head.i in range(left, tok.i + 1) and \
+        left, sent_start = tok.i, docview.sent_of(tok).start
+        while left - 1 >= sent_start and doc[left - 1].head.i in range(left, tok.i + 1) and \
                 doc[left - 1].dep_ in ("compound", "amod", "nmod") and doc[left - 1].text[:1].isupper():
             left -= 1
         right = tok.i + 1

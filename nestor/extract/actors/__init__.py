@@ -38,6 +38,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span, Token
 
 from ...kb import KnowledgeBase, Person
@@ -93,6 +94,18 @@ def actor_cues() -> dict[str, Any]:
 PRONOUNS_PLURAL = {"they", "them", "their"}
 
 
+def one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by exactly one inserted, deleted, replaced or swapped letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    return a[i:] == b[i + 1:] if len(a) < len(b) else a[i + 1:] == b[i:]
+
+
 @dataclass
 class _Entry:
     kind: str          # person | country | capital | adjective | org | role | region | region_adj
@@ -107,6 +120,16 @@ class ActorKB:
     by_key_lower: dict[str, list[_Entry]] = field(default_factory=dict)  # lower case, multi-word / roles
     title_words: set[str] = field(default_factory=set)
     adjectives: dict[str, str] = field(default_factory=dict)
+
+    def single_word_countries(self) -> list[tuple[str, str]]:
+        """(lower-case name, country code) of every one-word country name, alias and demonym of
+        five letters or more: the candidates a misspelt name is compared with."""
+        if not hasattr(self, "_single"):
+            out = {(e.alias.lower(), e.ref) for entries in self.by_key.values() for e in entries
+                   if e.kind in ("country", "adjective") and " " not in e.alias and len(e.alias) >= 5
+                   and not e.alias.isupper()}
+            self._single = sorted(out)
+        return self._single
 
     @classmethod
     def load(cls, extra: str | None = None) -> ActorKB:
@@ -198,14 +221,30 @@ def _by_length(entries: list[_Entry]) -> list[tuple[int, dict[str, _Entry]]]:
     return out
 
 
+def _name_keys(doc: Doc, akb: ActorKB) -> dict[int, str]:
+    """The tokens of ``doc`` that may start a name of ``akb``, with their key (the first word of the
+    token): most tokens start none. Once per doc and knowledge base."""
+    memo = docview.memo(doc)
+    got = memo.get(("name_keys", id(akb)))
+    if got is not None and got[0] is akb:   # type: ignore[index]
+        return got[1]       # type: ignore[index]
+    out: dict[int, str] = {}
+    by_key, by_key_lower = akb.by_key, akb.by_key_lower
+    for tok in docview.tokens(doc):
+        m = _KEY.search(tok.text)
+        if m:
+            key = m.group(0)
+            if key in by_key or key.lower() in by_key_lower:
+                out[tok.i] = key
+    memo[("name_keys", id(akb))] = (akb, out)
+    return out
+
+
 def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | None = None) -> _Match | None:
-    tok = docview.tokens(doc)[i]
-    m = _KEY.search(tok.text)
-    if not m:
-        return None
-    key = m.group(0)
-    if key not in akb.by_key and key.lower() not in akb.by_key_lower:
+    key = _name_keys(doc, akb).get(i)
+    if key is None:
         return None         # most tokens start no name: the same answer, without the loop below
+    tok = docview.tokens(doc)[i]
     text = text if text is not None else docview.text(doc)   # pass it in: Doc.text rebuilds the string
     best: _Match | None = None
     start = tok.idx
@@ -248,7 +287,9 @@ class _Resolver:
         self.doc, self.article, self.akb, self.kb = doc, article, akb, akb.kb
         self.day: date | None = article.published
         self.text = docview.text(doc)
-        self.ends = {t.idx + len(t.text): t.i for t in docview.tokens(doc)}
+        # the character where each token ends → the token: {t.idx + len(t.text): t.i}, from the arrays
+        offsets = doc.to_array([IDX, LENGTH])
+        self.ends = dict(zip((offsets[:, 0] + offsets[:, 1]).tolist(), range(len(offsets)), strict=True))
         self.person_ents = {t.i for e in docview.ents(doc) if e.label_ == "PERSON" for t in e}
         self.out: list[Mention] = []
         self._current: list[Mention] = []
@@ -310,10 +351,12 @@ class _Resolver:
                         last_states.append((si, m.country))
             self._pronouns(sent, si, last_persons)
             self.out.extend(sent_mentions)
+        self._misspelt_countries()
         self._place_pending()
         self._described_orgs()
         self._titled_people()
         self._title_appositions()
+        self._titled_surnames()
         self._abbreviations()
         self._uncoded()
         self.out.sort(key=lambda m: (m.start, m.end))
@@ -325,8 +368,12 @@ class _Resolver:
     def _sentence(self, sent: Span, si: int, last_persons: list[tuple[int, Mention]]) -> list[Mention]:
         doc, akb = self.doc, self.akb
         matches: list[_Match] = []
+        starts = _name_keys(doc, akb)
         i = sent.start
         while i < sent.end:
+            if i not in starts:
+                i += 1
+                continue
             m = _match_at(doc, i, akb, self.ends, self.text)
             if m and m.end <= sent.end:
                 matches.append(m)
@@ -690,7 +737,8 @@ class _Resolver:
         counts: dict[str, int] = {}
         first: dict[str, int] = {}
         for m in self.out:
-            if m.country in self.kb.countries and m.kind in ("state", "sector", "person", "place", "organisation"):
+            if m.country in self.kb.countries and m.kind in ("state", "sector", "person", "place", "organisation") \
+                    and (m.kind != "place" or self._mention_in_context(m)):
                 counts[m.country] = counts.get(m.country, 0) + 1
                 first.setdefault(m.country, m.start)
         if not counts:
@@ -749,13 +797,13 @@ class _Resolver:
                 elif len(local_places) == 1:
                     found, how, conf = local_places.pop(), "context-place", 0.7
                 elif sector in actor_cues()["state_sectors"] and len({m.country for m in same}) == 1 and \
-                        any(m.actor_id for m in same):
+                        any(m.actor_id for m in same) and all(self._mention_in_context(m) for m in same):
                     # "Pakistan's opposition accused the government ...": the one country of the sentence
                     found, how, conf = same[0].country, "context-sentence", 0.5
                 elif main and self._settled(main):
                     found, how, conf = main, "context-article", 0.5
             if found is None:
-                if not same and sector in actor_cues()["sector_only"] and (
+                if not [m for m in same if self._mention_in_context(m)] and sector in actor_cues()["sector_only"] and (
                         policy == "local" or (policy == "shared" and sector != "GOV")):
                     # "police", "the army" in a sentence that names no country: the sector alone (a
                     # shared institution of government, "the Foreign Office", stays uncoded; in
@@ -817,9 +865,26 @@ class _Resolver:
                     return out
         return out
 
+    def _context_place(self, tok: Token) -> bool:
+        """False for a place that says nothing of where the sentence's actors are
+        (``not_context_places``): "a London-based group", "according to media in Cairo", "near the
+        Lebanon border"."""
+        cues = actor_cues()["not_context_places"]
+        cur = tok
+        for _ in range(6):
+            if cur.lower_ in cues["openers"] or (cur.lower_ in cues["base_words"] and cur.i > tok.i):
+                return False
+            if cur.lemma_.lower() in cues["border_nouns"] and cur.i > tok.i:
+                return False
+            if cur.head.i == cur.i or cur.dep_ in ("nsubj", "nsubjpass", "dobj", "ROOT"):
+                break
+            cur = cur.head
+        return True
+
     def _sentence_places(self, si: int, same: list[Mention]) -> set[str]:
         """The countries of the places a sentence names: capitals and cities (KB and gazetteer) and
         countries read as places ("in Sudan")."""
+        same = [m for m in same if self._mention_in_context(m)]
         out = {m.country for m in same if m.kind == "place" and m.country}
         for m in same:
             if m.kind == "state":
@@ -829,11 +894,16 @@ class _Resolver:
                     out.add(str(m.country))
         sent = self._sentences()[si]
         for e in docview.ents_in(sent):
-            if e.label_ in ("GPE", "LOC") and not any(m.start <= e.start_char < m.end for m in self.out):
+            if e.label_ in ("GPE", "LOC") and not any(m.start <= e.start_char < m.end for m in self.out) \
+                    and self._context_place(e.root):
                 c = self._country_of_token(e.root)
                 if c:
                     out.add(c)
         return out
+
+    def _mention_in_context(self, m: Mention) -> bool:
+        sp = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return sp is None or self._context_place(sp.root)
 
     def _described_orgs(self) -> None:
         """Org-name rule: a name the KB does not know, described by a noun phrase that says what it
@@ -907,6 +977,25 @@ class _Resolver:
                 return m.entry.ref
         return None
 
+    def _modifier_country(self, e: Span, sent_start: int) -> str | None:
+        """A country named inside the person's own noun phrase, before the title words: "Pakistan
+        army spokesman Maj. Gen. X" (the parser hangs the country on the name as a compound)."""
+        for x in self.out:
+            if x.kind != "state" or not x.country or not x.actor_id or x.end > e.start_char \
+                    or x.start < self.doc[sent_start].idx:
+                continue
+            span = self.doc.char_span(x.start, x.end, alignment_mode="expand")
+            if span is None:
+                continue
+            cur = span.root
+            for _ in range(6):
+                if cur.i == e.root.i:
+                    return x.country
+                if cur.dep_ not in ("compound", "nmod", "amod", "poss") or cur.head.i == cur.i:
+                    break
+                cur = cur.head
+        return None
+
     def _titled_people(self) -> None:
         """A PERSON the KB does not know, right after a title: "President Abdelaziz Bouteflicka ...
         in Algiers" is DZA GOV, "Lt. Gen. Prosper Avril" MIL. The sector is the title's; the country
@@ -940,6 +1029,13 @@ class _Resolver:
                     country = self.akb.adjectives[low]
                     i -= 1
                     break
+                named = next((x for x in self.out if x.kind == "state" and x.country and x.actor_id
+                              and x.end == t.idx + len(t.text)), None)
+                if named is not None and words:
+                    # a country's name used as a modifier: "Maldives President X", "Pakistan army
+                    # spokesman X" (before a place of the sentence or the article's main country)
+                    country = named.country
+                    break
                 if _is_title_token(t, self.akb) and low not in HONORIFICS:
                     words.insert(0, low)
                     i -= 1
@@ -972,6 +1068,8 @@ class _Resolver:
                 m = _match_at(self.doc, i - 2, self.akb, self.ends, self.text)
                 if m is not None and m.entry.kind == "country":
                     country = m.entry.ref
+            if country is None:
+                country = self._modifier_country(e, sent_start)
             how, conf = "title", 0.7
             if country is None:
                 same = [m for m in self.out if m.sent_idx == si and m.country in self.kb.countries]
@@ -990,6 +1088,66 @@ class _Resolver:
                                           kind="person", country=country, sector=sector, code=country + sector,
                                           how=how, confidence=conf))
             taken.append((span.start_char, span.end_char))
+
+    def _titled_surnames(self) -> None:
+        """A person the KB does not know, placed by a title ("Maldives President Ibrahim Mohamed
+        Solih"), named later by the surname alone ("Solih arrived in Dhaka"): the same actor, lower
+        confidence (``how="surname"``). Only a surname that no other person of the article shares,
+        and never a word that is itself a known name."""
+        titled = [m for m in self.out if m.kind == "person" and m.actor_id and m.actor_id.startswith("person:?")
+                  and m.how in ("title", "title-place", "title-article")]
+        if not titled:
+            return
+        by_surname: dict[str, list[Mention]] = {}
+        for m in self.out:
+            if m.kind == "person" and m.actor_id and " " in m.text.strip():
+                by_surname.setdefault(m.text.split()[-1], []).append(m)
+        taken = [(m.start, m.end) for m in self.out if m.actor_id or m.kind == "place"]
+        for m in titled:
+            surname = m.text.split()[-1]
+            if len(surname) < 3 or not surname[:1].isupper() or \
+                    len({x.actor_id for x in by_surname.get(surname, [])}) != 1 or \
+                    surname in self.akb.by_key or surname.lower() in self.akb.adjectives:
+                continue
+            for t in docview.tokens(self.doc):
+                if t.idx < m.end or t.text != surname or t.pos_ != "PROPN":
+                    continue
+                if t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ == "PROPN":
+                    continue        # part of a longer name ("Solih Ahmed")
+                if any(not (t.idx + len(t.text) <= a or t.idx >= b) for a, b in taken):
+                    continue
+                span = self.doc[t.i:t.i + 1]
+                self.out.append(self._mention(span, self._sent_index(span), actor_id=m.actor_id,
+                                              actor_name=m.actor_name, kind="person", country=m.country,
+                                              sector=m.sector, code=m.code, how="surname",
+                                              confidence=round(min(m.confidence, 0.6), 2)))
+                taken.append((t.idx, t.idx + len(t.text)))
+
+    def _misspelt_countries(self) -> None:
+        """A place or nationality the NER found and the KB does not know, one letter away from
+        exactly one country name or demonym of five letters or more ("Quatar", "Pakistn",
+        "Ethiopain"): that country, at lower confidence (``how="misspelt"``). Names the KB knows in
+        any form (people, organisations, places) are never respelt."""
+        taken = [(m.start, m.end) for m in self.out]
+        names = self.akb.single_word_countries()
+        from ...geo import resolve_place
+
+        for t in docview.tokens(self.doc):
+            word = t.text
+            if len(word) < 5 or not word[:1].isupper() or word.isupper() or t.pos_ not in ("PROPN", "ADJ", "NOUN") \
+                    or t.ent_type_ not in ("GPE", "NORP", "ORG", "LOC", "PERSON", "") or word in self.akb.by_key \
+                    or (t.ent_type_ == "PERSON" and any(x.ent_type_ == "PERSON" for x in t.doc[max(0, t.i - 1):t.i + 2]
+                                                         if x.i != t.i)) \
+                    or word.lower() in self.akb.by_key_lower or any(a <= t.idx < b for a, b in taken):
+                continue
+            low = word.lower()
+            found = {code for name, code in names if abs(len(name) - len(low)) <= 1 and one_edit(low, name)}
+            if len(found) != 1 or resolve_place(word) is not None:
+                continue        # ambiguous, or a real place one letter from a country ("Indiana")
+            code = found.pop()
+            span = self.doc[t.i:t.i + 1]
+            self.out.append(self._mention(span, self._sent_index(span), actor_id=code, actor_name=code,
+                                          kind="state", country=code, code=code, how="misspelt", confidence=0.5))
 
     def _title_appositions(self) -> None:
         """"Kenyan opposition leader Raila Odinga": a role mention right before a person is one actor.

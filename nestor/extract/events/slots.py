@@ -105,7 +105,10 @@ class Slots:
             out.append(m)
             # "Hungarian and Romanian officials": modifiers resolved to other actors
             for c in tok.children:
-                if c.dep_ in ("amod", "compound") and self.by_token.get(c.i) not in (None, m):
+                if self.by_token.get(c.i) not in (None, m) and (c.dep_ in ("amod", "compound") or (
+                        c.dep_ == "nmod" and any(x.dep_ == "conj" for x in c.children))):
+                    # ("The U.S. and Russian presidents": the parser hangs "U.S." as an nmod, with
+                    # the other side as its conjunct; a lone nmod may be a dateline's country)
                     out.extend(self.actor_mentions(c, depth + 1))
         elif depth < 3:
             # a modifier before the possessor: "his U.S. counterpart" is the US, not the speaker
@@ -122,7 +125,12 @@ class Slots:
                     break
         for c in tok.children:
             if c.dep_ == "conj":
-                out.extend(self.actor_mentions(c, depth))
+                found = self.actor_mentions(c, depth)
+                if not found and c.pos_ == "ADJ" and c.lower_ in self.adjectives and out:
+                    # "U.S. and Pakistani troops": a demonym coordinated with a coded modifier, which
+                    # the actors stage could not join to the noun, is its own state
+                    found = [self._demonym(c)]
+                out.extend(found)
         seen, uniq = set(), []
         for m in out:
             if id(m) not in seen:
@@ -130,6 +138,40 @@ class Slots:
                 uniq.append(m)
         return uniq
 
+
+    def _demonym(self, x: Token) -> Mention:
+        code = self.adjectives[x.lower_]
+        return Mention(self.article.id, -1, x.idx, x.idx + len(x.text), x.text, actor_id=code, actor_name=code,
+                       kind="state", country=code, code=code, how="demonym", confidence=0.6)
+
+    def participant(self, t: Token) -> bool:
+        """False for a word that names no party acted upon: inside an attribution or exception
+        ("according to X", "apart from X": ``non_participants``), or a modifier of a border that is
+        only where it happened ("on the Afghan-Pakistan border": ``border_nouns``)."""
+        words = self.words
+        cur = t
+        for _ in range(8):
+            if cur.lower_ in words.non_participants:
+                return False
+            if any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in words.speech and c.i > cur.i
+                   for c in cur.children):
+                return False        # the source of the news, misparsed: "..., the Observatory reported"
+            if cur.dep_ not in ("pobj", "prep", "conj", "appos", "compound", "amod", "nmod", "poss", "npadvmod") \
+                    or cur.head.i == cur.i:
+                break
+            cur = cur.head
+        cur = t
+        while cur.dep_ in ("compound", "amod", "nmod", "punct") and cur.head.i != cur.i and cur.head.i > cur.i:
+            cur = cur.head
+        if cur.lemma_.lower() not in words.border_nouns or cur.dep_ != "pobj" \
+                or cur.head.lower_ not in words.locative_preps:
+            return True
+        # a border between two named countries says where, not at whom ("Kenya massed troops near
+        # the Somali border" is aimed at Somalia; "clashed on the Afghan-Pakistan border" is not)
+        sides = {x.lower_ for x in cur.subtree if x.i < cur.i and (
+            x.lower_ in self.adjectives or (self.by_token.get(x.i) is not None and self.by_token[x.i].country)
+            or (self.places.get(x.i) is not None))}
+        return len(sides) < 2
 
     def expand(self, mentions: list[Mention]) -> list[Mention]:
         """Group mentions ("the two leaders") become their members."""
@@ -177,6 +219,10 @@ class Slots:
                 out.extend(Actor(m, False) for m in self.expand(speaker) if coded(m))
                 continue
             found = [m for m in self.expand(self.actor_mentions(t)) if coded(m)]
+            if not found and t.lemma_.lower() in self.words.carrier_nouns:
+                # "a Turkish convoy delivered ...": the state a demonym on the carrier names
+                found = [self._demonym(c) for c in t.children
+                         if c.dep_ in ("amod", "compound") and c.lower_ in self.adjectives][:1]
             if not found and speaker and t.lower_ in self.words.third_person and t.dep_ in ("nsubj", "nsubjpass"):
                 # "Syria says it will not accept ...": an unresolved pronoun subject of a reported
                 # clause is the speaker (the commonest reading; marked as coreference)
@@ -191,6 +237,7 @@ class Slots:
         """Actors for a target slot. Wider than for sources (precision first on who acted): a place
         stands for its country ("a curfew in Algiers", "an embassy in Tehran") and a demonym used
         attributively for its state ("an Indian proposal", "a Senegalese peace plan")."""
+        toks = [t for t in toks if self.participant(t)]
         out = self.resolve_actors(toks, speaker)
         if out:
             return out
@@ -199,12 +246,9 @@ class Slots:
                 pm = self.places.get(x.i)
                 if pm is not None and pm.country:
                     out.append(Actor(state(pm, pm.country, "place")))
-                elif x.lower_ in self.adjectives and x.dep_ in ("amod", "compound", "nmod", "poss"):
-                    code = self.adjectives[x.lower_]
-                    art = self.article.id
-                    out.append(Actor(Mention(art, -1, x.idx, x.idx + len(x.text), x.text, actor_id=code,
-                                              actor_name=code, kind="state", country=code, code=code,
-                                              how="demonym", confidence=0.6)))
+                elif x.lower_ in self.adjectives and x.dep_ in ("amod", "compound", "nmod", "poss") \
+                        and self.participant(x):
+                    out.append(Actor(self._demonym(x)))
         uniq: dict[str | None, Actor] = {}
         for a in out:
             uniq.setdefault(a.mention.actor_id, a)
@@ -224,6 +268,8 @@ class Slots:
         country = country or src.country
         if not country:
             return []
+        if country == src.country and src.kind == "state" and src.sector in (None, "GOV") and src.how != "demonym":
+            return []       # a state named as the actor ("Egypt blocked ...") is no protester against itself
         m = Mention(src.article_id, src.sent_idx, trig.idx, trig.idx + len(trig.text), trig.text,
                     actor_id=f"{country}:GOV", actor_name=f"{country} government", kind="state", country=country,
                     sector="GOV", code=f"{country}GOV", how="default", confidence=0.4)
@@ -256,10 +302,14 @@ class Slots:
         (missing and wrong both count one false positive and one false negative), so the fallback
         trades only on sentences whose gold has no target."""
         skip = {e.mention.actor_id for e in exclude or []}
+        # a state's own forces are never its fallback target ("North Korea ... by
+        # sending troops into the buffer zone"): same country, a sector of the state
+        own = {e.mention.country for e in exclude or [] if e.mention.country and e.mention.sector in (None, "GOV")}
 
         def keep(found: list[Actor]) -> list[Actor]:
             # the acting party is never its own fallback target ("willing to withdraw its troops")
-            return [x for x in found if x.mention.actor_id not in skip]
+            return [x for x in found if x.mention.actor_id not in skip and not (
+                x.mention.country in own and x.mention.sector in self.words.state_sectors)]
 
         t = keep(self.object_actors(obj_toks, speaker)) if obj_toks else []
         if t:
@@ -301,18 +351,27 @@ class Slots:
         ("fired shells at targets in Jericho", "kidnapped up to 16 Russian advisers"), not looking into
         subjects of other clauses or a trailing attribution (", officials said")."""
         skip_ids = {x.mention.actor_id for x in exclude} | {x.mention.country for x in exclude}
+        # whether the path from a token up to the trigger crosses another clause's subject, an
+        # attribution or an adverbial clause ("if war starts in Iraq", "as the opposition threatened
+        # ..."): those are about something else. Known for every token of the path once walked.
+        skipped: dict[int, bool] = {}
         for t in tok.subtree:
             if t.i <= tok.i:
                 continue
-            cur, skip = t, False
+            cur, path, skip = t, [], False
             while cur.i != tok.i:
+                known = skipped.get(cur.i)
+                if known is not None:
+                    skip = known
+                    break
+                path.append(cur.i)
                 if cur.dep_ in ("nsubj", "nsubjpass", "parataxis", "csubj") or cur.lemma_ in self.words.speech or (
                         cur.dep_ == "advcl" and any(c.dep_ == "mark" for c in cur.children)):
-                    # other clauses' subjects, attributions, and adverbial clauses ("if war starts in
-                    # Iraq", "as the opposition threatened ...") are about something else
                     skip = True
                     break
                 cur = cur.head
+            for i in path:
+                skipped[i] = skip
             if skip:
                 continue
             found = [x for x in self.resolve_targets([t], speaker)

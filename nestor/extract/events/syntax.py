@@ -8,14 +8,19 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from .. import docview
+
 PHRASAL_PREPS = frozenset(("on", "upon", "for", "into", "against", "down", "out", "back", "off"))
 PHRASAL_ADVERBS = frozenset(("together",))
 
 
-def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[list[Token], bool]:
+def subject(tok: Token, not_controllers: frozenset[str] = frozenset(),
+            carriers: frozenset[str] = frozenset(), means_preps: frozenset[str] = frozenset()) -> tuple[list[Token], bool]:
     """(subject tokens, passive?) of a verb, inherited from governing verbs when missing. An object
     whose lemma is in ``not_controllers`` is no controller: in "took steps to release" the subject of
-    "took" releases."""
+    "took" releases. A participle on one of the ``carriers`` (a statement noun) is said by whoever
+    issued it: "issued a statement condemning X", "in a communique urging Y". A gerund after one of the
+    ``means_preps`` is done by the subject of the verb it serves: "violated the truce by firing rockets"."""
     cur = tok
     for _ in range(4):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
@@ -31,6 +36,23 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[
                 and cur.head.dep_ == "dobj" and cur.head.head.pos_ in ("VERB", "AUX"):
             # "approved a decree to impose sanctions": who approved the decree imposes them
             cur = cur.head.head
+            continue
+        if cur.dep_ == "pcomp" and cur.head.lower_ in means_preps and cur.head.head.pos_ in ("VERB", "AUX") \
+                and cur.head.head.i != cur.head.i:
+            cur = cur.head.head
+            continue
+        if cur.dep_ == "acl" and cur.tag_ == "VBG" and cur.head.lemma_.lower() in carriers:
+            # "issued a statement condemning X": the issuer condemns (a participle on any other noun
+            # describes it: "arrested a man carrying explosives")
+            noun = cur.head
+            gov = noun.head.head if noun.dep_ == "pobj" else noun.head
+            if noun.dep_ in ("dobj", "pobj", "nsubjpass") and gov.pos_ in ("VERB", "AUX") and gov.i != noun.i:
+                cur = gov
+                continue
+        if cur.dep_ == "pcomp" and cur.head.lower_ == "of" and cur.head.head.dep_ == "dobj" \
+                and cur.head.head.lemma_.lower() in not_controllers and cur.head.head.head.pos_ in ("VERB", "AUX"):
+            # "took the unusual step of expelling the envoy": who took the step expels
+            cur = cur.head.head.head
             continue
         if cur.dep_ in ("xcomp", "conj", "advcl", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
@@ -48,7 +70,8 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset()) -> tuple[
 def prep_objects(tok: Token, preps: tuple[str, ...]) -> list[Token]:
     out: list[Token] = []
     for c in tok.children:
-        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
+            # (the parser may label "to" of a recipient "dative": "accorded a welcome to X")
             out.extend(pc for pc in c.children if pc.dep_ == "pobj")
         if c.dep_ == "prt" and c.lower_ in preps:  # "call on X" parsed as particle + dobj
             out.extend(pc for pc in tok.children if pc.dep_ == "dobj")
@@ -194,8 +217,18 @@ def dateline_tokens(sent: Span) -> frozenset[int]:
     """The token indices of a wire dateline that opens ``sent`` ("PARIS (Reuters) –", "Hanoi (VNA)
     -", "KABUL, Jan 11 (AFP) —"): a place and an agency in parentheses, or a place in capitals,
     before a dash within the first twelve tokens. The parser often reads the place as a co-subject
-    of the first verb ("PARIS (Reuters) – Paris police fired ..."); a dateline is never an actor."""
-    toks = list(sent[:12])
+    of the first verb ("PARIS (Reuters) – Paris police fired ..."); a dateline is never an actor.
+    Computed once per sentence of a doc (the coder asks for every verb)."""
+    memo = docview.memo(sent.doc)
+    key = ("dateline_tokens", sent.start, sent.end)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _dateline_tokens(sent)
+    return got  # type: ignore[return-value]
+
+
+def _dateline_tokens(sent: Span) -> frozenset[int]:
+    toks = docview.span_tokens(sent[:12])
     for k, t in enumerate(toks):
         if t.text in DATELINE_DASHES and k > 0:
             head = toks[:k]
