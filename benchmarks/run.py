@@ -17,8 +17,9 @@ measures, each in a fresh subprocess (so peak RSS is that of the measured work a
 It prints articles/s, words/s, peak RSS of the parent process and of the largest child (a pool
 worker) separately, the ratio of end-to-end time to the bare pass (targets: ≤ 1.33 for one worker,
 ≤ 0.60 for all cores on 2 cores), the speed-up of N workers over one and its share per worker,
-the per-stage time split the run records (ingest, dedup, store, stories, total), and how time and
-memory change between the sizes. ``--sizes 300`` is the quick check (under two minutes on 2 cores).
+the per-stage time split the run records (ingest, dedup, store, stories, total), the parent's peak
+RSS when each stage last ended (the stage where it jumps set the peak), and how time and memory
+change between the sizes. ``--sizes 300`` is the quick check (under two minutes on 2 cores).
 """
 from __future__ import annotations
 
@@ -111,6 +112,7 @@ class DescendantPeak:
 
 def measure(kind: str, corpus: Path, workers: int) -> dict:
     peak = DescendantPeak()
+    rss_by_stage: dict[str, float] = {}
     t0 = time.perf_counter()
     if kind == "bare":
         import spacy
@@ -134,18 +136,25 @@ def measure(kind: str, corpus: Path, workers: int) -> dict:
         stages = {"spark (JVM, parse, extract, Parquet)": t1 - t0, "load into the store": time.perf_counter() - t1}
     else:
         from nestor.config import Settings
+
+        if workers > 1:        # as `nestor run` does: the fork server loads the model while the pipeline is imported
+            from nestor.engine import start_pool_server
+
+            start_pool_server(Settings(workers=workers))
         from nestor.pipeline import Pipeline
 
         db = Path(tempfile.mkdtemp()) / "bench.duckdb"
         rep = Pipeline(Settings(db=str(db), workers=workers)).run([str(corpus)])
         n = rep.counts["stored"]
         stages = dict(rep.durations)
+        rss_by_stage = dict(rep.peak_rss_mb)
     secs = time.perf_counter() - t0
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = max(peak.stop(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     stages = {k: round(v, 2) for k, v in stages.items()}
     return {"kind": kind, "articles": n, "seconds": secs, "peak_rss_mb": max(self_rss, child_rss),
-            "parent_rss_mb": self_rss, "worker_rss_mb": child_rss, "stages": stages}
+            "parent_rss_mb": self_rss, "worker_rss_mb": child_rss, "stages": stages,
+            "parent_rss_by_stage": rss_by_stage}
 
 
 def main() -> None:
@@ -186,6 +195,9 @@ def main() -> None:
                   f"{words / r['seconds']:8.0f} words/s  {rss}{ratio}", flush=True)
             if r.get("stages"):
                 print("         stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items()), flush=True)
+            if r.get("parent_rss_by_stage"):
+                print("         parent's peak RSS when each stage last ended: " +
+                      ", ".join(f"{k} {v:.0f} MB" for k, v in r["parent_rss_by_stage"].items()), flush=True)
         many = rows.get(f"run-{a.workers}")
         if a.workers > 1 and "run-1" in rows and many:
             one, m = rows["run-1"]["seconds"], many["seconds"]

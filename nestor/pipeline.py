@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import time
 import uuid
 from collections import Counter
@@ -23,12 +24,22 @@ from pathlib import Path
 
 from . import stories
 from .config import Settings
-from .engine import Engine, Item, make_engine
+from .engine import Engine, Item, make_engine, start_pool_server
 from .errors import InputError
 from .ingest import iter_inputs
 from .ingest.dedup import Deduper
 from .models import Article, ArticleResult, Skip
 from .store import Store
+
+try:
+    import resource
+
+    def _peak_rss_mb() -> float:
+        """This process's peak RSS (``ru_maxrss``: KB on Linux, bytes on macOS) in MB."""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+except ImportError:       # Windows
+    _peak_rss_mb = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -37,7 +48,14 @@ class RunReport:
     counts: Counter = field(default_factory=Counter)
     skips: list[Skip] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
+    #: this process's peak RSS in MB (its high-water mark) when each stage last ended: the stage
+    #: where it jumps is the one that set the peak (docs/scale.md); empty where it cannot be read
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
     status: str = "running"
+
+    def mark_peak(self, stage: str) -> None:
+        if _peak_rss_mb is not None:
+            self.peak_rss_mb[stage] = _peak_rss_mb()
 
     @property
     def exit_code(self) -> int:
@@ -98,6 +116,7 @@ class BatchWriter:
             report.counts["claims"] += len(r.claims)
             report.counts["accords"] += len(r.accords)
         report.durations["store"] = report.durations.get("store", 0.0) + time.perf_counter() - t
+        report.mark_peak("store")
         self.progress("articles", len(results))
 
 
@@ -128,6 +147,10 @@ class Pipeline:
 
     def run(self, paths: Iterable[str]) -> RunReport:
         paths = [str(p) for p in paths]
+        if self._engine is None and self.settings.worker_count > 1:
+            # the pool's fork server loads the model on another core while this process checks the
+            # store and reads the first articles (the engine's start-up, later, finds it running)
+            start_pool_server(self.settings)
         missing = [p for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
         if missing:
             raise InputError(f"{missing[0]}: no such file or directory" +
@@ -136,6 +159,7 @@ class Pipeline:
         report = RunReport(run_id=datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:6])
         with self.store.writer() as con:
             self.store.start_run(con, report.run_id, paths, self.settings)
+        report.mark_peak("start")
         dedup = Deduper(self.settings.dup_threshold, self.settings.minhash_perm)
         writer = BatchWriter(self.store, dedup, report, self.progress)
         t0 = time.perf_counter()
@@ -147,6 +171,7 @@ class Pipeline:
             t = time.perf_counter()
             report.counts["stories"] = complete_stories(self.store)
             report.durations["stories"] = time.perf_counter() - t
+            report.mark_peak("stories")
             report.status = "completed"
         except KeyboardInterrupt:
             report.status = "interrupted"
@@ -159,6 +184,7 @@ class Pipeline:
             try:
                 with self.store.writer() as con:
                     self.store.finish_run(con, report.run_id, report.status, dict(report.counts), report.durations)
+                report.mark_peak("runs row")
             except Exception:
                 # never mask the original error; the row stays 'running' and the next run marks it
                 # 'aborted'
@@ -209,4 +235,5 @@ class Pipeline:
                     if dup_of is not None:
                         item.status, item.duplicate_of = "duplicate", dup_of
             report.durations["dedup"] = report.durations.get("dedup", 0.0) + time.perf_counter() - t
+            report.mark_peak("ingest, dedup")
             yield from out

@@ -56,3 +56,18 @@ def test_memo_lives_as_long_as_the_view(nlp):
     assert docview.memo(doc)["k"] == 1
     docview.reset(doc)
     assert "k" not in docview.memo(doc)
+
+
+def test_ids_and_strings_from_the_arrays_are_the_tokens_own(nlp):
+    doc = nlp(TEXT)
+    docview.reset(doc, TEXT)
+    toks = list(doc)
+    assert docview.ids(doc, "POS") == [t.pos for t in toks]
+    assert docview.ids(doc, "DEP") == [t.dep for t in toks]
+    assert docview.strings(doc, "LOWER") == [t.lower_ for t in toks]
+    assert docview.strings(doc, "ORTH") == [t.text for t in toks]
+    assert docview.strings(doc, "TAG") == [t.tag_ for t in toks]
+    assert docview.lemmas_lower(doc) == [t.lemma_.lower() for t in toks]
+    empty = nlp("")
+    docview.reset(empty)
+    assert docview.ids(empty, "POS") == [] and docview.strings(empty, "LOWER") == []

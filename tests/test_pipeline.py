@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import duckdb
@@ -58,6 +59,11 @@ def test_run_stores_articles_marks_duplicates_and_reruns_idempotently(tmp_path, 
     assert report.counts["files"] == 4
     assert report.counts["stored"] == 3 and report.counts["duplicates"] == 1
     assert [s.reason for s in report.skips] == ["empty"] and report.exit_code == 1
+    if sys.platform != "win32":    # the process's peak RSS when each stage ended: a high-water mark, never falling
+        peaks = report.peak_rss_mb
+        assert list(peaks) == ["start", "ingest, dedup", "store", "stories", "runs row"], peaks
+        vals = list(peaks.values())
+        assert all(0 < a <= b for a, b in zip(vals, vals[1:], strict=False)), peaks
     n = nestor.open(db_path)
     arts = n.articles()
     assert len(arts) == 3

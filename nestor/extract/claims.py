@@ -138,12 +138,13 @@ def _unlabelled(doc: Doc, sent: Span, c: dict, sent_ents: list[Span]) -> list[Sp
     starters = set(nw["vague"]) | {"couple", "dozen", "dozens", "score", "scores"}
     taken = {t.i for e in sent_ents for t in e}
     out: list[Span] = []
+    lowers = docview.strings(doc, "LOWER")     # t.lower_ of every token
     i = sent.start
     while i < sent.end:
-        t = doc[i]
-        if t.i in taken or t.lower_ not in starters:
+        if i in taken or lowers[i] not in starters:
             i += 1
             continue
+        t = doc[i]
         start = i
         if i > sent.start and doc[i - 1].lower_ in ("a", "an") or (i > sent.start and doc[i - 1].lower_ in nw["units"]):
             start = i - 1

@@ -21,7 +21,8 @@ from spacy.tokens import Doc, Span, Token
 
 
 class _View:
-    __slots__ = ("doc", "_text", "_tokens", "_sents", "_ents", "_ent_starts", "_sent_starts", "_heads_with", "memo")
+    __slots__ = ("doc", "_text", "_tokens", "_sents", "_ents", "_ent_starts", "_sent_starts", "_heads_with", "_ids",
+                 "memo")
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -32,6 +33,7 @@ class _View:
         self._ent_starts: list[int] | None = None
         self._sent_starts: list[int] | None = None
         self._heads_with: dict[str, frozenset[int]] = {}
+        self._ids: dict[str, list[int]] = {}
         #: per-doc results of pure functions of the doc, keyed by the caller (see :func:`memo`)
         self.memo: dict[object, object] = {}
 
@@ -108,6 +110,59 @@ def heads_with(doc: Doc, dep: str) -> frozenset[int]:
                                               enumerate(zip(offsets, arr[:, 1].tolist(), strict=True))
                                               if d == want and off != 0)
     return got
+
+
+def ids(doc: Doc, attr: str) -> list[int]:
+    """Every token's value of ``attr`` ("POS", "DEP", "TAG"...) as spaCy's integer ids, from the doc's
+    array: ``ids(doc, "POS")[t.i] == t.pos``; compare with ``spacy.symbols`` or
+    ``spacy.strings.get_string_id`` instead of reading ``t.pos_`` token by token."""
+    v = _view(doc)
+    got = v._ids.get(attr)
+    if got is None:
+        got = v._ids[attr] = doc.to_array([attr]).reshape(len(doc), -1)[:, 0].tolist() if len(doc) else []
+    return got
+
+
+_LOWER: dict[int, str] = {}     # a string id → the string in lower case (the vocabulary's strings)
+_STR: dict[int, str] = {}       # a string id → the string
+
+
+def strings(doc: Doc, attr: str) -> list[str]:
+    """Every token's value of a string attribute as a string: ``strings(doc, "LOWER")[t.i] ==
+    t.lower_`` (also "ORTH" for ``t.text``, "LEMMA", "TAG", "DEP"...), one look-up per distinct id."""
+    v = _view(doc)
+    key = ("strings", attr)
+    got = v.memo.get(key)
+    if got is None:
+        store = doc.vocab.strings
+        if len(_STR) > 500_000:
+            _STR.clear()
+        out = []
+        for k in ids(doc, attr):
+            s = _STR.get(k)
+            if s is None:
+                s = _STR[k] = store[k]
+            out.append(s)
+        got = v.memo[key] = out
+    return got  # type: ignore[return-value]
+
+
+def lemmas_lower(doc: Doc) -> list[str]:
+    """Every token's ``t.lemma_.lower()``, from the doc's lemma ids (one look-up per distinct lemma)."""
+    v = _view(doc)
+    got = v.memo.get("lemmas_lower")
+    if got is None:
+        strings = doc.vocab.strings
+        if len(_LOWER) > 500_000:
+            _LOWER.clear()
+        out = []
+        for k in ids(doc, "LEMMA"):
+            low = _LOWER.get(k)
+            if low is None:
+                low = _LOWER[k] = strings[k].lower()
+            out.append(low)
+        got = v.memo["lemmas_lower"] = out
+    return got  # type: ignore[return-value]
 
 
 def memo(doc: Doc) -> dict[object, object]:

@@ -55,6 +55,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from ..dates import (
@@ -193,8 +195,12 @@ def _future(span: Span) -> bool:
 def _date_spans(doc: Doc) -> list[Span]:
     spans = [e for e in docview.ents(doc) if e.label_ == "DATE" and not all(t.tag_ == "MD" for t in e)]
     covered = {t.i for s in spans for t in s}
-    for t in docview.tokens(doc):  # weekdays the NER missed ("on Thursday" is usually found; bare ones sometimes not)
-        if t.i not in covered and t.lower_ in WEEKDAYS and t.pos_ == "PROPN":
+    # weekdays the NER missed ("on Thursday" is usually found; bare ones sometimes not): the tokens
+    # whose lower-case form's id is a weekday's, then the test itself on those
+    wd_ids = {get_string_id(w) for w in WEEKDAYS}
+    toks = docview.tokens(doc)
+    for i, low in enumerate(docview.ids(doc, "LOWER")):
+        if low in wd_ids and i not in covered and (t := toks[i]).lower_ in WEEKDAYS and t.pos == PROPN:
             spans.append(doc[t.i:t.i + 1])
     return sorted(spans, key=lambda s: s.start)
 

@@ -221,21 +221,38 @@ def _by_length(entries: list[_Entry]) -> list[tuple[int, dict[str, _Entry]]]:
     return out
 
 
+_KEYS_OF: dict[int, tuple[ActorKB, dict[int, str | None]]] = {}
+
+
 def _name_keys(doc: Doc, akb: ActorKB) -> dict[int, str]:
     """The tokens of ``doc`` that may start a name of ``akb``, with their key (the first word of the
-    token): most tokens start none. Once per doc and knowledge base."""
+    token): most tokens start none. Once per doc and knowledge base, and the answer for a token's
+    text is kept for the knowledge base's life (news repeat their words)."""
     memo = docview.memo(doc)
     got = memo.get(("name_keys", id(akb)))
     if got is not None and got[0] is akb:   # type: ignore[index]
         return got[1]       # type: ignore[index]
+    cached = _KEYS_OF.get(id(akb))
+    if cached is None or cached[0] is not akb:
+        if len(_KEYS_OF) > 16:      # knowledge bases loaded one after another (tests)
+            _KEYS_OF.clear()
+        cached = _KEYS_OF[id(akb)] = (akb, {})
+    known = cached[1]
+    if len(known) > 1_000_000:
+        known.clear()
     out: dict[int, str] = {}
-    by_key, by_key_lower = akb.by_key, akb.by_key_lower
-    for tok in docview.tokens(doc):
-        m = _KEY.search(tok.text)
-        if m:
-            key = m.group(0)
-            if key in by_key or key.lower() in by_key_lower:
-                out[tok.i] = key
+    by_key, by_key_lower, strings = akb.by_key, akb.by_key_lower, doc.vocab.strings
+    for i, orth in enumerate(docview.ids(doc, "ORTH")):     # t.orth: the id of t.text
+        if orth in known:
+            key = known[orth]
+        else:
+            key = None
+            m = _KEY.search(strings[orth])
+            if m and (m.group(0) in by_key or m.group(0).lower() in by_key_lower):
+                key = m.group(0)
+            known[orth] = key
+        if key is not None:
+            out[i] = key
     memo[("name_keys", id(akb))] = (akb, out)
     return out
 
@@ -255,12 +272,12 @@ def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | 
         # the first entry (longest first) whose alias is the text here and ends on a token: one
         # look-up per alias length instead of a comparison per entry ("the" starts hundreds)
         for n, first in _by_length(entries):
+            j = ends.get(start + n)     # (both tests must hold; this one is the cheaper)
+            if j is None:
+                continue
             hay = text[start: start + n]
             e = first.get(hay.lower() if lowered else hay)
             if e is None:
-                continue
-            j = ends.get(start + n)
-            if j is None:
                 continue
             if best is None or j + 1 > best.end:
                 best = _Match(i, j + 1, e)
@@ -728,6 +745,13 @@ class _Resolver:
                 same = [m for m in self.out if m.sent_idx == si and m.kind == "person" and m.end <= t.idx]
                 if same:
                     cand = same[-1]
+                roles = actor_cues()["person_roles"]
+                role = [m for m in [*self.out, *self._current] if m.actor_id and m.how == "role"
+                        and m.kind != "person" and si - 1 <= m.sent_idx <= si and m.end <= t.idx
+                        and m.text.split()[-1].lower() in roles]
+                if role and (cand is None or role[-1].start > cand.start):
+                    # "An Indian army spokesman said ... He blamed ...": a role that names one person
+                    cand = role[-1]
                 if cand is not None:
                     self.out.append(self._copy(cand, self.doc[t.i:t.i + 1], si, "pronoun", 0.8))
 

@@ -12,6 +12,8 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from ...models import SECTOR_ONLY, Article, Event, Mention, TimeExpr, has_known_sides, record_id
@@ -58,14 +60,18 @@ class Coder:
 
     def run(self) -> list[Event]:
         """All events the article asserts, reports or plans, each with its evidence sentence."""
+        toks = docview.tokens(self.doc)
+        pos, dep = docview.ids(self.doc, "POS"), docview.ids(self.doc, "DEP")   # t.pos_, t.dep_ as ids
+        root = get_string_id("ROOT")
         for si, sent in enumerate(docview.sents(self.doc)):
             if si >= self.limit:
                 break
-            for tok in docview.span_tokens(sent):
-                if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
-                    self._code_verb(sent, si, tok)
-                if tok.pos_ == "NOUN" and self._noun_key(tok):
-                    self._code_noun(sent, si, tok)
+            for i in range(sent.start, sent.end):
+                p = pos[i]
+                if p == VERB or p == AUX or (p == NOUN and dep[i] == root):
+                    self._code_verb(sent, si, toks[i])
+                if p == NOUN and self._noun_key(toks[i]):
+                    self._code_noun(sent, si, toks[i])
         self._drop_conflict_vows()
         self._infer_dyad_targets()
         return self.events
@@ -547,8 +553,8 @@ class Coder:
         """The tokens of ``sent`` whose lemma is a sports word (once per sentence, not per verb)."""
         got = self._sports.get(sent.start)
         if got is None:
-            got = self._sports[sent.start] = [t.i for t in docview.span_tokens(sent)
-                                              if t.lemma_.lower() in self.words.sports]
+            lem, sports = docview.lemmas_lower(self.doc), self.words.sports
+            got = self._sports[sent.start] = [i for i in range(sent.start, sent.end) if lem[i] in sports]
         return got
 
     def _code_verb(self, sent: Span, si: int, tok: Token) -> None:
@@ -715,6 +721,20 @@ class Coder:
                         topic = {x.idx for h in [tok, *obj_toks] for c in h.children
                                  if c.dep_ == "prep" and c.lower_ in self.words.topic_preps for x in c.subtree}
                         targets = [x for x in targets if x.mention.start not in topic]
+                if not targets and sources and tok.dep_ == "advcl" and tok.tag_ == "VBG" \
+                        and pat.category in self.words.civilian_categories:
+                    # "fired on demonstrators in Ahwaz, killing three": the harm done by the act that
+                    # the participle continues falls on that act's target
+                    head_evs = [e for e in self.events if e.sent_idx == si and e.trigger_start == tok.head.idx
+                                and e.target_id and e.event_type == pat.category
+                                and e.source_id in {x.mention.actor_id for x in sources}]
+                    ids = {e.target_id for e in head_evs}
+                    targets = [Actor(m) for m in self.mentions if m.actor_id in ids and m.sent_idx == si][:1] or [
+                        Actor(Mention(self.article.id, si, e.trigger_start, e.trigger_end, str(e.target_text or ""),
+                                      actor_id=e.target_id, actor_name=e.target_id, country=e.target_code,
+                                      sector=e.target_sector, code=f"{e.target_code}{e.target_sector or ''}",
+                                      kind="state" if not e.target_sector else "sector", how="continued",
+                                      confidence=0.5)) for e in head_evs[:1]]
                 if not sources and passive and pat.mode in ("expel", "deport"):
                     # "two diplomats were expelled from the United States": the state expelled from
                     # is the one that expels
