@@ -418,6 +418,14 @@ class _Resolver:
             start = m.start
             while start > sent.start and _is_title_token(doc[start - 1], akb):
                 start -= 1
+            other = self._other_country_before(matches, start, m.start, {o.country for o in p.offices})
+            if other is not None:
+                # "Jordan's King Abdullah" is not the KB's Saudi King Abdullah: the possessive gives
+                # the actor; "the Jordanian King Abdullah" is Jordan's, not the KB's person
+                if doc[start - 1].tag_ != "POS":
+                    out.append(self.state(other, doc[start:m.end], si, "role", conf=0.7))
+                    used.update(range(start, m.end))
+                continue
             # "Chinese President Xi": a title/demonym chain; keep only if it does not cross a mention
             span = doc[start:m.end]
             out.append(self.person(p, span, si, "kb"))
@@ -603,6 +611,19 @@ class _Resolver:
                                                         "meet", "thank", "support", "join", "sanction", "invite"):
             return True
         return False
+
+    def _other_country_before(self, matches: list[_Match], start: int, name: int, countries: set[str]) -> str | None:
+        """A country's possessive ("Jordan's") or demonym ("the Jordanian") before a known person's
+        name (``name``: its first token) and titles (from ``start``), naming no country the person
+        held an office of: the words name another holder of the same title, so the KB's person is
+        not meant (the possessive and the role that follows it give the actor instead). Returns
+        that country."""
+        doc = self.doc
+        for m in matches:
+            if m.entry.kind == "country" and m.end == start - 1 and doc[start - 1].tag_ == "POS" or \
+                    m.entry.kind == "adjective" and (m.end == start or start <= m.start < name):
+                return m.entry.ref if countries and m.entry.ref not in countries else None
+        return None
 
     def _role_after_possessive(self, span: Span) -> tuple[Span, object] | None:
         doc = self.doc
