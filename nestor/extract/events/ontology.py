@@ -148,6 +148,7 @@ class Words:
     border_nouns: frozenset[str]
     locative_preps: frozenset[str]
     non_participants: frozenset[str]
+    location_verbs: frozenset[str]
     carrier_nouns: frozenset[str]
     not_consulted: frozenset[str]
     topic_preps: frozenset[str]

@@ -349,7 +349,8 @@ class Slots:
     def first_actor_after(self, tok: Token, speaker: list[Mention], exclude: list[Actor]) -> list[Actor]:
         """Last resort, as PETRARCH does: the first actor in the verb phrase after the trigger
         ("fired shells at targets in Jericho", "kidnapped up to 16 Russian advisers"), not looking into
-        subjects of other clauses or a trailing attribution (", officials said")."""
+        subjects of other clauses, a trailing attribution (", officials said") or a clause that says
+        where a place lies ("in Tarno, a district which borders Chad": ``location_verbs``)."""
         skip_ids = {x.mention.actor_id for x in exclude} | {x.mention.country for x in exclude}
         # whether the path from a token up to the trigger crosses another clause's subject, an
         # attribution or an adverbial clause ("if war starts in Iraq", "as the opposition threatened
@@ -366,6 +367,7 @@ class Slots:
                     break
                 path.append(cur.i)
                 if cur.dep_ in ("nsubj", "nsubjpass", "parataxis", "csubj") or cur.lemma_ in self.words.speech or (
+                        cur.dep_ in ("relcl", "acl") and cur.lemma_.lower() in self.words.location_verbs) or (
                         cur.dep_ == "advcl" and any(c.dep_ == "mark" for c in cur.children)):
                     skip = True
                     break
