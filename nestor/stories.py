@@ -84,7 +84,7 @@ import numpy as np
 from .dates import precision_of, strip_dateline
 from .geo.events import clear_story_places, share_story_places
 from .models import known_sides, record_id
-from .store import transaction
+from .store import commit_point, transaction
 from .timex import normalise
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
@@ -817,25 +817,28 @@ def _batches(con: Any) -> Iterator[list[str]]:
 
 
 CHUNK_EVENTS = 5000    # events whose stories are written in one transaction (when the step commits as it goes)
-CHUNK_CLAIMS = 5000    # articles whose claims are re-anchored in one transaction
+CHUNK_ARTICLES = 500   # articles whose events' story dates and places are reset (or claims re-anchored) at a time
 
 
 def _write_batch(con: Any, stories: list[dict[str, Any]]) -> None:
     """Write the stories of a batch of articles (their reports' articles are in no other batch):
-    the resets of the batch's events first, then the stories a chunk at a time (a story's writes
-    concern its own events and items only), then the claims; a transaction each (:func:`rebuild`)."""
+    the resets of the batch's events first (``CHUNK_ARTICLES`` articles at a time), then the stories
+    ``CHUNK_EVENTS`` events at a time (a story's writes concern its own events and items only), then
+    the claims; a transaction each (:func:`rebuild`)."""
     aids = sorted({r.article_id for s in stories for r in s["_members"]})
     if not aids:
         return
-    with transaction(con):
-        # events that took a story's date take their article's again until the story says otherwise
-        con.execute("""UPDATE events SET date = a.published_from, date_end = a.published_to,
-                           date_precision = a.published_precision, date_article = NULL,
-                           date_source = CASE WHEN a.date_source IN ('metadata', 'text')
-                                              THEN 'publication' ELSE 'estimated_publication' END
-                       FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
-                         AND events.article_id IN (SELECT unnest(?))""", [aids])
-        clear_story_places(con, aids)     # and places taken from a story (issue 21, docs/geo.md)
+    for x in range(0, len(aids), CHUNK_ARTICLES):
+        part = aids[x:x + CHUNK_ARTICLES]
+        with transaction(con):
+            # events that took a story's date take their article's again until the story says otherwise
+            con.execute("""UPDATE events SET date = a.published_from, date_end = a.published_to,
+                               date_precision = a.published_precision, date_article = NULL,
+                               date_source = CASE WHEN a.date_source IN ('metadata', 'text')
+                                                  THEN 'publication' ELSE 'estimated_publication' END
+                           FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
+                             AND events.article_id IN (SELECT unnest(?))""", [part])
+            clear_story_places(con, part)     # and places taken from a story (issue 21, docs/geo.md)
     chunk: list[dict[str, Any]] = []
     size = 0
     for s in sorted(stories, key=_order):
@@ -849,9 +852,9 @@ def _write_batch(con: Any, stories: list[dict[str, Any]]) -> None:
         with transaction(con):
             _write(con, chunk)
     days = _story_days(stories)
-    for x in range(0, len(aids), CHUNK_CLAIMS):
+    for x in range(0, len(aids), CHUNK_ARTICLES):
         with transaction(con):
-            _reanchor_claims(con, aids[x:x + CHUNK_CLAIMS], days)
+            _reanchor_claims(con, aids[x:x + CHUNK_ARTICLES], days)
 
 
 def _order(s: dict[str, Any]) -> tuple[Any, ...]:
@@ -875,7 +878,10 @@ def _write(con: Any, stories: list[dict[str, Any]]) -> None:
     cols = list(rows[0])
     con.executemany(f"INSERT INTO stories ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                     [[r[c] for c in cols] for r in rows])
-    con.execute("INSERT INTO story_events SELECT unnest(?), unnest(?), unnest(?)", [list(x) for x in zip(*ev_rows, strict=True)])
+    for x in range(0, len(ev_rows), CHUNK_EVENTS):     # one story may hold a third of a corpus (docs/scale.md)
+        con.execute("INSERT INTO story_events SELECT unnest(?), unnest(?), unnest(?)",
+                    [list(c) for c in zip(*ev_rows[x:x + CHUNK_EVENTS], strict=True)])
+        commit_point(con)
     # accords and claims of the story's articles that concern its dyad or its events
     con.execute("CREATE OR REPLACE TEMP TABLE story_members (story_id VARCHAR, article_id VARCHAR, "
                 "actor_a VARCHAR, actor_b VARCHAR)")
@@ -893,13 +899,14 @@ def _write(con: Any, stories: list[dict[str, Any]]) -> None:
                       OR c.measure IN ('bilateral_trade', 'agreements_signed', 'investment')""")
     con.execute("DROP TABLE story_members")
     # events of the story's wide reports that carry their article's interval take the story's date
-    if dated:
+    for x in range(0, len(dated), CHUNK_EVENTS):
         con.execute("""UPDATE events SET date = v.d, date_end = v.d, date_precision = 'day', date_source = 'story',
                            date_article = v.a
                        FROM (SELECT unnest(?) AS id, unnest(?) AS d, unnest(?) AS a) v WHERE events.id = v.id""",
-                    [list(x) for x in zip(*dated, strict=True)])
+                    [list(c) for c in zip(*dated[x:x + CHUNK_EVENTS], strict=True)])
+        commit_point(con)
     share_story_places(con, [(s["place"], [e.id for r in s["_members"] for e in r.events], [s["actor_a"], s["actor_b"]])
-                             for s in sorted(stories, key=_order)])
+                             for s in sorted(stories, key=_order)], CHUNK_EVENTS)
 
 
 def _takes_date(s: dict[str, Any]) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ..store import commit_point
 from . import resolve_place
 
 
@@ -44,7 +45,7 @@ def share_story_place(con: Any, place: str | None, event_ids: list[str], countri
     return share_story_places(con, [(place, event_ids, countries)])
 
 
-def share_story_places(con: Any, stories: list[tuple[str | None, list[str], list[str]]]) -> int:
+def share_story_places(con: Any, stories: list[tuple[str | None, list[str], list[str]]], piece: int = 0) -> int:
     """For each story ``(place, event ids, countries)``: give its place (as written), resolved with
     its ``countries`` as context, to those of its events that have no place. Returns the number of
     stories whose place was shared.
@@ -58,17 +59,19 @@ def share_story_places(con: Any, stories: list[tuple[str | None, list[str], list
     A few statements for all the stories (one query and one update per story cost a quarter of
     the stories step): the lookups read only events whose place is not a story's, and an event
     belongs to one story, so looking every story up before any update gives what one story at a
-    time gave."""
+    time gave. With ``piece``, the events are updated that many at a time, with a
+    :func:`nestor.store.commit_point` after each."""
     todo = [(k, place, ids, [c for c in countries if c and len(c) == 3])
             for k, (place, ids, countries) in enumerate(stories) if place and ids]
     if not todo:
         return 0
     con.execute("CREATE OR REPLACE TEMP TABLE story_place_keys (k INTEGER, place VARCHAR, known VARCHAR[])")
-    con.execute("CREATE OR REPLACE TEMP TABLE story_place_events (k INTEGER, event_id VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE story_place_events (k INTEGER, event_id VARCHAR, n INTEGER)")
     con.execute("INSERT INTO story_place_keys SELECT unnest(?), unnest(?), unnest(?::VARCHAR[][])",
                 [[t[0] for t in todo], [t[1] for t in todo], [t[3] for t in todo]])
-    con.execute("INSERT INTO story_place_events SELECT unnest(?), unnest(?)",
-                [[t[0] for t in todo for _ in t[2]], [i for t in todo for i in t[2]]])
+    ids = [i for t in todo for i in t[2]]
+    con.execute("INSERT INTO story_place_events SELECT unnest(?), unnest(?), unnest(range(?))",
+                [[t[0] for t in todo for _ in t[2]], ids, len(ids)])
     cols = ", ".join(f"e.{c.strip()}" for c in _PLACE_COLUMNS.split(","))
     order = ("ORDER BY list_contains(p.known, e.place_country) DESC, e.location = p.place DESC, "
              "e.geo_confidence DESC, e.id")
@@ -103,9 +106,15 @@ def share_story_places(con: Any, stories: list[tuple[str | None, list[str], list
         con.execute(f"INSERT INTO story_place_values SELECT {', '.join(['unnest(?)'] * 12)}",
                     [list(x) for x in zip(*values, strict=True)])
         sets = ", ".join(f"{c.strip()} = v.{c.strip()}" for c in ("location," + _PLACE_COLUMNS).split(","))
-        con.execute(f"""UPDATE events SET {sets}, place_source = 'story'
-                        FROM (SELECT pe.event_id, x.* FROM story_place_events pe JOIN story_place_values x USING (k)) v
-                        WHERE events.id = v.event_id AND events.place_name IS NULL AND events.lat IS NULL""")
+        step = piece or len(ids)
+        for n in range(0, len(ids), step):
+            con.execute(f"""UPDATE events SET {sets}, place_source = 'story'
+                            FROM (SELECT pe.event_id, x.* FROM story_place_events pe JOIN story_place_values x USING (k)
+                                  WHERE pe.n >= ? AND pe.n < ?) v
+                            WHERE events.id = v.event_id AND events.place_name IS NULL AND events.lat IS NULL""",
+                        [n, n + step])
+            if piece:
+                commit_point(con)
         con.execute("DROP TABLE story_place_values")
     con.execute("DROP TABLE story_place_keys")
     con.execute("DROP TABLE story_place_events")
