@@ -233,3 +233,47 @@ def test_a_full_rebuild_killed_midway_is_finished_with_nothing_marked(tmp_path, 
     assert pipeline.complete_stories(Store(db)) == 20
     assert _rows(db) == whole
     assert pipeline.complete_stories(Store(db)) == 0      # nothing left to do
+
+
+def test_inside_a_callers_transaction_a_failed_rebuild_leaves_the_old_stories(tmp_path, monkeypatch):
+    """commit_point does nothing inside a caller's transaction: a failure rolls all of it back."""
+    from nestor.store import transaction
+
+    db = str(tmp_path / "t.duckdb")
+    _store(db, _with_wide(20))
+    _rebuild(db)
+    before = _rows(db)
+    monkeypatch.setattr(stories, "CHUNK_EVENTS", 2)
+    real, calls = stories._write, []
+
+    def dies(con, chunk):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("failed")
+        real(con, chunk)
+
+    monkeypatch.setattr(stories, "_write", dies)
+    with Store(db).writer() as con:
+        with pytest.raises(RuntimeError), transaction(con):
+            stories.rebuild(con, None)
+        assert stories.unfinished(con) is False
+    assert _rows(db) == before
+
+
+def test_commit_point_commits_only_the_transaction_it_is_in(tmp_path):
+    from nestor.store import commit_point, transaction
+
+    db = str(tmp_path / "c.duckdb")
+    with Store(db).writer() as con:
+        with pytest.raises(RuntimeError), transaction(con):
+            con.execute("INSERT INTO meta VALUES ('probe-a', '1')")
+            commit_point(con)                   # its own transaction: committed
+            con.execute("INSERT INTO meta VALUES ('probe-b', '1')")
+            raise RuntimeError("after the commit point")
+        with pytest.raises(RuntimeError), transaction(con):
+            with transaction(con):              # nested: the outer transaction is the caller's
+                con.execute("INSERT INTO meta VALUES ('probe-c', '1')")
+                commit_point(con)
+            raise RuntimeError("rolls back all")
+        got = [r[0] for r in con.execute("SELECT key FROM meta WHERE key LIKE 'probe%' ORDER BY 1").fetchall()]
+    assert got == ["probe-a"]

@@ -58,13 +58,14 @@ def store(tmp_path, monkeypatch):
     return db
 
 
-def test_places_shared_in_one_batch_equal_one_story_at_a_time(store, tmp_path):
+@pytest.mark.parametrize("piece", [0, 1, 2])
+def test_places_shared_in_one_batch_equal_one_story_at_a_time(store, tmp_path, piece):
     one = str(tmp_path / "one.duckdb")
     shutil.copy(store, one)
     with Store(one).writer() as con:
         singles = [ge.share_story_place(con, *s) for s in STORIES]
     with Store(store).writer() as con:
-        assert ge.share_story_places(con, STORIES) == sum(singles) == 4
+        assert ge.share_story_places(con, STORIES, piece) == sum(singles) == 4
     got = _events(store)
     assert got == _events(one)
     by_id = {r[0]: r for r in got}
