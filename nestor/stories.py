@@ -438,7 +438,9 @@ class Vectors:
     """TF-IDF rows of some reports (L2-normalised, as :func:`tfidf`), in numpy arrays (CSR): a
     twelfth of the dictionaries' memory, and the cosines of one report with many in one pass."""
 
-    def __init__(self, words: list[list[str]], df: Counter[str], n: int) -> None:
+    def __init__(self, words: Iterable[list[str]], df: Counter[str], n: int) -> None:
+        """``words``: each row's words, in order; an iterator is read one row at a time (a window's
+        word lists at once would be a large part of the step's memory)."""
         vocab: dict[str, int] = {}
         indptr, indices, data = array("q", [0]), array("i"), array("d")     # typed: 12 bytes an entry
         for t in words:
@@ -451,7 +453,7 @@ class Vectors:
         self.indptr = np.frombuffer(indptr, dtype=np.int64)
         self.indices = np.frombuffer(indices, dtype=np.int32)
         self.data = np.frombuffer(data, dtype=np.float64)
-        self.row = np.repeat(np.arange(len(words), dtype=np.int32), np.diff(self.indptr))
+        self.row = np.repeat(np.arange(len(self.indptr) - 1, dtype=np.int32), np.diff(self.indptr))
         self.dense = np.zeros(len(vocab) or 1)
 
     def cosines(self, i: int, lo: int, hi: int) -> Any:
@@ -500,7 +502,7 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
     narrow = [i for i, r in enumerate(reports) if r.narrow]
     wide = [i for i, r in enumerate(reports) if not r.narrow]
     order = narrow + wide                    # rows of the vectors: the narrow reports first
-    vec = Vectors([reports[i].words() for i in order], df, n)
+    vec = Vectors((reports[i].words() for i in order), df, n)
     sets = DisjointSet(range(len(reports)))
     kinds = np.asarray([{"summit": 1, "call": 2}.get(reports[i].kind, 0) for i in order])
     nn = len(narrow)
