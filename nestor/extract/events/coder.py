@@ -82,7 +82,7 @@ class Coder:
         pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
                         if e.source_code and e.target_code and e.source_code != e.target_code
                         and has_known_sides(e)
-                        and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
+                        and not e.target_inferred and not {"IGO", "NGO"} & {e.source_code, e.target_code})
         top = pairs.most_common(2)
         if not top or (len(top) == 2 and top[0][1] == top[1][1]):
             return None
@@ -216,6 +216,10 @@ class Coder:
         def same(am: Mention, bm: Mention) -> bool:
             # the authorities a domestic protest is aimed at are CAMEO's convention, kept; a state or
             # government "protesting" against its own government is no event of that kind: dropped
+            if category in self.words.own_ground_categories and am.country and bm.country == am.country \
+                    and bm.sector is None and (am.sector or "GOV") in {"GOV", *self.words.state_sectors}:
+                return True     # "Syrian warplanes bombed areas in northern Syria": the state's own ground
+                                # (or the state itself), not the party attacked, which goes unnamed
             return (bm.how != "default" or (am.sector or "GOV") == "GOV") and self.same_actor(am, bm)
         # a source whose only targets are itself ("its borders") acts without a coded target
         pairs = [(a, b) for a, b in pairs if b is None or not same(a.mention, b.mention)] + [
@@ -270,6 +274,10 @@ class Coder:
         if cur.dep_ == "pcomp" and cur.head.lower_ not in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") and \
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
+        if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX"):
+            pats = [p for k in self._keys(cur.head.head) for p in self.onto.by_verb.get(k, ())]
+            if pats and all(p.category == "ACCUSE" for p in pats):
+                return True  # "accused X of war crimes by using airstrikes, killing 4,300": the charge's means
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
                                                  content for o in g.children):
             return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
@@ -577,6 +585,11 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+        if not dobj:
+            # a small clause: "made 50,000 euros available for Pakistan" (the parser makes the
+            # object the subject of the adjective)
+            dobj = [x for c in tok.children if c.dep_ in ("ccomp", "xcomp", "oprd") and c.pos_ == "ADJ"
+                    for x in c.children if x.dep_ == "nsubj"]
         subj, passive = subject(tok, self.words.means_nouns | self._commanded(tok), self.words.statement_nouns,
                                  self.words.means_preps)
         dateline = dateline_tokens(sent)
@@ -691,6 +704,24 @@ class Coder:
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
                              for w in x.children if w.dep_ == "pobj"], speaker)
                     if not sources and tok.lemma_.lower() in self.words.harm_verbs:
+                        # "three civilians were killed in Israeli shelling", "... in rebel shelling of
+                        # the capital", "... in mortar shelling by Pakistani troops" (the parser may
+                        # read the act as a participle): the actor that names the act did it
+                        named = [a for pc in acts if self._noun_key(pc) is not None
+                                 and self.onto.nouns[self._noun_key(pc) or ""]["category"] == pat.category
+                                 for a in pc.children if a.dep_ in ("amod", "compound", "poss")]
+                        named += [a for c in tok.children if c.dep_ == "advcl" and c.tag_ == "VBG"
+                                  and any(p_.category == pat.category for k in self._keys(c) for p_ in
+                                          self.onto.by_verb.get(k, ()))
+                                  for a in prep_objects(c, ("by",))]
+                        # ("killed in Pakistani shelling" parsed as "in Pakistani" + a participle)
+                        named += [pc for pc in acts if pc.lower_ in self.slots.adjectives and any(
+                            c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == pc.i + 1 for c in tok.children)]
+                        sources = [x for x in self.slots.resolve_actors(named, speaker)
+                                   if x.mention.start not in {y.idx for y in subj}] or [
+                            Actor(self.slots.demonym(a)) for a in named
+                            if a.dep_ in ("amod", "pobj") and a.lower_ in self.slots.adjectives]
+                    if not sources and tok.lemma_.lower() in self.words.harm_verbs:
                         # "five soldiers were killed in a roadside bombing": an unnamed perpetrator
                         attack = [pc for pc in acts if (k := self._noun_key(pc)) is not None
                                   and self.onto.nouns[k]["category"] in self.words.unattributed_categories
@@ -739,6 +770,14 @@ class Coder:
                     # "two diplomats were expelled from the United States": the state expelled from
                     # is the one that expels
                     sources = self.slots.resolve_actors(prep_objects(tok, ("from",)), speaker)
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
+                        x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
+                if not sources and passive and tok.lemma_.lower() in self.words.summoning_verbs \
+                        and pat.category == "ACCUSE":
+                    # "the Russian ambassador was summoned to Estonia's foreign ministry": the state
+                    # whose ministry summoned him
+                    sources = self.slots.resolve_actors(prep_objects(tok, ("to",)), speaker)
                     src_ids = {y.mention.actor_id for y in sources}
                     targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
                         x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]

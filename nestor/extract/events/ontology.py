@@ -152,6 +152,8 @@ class Words:
     carrier_nouns: frozenset[str]
     not_consulted: frozenset[str]
     topic_preps: frozenset[str]
+    summoning_verbs: frozenset[str]
+    own_ground_categories: frozenset[str]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode

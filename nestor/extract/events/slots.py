@@ -129,7 +129,7 @@ class Slots:
                 if not found and c.pos_ == "ADJ" and c.lower_ in self.adjectives and out:
                     # "U.S. and Pakistani troops": a demonym coordinated with a coded modifier, which
                     # the actors stage could not join to the noun, is its own state
-                    found = [self._demonym(c)]
+                    found = [self.demonym(c)]
                 out.extend(found)
         seen, uniq = set(), []
         for m in out:
@@ -139,7 +139,8 @@ class Slots:
         return uniq
 
 
-    def _demonym(self, x: Token) -> Mention:
+    def demonym(self, x: Token) -> Mention:
+        """The state a demonym names ("Israeli" → ISR), as a mention of the word."""
         code = self.adjectives[x.lower_]
         return Mention(self.article.id, -1, x.idx, x.idx + len(x.text), x.text, actor_id=code, actor_name=code,
                        kind="state", country=code, code=code, how="demonym", confidence=0.6)
@@ -149,6 +150,9 @@ class Slots:
         ("according to X", "apart from X": ``non_participants``), or a modifier of a border that is
         only where it happened ("on the Afghan-Pakistan border": ``border_nouns``)."""
         words = self.words
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if t.ent_type_ == "MONEY" or (nxt is not None and nxt.text[:1] in ("$", "€", "£")):
+            return False            # a currency: "pledged US $150 million" names no recipient
         cur = t
         for _ in range(8):
             if cur.lower_ in words.non_participants:
@@ -221,7 +225,7 @@ class Slots:
             found = [m for m in self.expand(self.actor_mentions(t)) if coded(m)]
             if not found and t.lemma_.lower() in self.words.carrier_nouns:
                 # "a Turkish convoy delivered ...": the state a demonym on the carrier names
-                found = [self._demonym(c) for c in t.children
+                found = [self.demonym(c) for c in t.children
                          if c.dep_ in ("amod", "compound") and c.lower_ in self.adjectives][:1]
             if not found and speaker and t.lower_ in self.words.third_person and t.dep_ in ("nsubj", "nsubjpass"):
                 # "Syria says it will not accept ...": an unresolved pronoun subject of a reported
@@ -248,7 +252,7 @@ class Slots:
                     out.append(Actor(state(pm, pm.country, "place")))
                 elif x.lower_ in self.adjectives and x.dep_ in ("amod", "compound", "nmod", "poss") \
                         and self.participant(x):
-                    out.append(Actor(self._demonym(x)))
+                    out.append(Actor(self.demonym(x)))
         uniq: dict[str | None, Actor] = {}
         for a in out:
             uniq.setdefault(a.mention.actor_id, a)
@@ -338,9 +342,13 @@ class Slots:
                 t = self.fallback_targets(c, objs, speaker, depth + 1, exclude)
                 if t:
                     return t
-        # then where it happened ("a curfew in the town of Cizre" → the place's country)
-        t = keep(self.resolve_targets([p for h in [tok, *obj_toks] for p in prep_objects(h, ("in", "inside", "near"))],
-                                  speaker))
+        # then where it happened ("a curfew in the town of Cizre" → the place's country), unless
+        # it is the acting state's own ground ("Syrian warplanes launched air strikes in northern
+        # Syria" names no one acted upon)
+        home = {e.mention.country for e in exclude or [] if e.mention.country}
+        t = [x for x in keep(self.resolve_targets([p for h in [tok, *obj_toks]
+                                                   for p in prep_objects(h, ("in", "inside", "near"))], speaker))
+             if not (x.mention.country in home and x.mention.how == "place")]
         if t or depth:
             return t
         return self.first_actor_after(tok, speaker, exclude or [])
