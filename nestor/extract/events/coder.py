@@ -278,6 +278,10 @@ class Coder:
             pats = [p for k in self._keys(cur.head.head) for p in self.onto.by_verb.get(k, ())]
             if pats and all(p.category == "ACCUSE" for p in pats):
                 return True  # "accused X of war crimes by using airstrikes, killing 4,300": the charge's means
+        if tok.dep_ == "ccomp" and tok.i < g.i and any(o.dep_ == "dobj" for o in g.children) \
+                and g.lemma_ not in self.words.speech:
+            return False     # a sibling clause before a verb with its own object, not its content:
+                             # "Taiwan pledged $65 million, Saudi Arabia gave $50 million"
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
                                                  content for o in g.children):
             return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
@@ -816,10 +820,18 @@ class Coder:
         if any(c.dep_ == "amod" and c.lower_ in self.words.unreal for c in tok.children):
             return      # "the Taliban's proposed ceasefire", "a possible visit": not (yet) an act
         head = tok.head
+        dep = tok.dep_
+        measure = None
+        if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.dep_ == "nsubj" \
+                and head.head.lemma_.lower() in self.words.measure_nouns and head.head.head.pos_ in ("VERB", "AUX"):
+            # "two days of airstrikes by Syrian aircraft killed 53 people", "a wave of Israeli raids
+            # hit Gaza": the act is the subject, counted or grouped
+            measure = head.head
+            dep, head = "nsubj", head.head.head
         # "during their meeting in Cairo", "at talks between X and Y": a circumstance of the clause
-        circum = tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in self.words.circumstance_preps \
+        circum = dep == "pobj" and head.dep_ == "prep" and head.lower_ in self.words.circumstance_preps \
             and head.head.pos_ in ("VERB", "AUX")
-        if tok.dep_ in ("dobj", "nsubjpass", "pobj") and not circum and any(
+        if dep in ("dobj", "nsubjpass", "pobj") and not circum and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
         speaker, _ = self.slots.speaker(tok)
@@ -828,7 +840,11 @@ class Coder:
         mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
         if not sources:
             sources = self.slots.resolve_actors(mods, speaker)
-        if not sources and tok.dep_ in ("nsubj", "nsubjpass", "pobj"):
+        if not sources:
+            # "airstrikes by Syrian aircraft", "a visit by the Chinese premier": the agent after "by"
+            sources = self.slots.resolve_actors(prep_objects(tok, ("by",)) or (
+                prep_objects(measure, ("by",)) if measure is not None else []), speaker)
+        if not sources and dep in ("nsubj", "nsubjpass", "pobj"):
             # "the Israeli airstrike on Gaza killed ...": an actor adjective the actors stage left bare
             sources = [Actor(Mention(self.article.id, si, c.idx, c.idx + len(c.text), c.text,
                                      actor_id=self.slots.adjectives[c.lower_], actor_name=self.slots.adjectives[c.lower_],
@@ -838,8 +854,8 @@ class Coder:
         mod_tok: Token | None = None
         # a noun whose clause says whether it happened ("the talks did not take place"): a negation
         # there is no refusal by the participants
-        happened = circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"))
-        if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        happened = circum or (dep == "nsubj" and head.pos_ in ("VERB", "AUX"))
+        if dep in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             if lemmas(head, dict.fromkeys(self.onto.light_verbs))[-1] not in self.onto.light_verbs:
                 return
             if self._embedded_in_other_event(head) or self._subsidiary(head):
@@ -852,7 +868,7 @@ class Coder:
                 else:
                     sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
                                                     for pc in c.children if pc.dep_ == "pobj"], speaker)
-        elif tok.dep_ == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
+        elif dep == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
                 head.lower_ == "in" and spec["category"] in self.words.clause_participant_categories)):
             # "the chancellor is on a visit to India", "the minister was in Washington for talks",
             # "X and Y are in talks": the subject of "be" is the actor
@@ -867,7 +883,7 @@ class Coder:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=False)
                 return
-        elif circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")):
+        elif circum or (dep == "nsubj" and head.pos_ in ("VERB", "AUX")):
             # a noun reported as having happened: its clause carries the modality ("the talks will
             # resume" is planned, "the visit did not take place" negated), and a clause that is
             # itself asked for or conditional carries no event
@@ -878,14 +894,14 @@ class Coder:
                 mod_tok = mod_tok.head
             if self._embedded_in_other_event(mod_tok) or self._subsidiary(mod_tok):
                 return
-        elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
+        elif dep in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
             # "called for talks", "opposed to sanctions": asked for or opposed, not happening
             return
-        if not sources and spec.get("sides") and (tok.dep_ in ("nsubj", "dobj", "nsubjpass") or circum):
+        if not sources and spec.get("sides") and (dep in ("nsubj", "dobj", "nsubjpass") or circum):
             # "fighting broke out between Armenian and Azerbaijani forces", "the talks between X and Y
             # ended", "at talks between X and Y": the sides named after "between" did it to each other
             btw = [p for w in spec["sides"] for p in prep_objects(tok, (w,))]
-            if not btw and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj", "nsubjpass"):
+            if not btw and head.pos_ in ("VERB", "AUX") and dep in ("nsubj", "dobj", "nsubjpass"):
                 btw = prep_objects(head, ("between",))
             sources = self.slots.resolve_actors(btw, speaker)
             if sources:
@@ -910,7 +926,7 @@ class Coder:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
             return
-        if not sources and spec["category"] in self.words.unattributed_categories and tok.dep_ == "nsubj" \
+        if not sources and spec["category"] in self.words.unattributed_categories and dep == "nsubj" \
                 and head.lemma_.lower() in self.words.harm_verbs and not src_toks:
             # "a roadside bombing near Samarra killed one U.S. soldier": an unnamed perpetrator
             sources = [self.slots.unidentified(tok, si)]
@@ -930,7 +946,7 @@ class Coder:
                                             for p in c.children if p.dep_ == "pobj"
                                             for p in [p, *[x for x in p.children if x.dep_ == "prep"
                                                           for x in x.children if x.dep_ == "pobj"]]], speaker)
-        if not targets and tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        if not targets and dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
             # "a Turkish airstrike killed four militants in northern Iraq": the clause says on whom
             targets = self.slots.fallback_targets(head, [c for c in head.children if c.dep_ in ("dobj", "attr")],
                                                   speaker, exclude=sources)

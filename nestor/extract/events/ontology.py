@@ -154,6 +154,8 @@ class Words:
     topic_preps: frozenset[str]
     summoning_verbs: frozenset[str]
     own_ground_categories: frozenset[str]
+    member_preps: frozenset[str]
+    measure_nouns: frozenset[str]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode

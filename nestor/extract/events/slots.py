@@ -117,7 +117,8 @@ class Slots:
                 if c.dep_ in ("compound", "amod", "poss", "nmod", "appos", "npadvmod"):
                     out.extend(self.actor_mentions(c, depth + 1))
                 elif c.dep_ == "prep" and (c.lower_ in ("of", "from") or (
-                        c.lower_ in ("in", "throughout", "across") and tok.tag_ in ("NNS", "NNPS"))):
+                        c.lower_ in self.words.member_preps and tok.tag_ in ("NNS", "NNPS"))):
+                    # ("countries including Turkey and Bolivia": the members named)
                     for pc in c.children:
                         if pc.dep_ == "pobj":
                             out.extend(self.actor_mentions(pc, depth + 1))
@@ -334,6 +335,9 @@ class Slots:
             for c in tok.children:
                 if c.dep_ not in ("ccomp", "xcomp") or c.pos_ not in ("VERB", "AUX"):
                     continue
+                if c.dep_ == "ccomp" and c.i < tok.i and any(o.dep_ == "dobj" for o in tok.children):
+                    continue        # a clause before a verb with an object of its own is a sibling
+                                    # ("Taiwan pledged $65 million, Saudi Arabia gave $50 million")
                 if c.dep_ == "ccomp":
                     t = keep(self.resolve_targets([s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")], speaker))
                     if t:
