@@ -354,6 +354,26 @@ class Coder:
                         self._emit(sent, si, c, c.idx + len(c.text), cat, mode,
                                    sources, targets, False, speaker, False, pid)
                         return True
+        dis = self.words.disapproval_states
+        state_word = None
+        if tok.lemma_ == "be":
+            state_word = next((c for c in tok.children if c.dep_ == "acomp" and c.lower_ in dis), None)
+        elif tok.tag_ == "VBN" and tok.lower_ in dis and any(c.dep_ == "auxpass" for c in tok.children):
+            state_word = tok
+        if state_word is not None:
+            # "France is deeply concerned about Russia's troop buildup", "it was dismayed by criticism
+            # from Syria": the state voices disapproval of the party named (ACCUSE 110), only when one is
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            sources = self.slots.resolve_actors(subj, speaker)
+            objs = [p for h in {tok.i: tok, state_word.i: state_word}.values()
+                    for p in prep_objects(h, self.words.disapproval_preps)]
+            src_ids = {a.mention.actor_id for a in sources}
+            targets = [b for b in self.slots.object_actors(objs, speaker) if b.mention.actor_id not in src_ids] \
+                if objs else []
+            if sources and targets:
+                self._emit(sent, si, state_word, state_word.idx + len(state_word.text), "ACCUSE", "disapprove",
+                           sources, targets, False, speaker, False, "predicate.disapproval", mod_tok=tok)
+                return True
         if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech and any(
                 (c.dep_ == "acomp" and c.lower_ in self.words.blame_predicates)
                 or (c.dep_ == "prep" and c.lower_ in self.words.blame_predicates)
@@ -573,7 +593,8 @@ class Coder:
         onto = self.onto
         keys = self._keys(tok)
         if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
-                c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
+                c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children) \
+                and tok.lower_ not in self.words.disapproval_states:
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok) or self._means(tok):
             return          # (a verb of means is no act: the act is its infinitive)
