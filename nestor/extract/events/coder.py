@@ -274,6 +274,14 @@ class Coder:
         if cur.dep_ == "pcomp" and cur.head.lower_ not in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") and \
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG" and g.pos_ in ("VERB", "AUX"):
+            gpats = [p for k in self._keys(g) for p in self.onto.by_verb.get(k, ())]
+            own = [p for k in self._keys(tok) for p in self.onto.by_verb.get(k, ())]
+            if gpats and all(p.category == "ACCUSE" for p in gpats) and own and (
+                    tok.lemma_.lower() in self.words.harm_verbs
+                    or all(self.onto.categories[p.category]["quad"] == 4 for p in own)):
+                return True  # "accused the government of war crimes ..., killing 4,300 people": the
+                             # harm belongs to the charge, not to the accuser
         if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX"):
             pats = [p for k in self._keys(cur.head.head) for p in self.onto.by_verb.get(k, ())]
             if pats and all(p.category == "ACCUSE" for p in pats):
