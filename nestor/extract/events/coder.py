@@ -608,6 +608,10 @@ class Coder:
             return          # (a verb of means is no act: the act is its infinitive)
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
+        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        if tok.tag_ == "VBG" and tok.dep_ == "advcl" and prev is not None and prev.pos_ == "PROPN" \
+                and prev.dep_ in ("dobj", "nsubjpass") and prev.head.i == tok.head.i:
+            return          # a name's head noun read as a participle: "reopened the Kerem Shalom crossing"
         if tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and f"to {tok.lower_}" in self.words.blame_predicates \
                 and not any(c.dep_ == "dobj" for c in tok.children):
             return          # "Hamas was to blame": a predicate (predicate.blame), not Hamas blaming
@@ -633,6 +637,9 @@ class Coder:
                     [c for c in s_.children if c.dep_ in ("appos", "conj") and c.i not in dateline])]
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
+        # ("reopened the Kerem Shalom crossing": the head noun of a name, read as a participle)
+        obj_lemmas |= {x.lower_ for o in obj_toks if o.pos_ == "PROPN" and o.i + 1 < len(o.doc)
+                       for x in [o.doc[o.i + 1]] if x.tag_ == "VBG" and x.dep_ == "advcl" and x.head.i == tok.i}
         # the parser may read "hit a record high" with "high" as an adverb
         adv_lemmas = self._object_lemmas([c for c in tok.children if c.dep_ in ("advmod", "npadvmod")])
         # "called the move **illegal**", "described the sanctions **as** illegal": a predicate on the
