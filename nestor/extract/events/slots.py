@@ -110,6 +110,12 @@ class Slots:
                     # ("The U.S. and Russian presidents": the parser hangs "U.S." as an nmod, with
                     # the other side as its conjunct; a lone nmod may be a dateline's country)
                     out.extend(self.actor_mentions(c, depth + 1))
+                elif c.dep_ in ("amod", "compound") and self.by_token.get(c.i) in (None, m):
+                    # "the British and German embassies": the actors stage made one mention of the
+                    # phrase; a demonym coordinated with its modifier is another side
+                    out.extend(self.demonym(x) for x in c.children if x.dep_ == "conj"
+                               and x.lower_ in self.adjectives and self.adjectives[x.lower_] != m.country
+                               and self.by_token.get(x.i) in (None, m))
         elif depth < 3:
             # a modifier before the possessor: "his U.S. counterpart" is the US, not the speaker
             for c in sorted(tok.children, key=lambda c: 0 if c.dep_ in ("compound", "amod", "nmod", "appos",
