@@ -159,7 +159,7 @@ class Slots:
         out = self.resolve_actors(mods, speaker)
         if out:
             return out
-        return [Actor(self._demonym(c), False) for c in mods if c.lower_ in self.adjectives][:1]
+        return [Actor(self.demonym(c), False) for c in mods if c.lower_ in self.adjectives][:1]
 
     def participant(self, t: Token) -> bool:
         """False for a word that names no party acted upon: inside an attribution or exception
