@@ -23,7 +23,7 @@ from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
 from .slots import Actor, Slots, code3, coded, sector_only, state
-from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys
+from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys, with_conjuncts
 
 
 class Coder:
@@ -82,7 +82,7 @@ class Coder:
         pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
                         if e.source_code and e.target_code and e.source_code != e.target_code
                         and has_known_sides(e)
-                        and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
+                        and not e.target_inferred and not {"IGO", "NGO"} & {e.source_code, e.target_code})
         top = pairs.most_common(2)
         if not top or (len(top) == 2 and top[0][1] == top[1][1]):
             return None
@@ -216,6 +216,10 @@ class Coder:
         def same(am: Mention, bm: Mention) -> bool:
             # the authorities a domestic protest is aimed at are CAMEO's convention, kept; a state or
             # government "protesting" against its own government is no event of that kind: dropped
+            if category in self.words.own_ground_categories and am.country and bm.country == am.country \
+                    and bm.sector is None and (am.sector or "GOV") in {"GOV", *self.words.state_sectors}:
+                return True     # "Syrian warplanes bombed areas in northern Syria": the state's own ground
+                                # (or the state itself), not the party attacked, which goes unnamed
             return (bm.how != "default" or (am.sector or "GOV") == "GOV") and self.same_actor(am, bm)
         # a source whose only targets are itself ("its borders") acts without a coded target
         pairs = [(a, b) for a, b in pairs if b is None or not same(a.mention, b.mention)] + [
@@ -270,6 +274,22 @@ class Coder:
         if cur.dep_ == "pcomp" and cur.head.lower_ not in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") and \
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG" and g.pos_ in ("VERB", "AUX"):
+            gpats = [p for k in self._keys(g) for p in self.onto.by_verb.get(k, ())]
+            own = [p for k in self._keys(tok) for p in self.onto.by_verb.get(k, ())]
+            if gpats and all(p.category == "ACCUSE" for p in gpats) and own and (
+                    tok.lemma_.lower() in self.words.harm_verbs
+                    or all(self.onto.categories[p.category]["quad"] == 4 for p in own)):
+                return True  # "accused the government of war crimes ..., killing 4,300 people": the
+                             # harm belongs to the charge, not to the accuser
+        if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX"):
+            pats = [p for k in self._keys(cur.head.head) for p in self.onto.by_verb.get(k, ())]
+            if pats and all(p.category == "ACCUSE" for p in pats):
+                return True  # "accused X of war crimes by using airstrikes, killing 4,300": the charge's means
+        if tok.dep_ == "ccomp" and tok.i < g.i and any(o.dep_ == "dobj" for o in g.children) \
+                and g.lemma_ not in self.words.speech:
+            return False     # a sibling clause before a verb with its own object, not its content:
+                             # "Taiwan pledged $65 million, Saudi Arabia gave $50 million"
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
                                                  content for o in g.children):
             return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
@@ -342,6 +362,26 @@ class Coder:
                         self._emit(sent, si, c, c.idx + len(c.text), cat, mode,
                                    sources, targets, False, speaker, False, pid)
                         return True
+        dis = self.words.disapproval_states
+        state_word = None
+        if tok.lemma_ == "be":
+            state_word = next((c for c in tok.children if c.dep_ == "acomp" and c.lower_ in dis), None)
+        elif tok.tag_ == "VBN" and tok.lower_ in dis and any(c.dep_ == "auxpass" for c in tok.children):
+            state_word = tok
+        if state_word is not None:
+            # "France is deeply concerned about Russia's troop buildup", "it was dismayed by criticism
+            # from Syria": the state voices disapproval of the party named (ACCUSE 110), only when one is
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            sources = self.slots.resolve_actors(subj, speaker)
+            objs = [p for h in {tok.i: tok, state_word.i: state_word}.values()
+                    for p in prep_objects(h, self.words.disapproval_preps)]
+            src_ids = {a.mention.actor_id for a in sources}
+            targets = [b for b in self.slots.object_actors(objs, speaker) if b.mention.actor_id not in src_ids] \
+                if objs else []
+            if sources and targets:
+                self._emit(sent, si, state_word, state_word.idx + len(state_word.text), "ACCUSE", "disapprove",
+                           sources, targets, False, speaker, False, "predicate.disapproval", mod_tok=tok)
+                return True
         if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech and any(
                 (c.dep_ == "acomp" and c.lower_ in self.words.blame_predicates)
                 or (c.dep_ == "prep" and c.lower_ in self.words.blame_predicates)
@@ -561,12 +601,17 @@ class Coder:
         onto = self.onto
         keys = self._keys(tok)
         if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
-                c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
+                c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children) \
+                and tok.lower_ not in self.words.disapproval_states:
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok) or self._means(tok):
             return          # (a verb of means is no act: the act is its infinitive)
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
+        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        if tok.tag_ == "VBG" and tok.dep_ == "advcl" and prev is not None and prev.pos_ == "PROPN" \
+                and prev.dep_ in ("dobj", "nsubjpass") and prev.head.i == tok.head.i:
+            return          # a name's head noun read as a participle: "reopened the Kerem Shalom crossing"
         if tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and f"to {tok.lower_}" in self.words.blame_predicates \
                 and not any(c.dep_ == "dobj" for c in tok.children):
             return          # "Hamas was to blame": a predicate (predicate.blame), not Hamas blaming
@@ -577,6 +622,11 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+        if not dobj:
+            # a small clause: "made 50,000 euros available for Pakistan" (the parser makes the
+            # object the subject of the adjective)
+            dobj = [x for c in tok.children if c.dep_ in ("ccomp", "xcomp", "oprd") and c.pos_ == "ADJ"
+                    for x in c.children if x.dep_ == "nsubj"]
         subj, passive = subject(tok, self.words.means_nouns | self._commanded(tok), self.words.statement_nouns,
                                  self.words.means_preps)
         dateline = dateline_tokens(sent)
@@ -587,6 +637,9 @@ class Coder:
                     [c for c in s_.children if c.dep_ in ("appos", "conj") and c.i not in dateline])]
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
+        # ("reopened the Kerem Shalom crossing": the head noun of a name, read as a participle)
+        obj_lemmas |= {x.lower_ for o in obj_toks if o.pos_ == "PROPN" and o.i + 1 < len(o.doc)
+                       for x in [o.doc[o.i + 1]] if x.tag_ == "VBG" and x.dep_ == "advcl" and x.head.i == tok.i}
         # the parser may read "hit a record high" with "high" as an adverb
         adv_lemmas = self._object_lemmas([c for c in tok.children if c.dep_ in ("advmod", "npadvmod")])
         # "called the move **illegal**", "described the sanctions **as** illegal": a predicate on the
@@ -676,6 +729,15 @@ class Coder:
                     if t:
                         targets = t
                         break
+                if not sources and passive and src_toks:
+                    # "killed by Israeli fire", "wounded by a Russian airstrike": an agent that names
+                    # the act (a fighting noun, an attack noun of the lexicon, a weapon's fire) stands
+                    # for the side its modifier names
+                    acts_by = [a for a in with_conjuncts(src_toks) if a.lemma_.lower() in self.words.fighting_nouns
+                               or a.lemma_.lower() in self.words.agent_act_nouns
+                               or ((k := self._noun_key(a)) is not None
+                                   and self.onto.nouns[k]["category"] in self.words.unattributed_categories)]
+                    sources = self.slots.modifier_states(acts_by, speaker)
                 if not sources and passive:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act
@@ -690,6 +752,24 @@ class Coder:
                             [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
                              for w in x.children if w.dep_ == "pobj"], speaker)
+                    if not sources and tok.lemma_.lower() in self.words.harm_verbs:
+                        # "three civilians were killed in Israeli shelling", "... in rebel shelling of
+                        # the capital", "... in mortar shelling by Pakistani troops" (the parser may
+                        # read the act as a participle): the actor that names the act did it
+                        named = [a for pc in acts if self._noun_key(pc) is not None
+                                 and self.onto.nouns[self._noun_key(pc) or ""]["category"] == pat.category
+                                 for a in pc.children if a.dep_ in ("amod", "compound", "poss")]
+                        named += [a for c in tok.children if c.dep_ == "advcl" and c.tag_ == "VBG"
+                                  and any(p_.category == pat.category for k in self._keys(c) for p_ in
+                                          self.onto.by_verb.get(k, ()))
+                                  for a in prep_objects(c, ("by",))]
+                        # ("killed in Pakistani shelling" parsed as "in Pakistani" + a participle)
+                        named += [pc for pc in acts if pc.lower_ in self.slots.adjectives and any(
+                            c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == pc.i + 1 for c in tok.children)]
+                        sources = [x for x in self.slots.resolve_actors(named, speaker)
+                                   if x.mention.start not in {y.idx for y in subj}] or [
+                            Actor(self.slots.demonym(a)) for a in named
+                            if a.dep_ in ("amod", "pobj") and a.lower_ in self.slots.adjectives]
                     if not sources and tok.lemma_.lower() in self.words.harm_verbs:
                         # "five soldiers were killed in a roadside bombing": an unnamed perpetrator
                         attack = [pc for pc in acts if (k := self._noun_key(pc)) is not None
@@ -742,6 +822,14 @@ class Coder:
                     src_ids = {y.mention.actor_id for y in sources}
                     targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
                         x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
+                if not sources and passive and tok.lemma_.lower() in self.words.summoning_verbs \
+                        and pat.category == "ACCUSE":
+                    # "the Russian ambassador was summoned to Estonia's foreign ministry": the state
+                    # whose ministry summoned him
+                    sources = self.slots.resolve_actors(prep_objects(tok, ("to",)), speaker)
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
+                        x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
@@ -777,10 +865,18 @@ class Coder:
         if any(c.dep_ == "amod" and c.lower_ in self.words.unreal for c in tok.children):
             return      # "the Taliban's proposed ceasefire", "a possible visit": not (yet) an act
         head = tok.head
+        dep = tok.dep_
+        measure = None
+        if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.dep_ == "nsubj" \
+                and head.head.lemma_.lower() in self.words.measure_nouns and head.head.head.pos_ in ("VERB", "AUX"):
+            # "two days of airstrikes by Syrian aircraft killed 53 people", "a wave of Israeli raids
+            # hit Gaza": the act is the subject, counted or grouped
+            measure = head.head
+            dep, head = "nsubj", head.head.head
         # "during their meeting in Cairo", "at talks between X and Y": a circumstance of the clause
-        circum = tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in self.words.circumstance_preps \
+        circum = dep == "pobj" and head.dep_ == "prep" and head.lower_ in self.words.circumstance_preps \
             and head.head.pos_ in ("VERB", "AUX")
-        if tok.dep_ in ("dobj", "nsubjpass", "pobj") and not circum and any(
+        if dep in ("dobj", "nsubjpass", "pobj") and not circum and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
         speaker, _ = self.slots.speaker(tok)
@@ -789,7 +885,11 @@ class Coder:
         mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
         if not sources:
             sources = self.slots.resolve_actors(mods, speaker)
-        if not sources and tok.dep_ in ("nsubj", "nsubjpass", "pobj"):
+        if not sources:
+            # "airstrikes by Syrian aircraft", "a visit by the Chinese premier": the agent after "by"
+            sources = self.slots.resolve_actors(prep_objects(tok, ("by",)) or (
+                prep_objects(measure, ("by",)) if measure is not None else []), speaker)
+        if not sources and dep in ("nsubj", "nsubjpass", "pobj"):
             # "the Israeli airstrike on Gaza killed ...": an actor adjective the actors stage left bare
             sources = [Actor(Mention(self.article.id, si, c.idx, c.idx + len(c.text), c.text,
                                      actor_id=self.slots.adjectives[c.lower_], actor_name=self.slots.adjectives[c.lower_],
@@ -799,8 +899,8 @@ class Coder:
         mod_tok: Token | None = None
         # a noun whose clause says whether it happened ("the talks did not take place"): a negation
         # there is no refusal by the participants
-        happened = circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"))
-        if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        happened = circum or (dep == "nsubj" and head.pos_ in ("VERB", "AUX"))
+        if dep in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             if lemmas(head, dict.fromkeys(self.onto.light_verbs))[-1] not in self.onto.light_verbs:
                 return
             if self._embedded_in_other_event(head) or self._subsidiary(head):
@@ -813,7 +913,7 @@ class Coder:
                 else:
                     sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
                                                     for pc in c.children if pc.dep_ == "pobj"], speaker)
-        elif tok.dep_ == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
+        elif dep == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
                 head.lower_ == "in" and spec["category"] in self.words.clause_participant_categories)):
             # "the chancellor is on a visit to India", "the minister was in Washington for talks",
             # "X and Y are in talks": the subject of "be" is the actor
@@ -828,7 +928,7 @@ class Coder:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=False)
                 return
-        elif circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")):
+        elif circum or (dep == "nsubj" and head.pos_ in ("VERB", "AUX")):
             # a noun reported as having happened: its clause carries the modality ("the talks will
             # resume" is planned, "the visit did not take place" negated), and a clause that is
             # itself asked for or conditional carries no event
@@ -839,14 +939,14 @@ class Coder:
                 mod_tok = mod_tok.head
             if self._embedded_in_other_event(mod_tok) or self._subsidiary(mod_tok):
                 return
-        elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
+        elif dep in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
             # "called for talks", "opposed to sanctions": asked for or opposed, not happening
             return
-        if not sources and spec.get("sides") and (tok.dep_ in ("nsubj", "dobj", "nsubjpass") or circum):
+        if not sources and spec.get("sides") and (dep in ("nsubj", "dobj", "nsubjpass") or circum):
             # "fighting broke out between Armenian and Azerbaijani forces", "the talks between X and Y
             # ended", "at talks between X and Y": the sides named after "between" did it to each other
             btw = [p for w in spec["sides"] for p in prep_objects(tok, (w,))]
-            if not btw and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj", "nsubjpass"):
+            if not btw and head.pos_ in ("VERB", "AUX") and dep in ("nsubj", "dobj", "nsubjpass"):
                 btw = prep_objects(head, ("between",))
             sources = self.slots.resolve_actors(btw, speaker)
             if sources:
@@ -871,7 +971,7 @@ class Coder:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
             return
-        if not sources and spec["category"] in self.words.unattributed_categories and tok.dep_ == "nsubj" \
+        if not sources and spec["category"] in self.words.unattributed_categories and dep == "nsubj" \
                 and head.lemma_.lower() in self.words.harm_verbs and not src_toks:
             # "a roadside bombing near Samarra killed one U.S. soldier": an unnamed perpetrator
             sources = [self.slots.unidentified(tok, si)]
@@ -891,7 +991,7 @@ class Coder:
                                             for p in c.children if p.dep_ == "pobj"
                                             for p in [p, *[x for x in p.children if x.dep_ == "prep"
                                                           for x in x.children if x.dep_ == "pobj"]]], speaker)
-        if not targets and tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        if not targets and dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
             # "a Turkish airstrike killed four militants in northern Iraq": the clause says on whom
             targets = self.slots.fallback_targets(head, [c for c in head.children if c.dep_ in ("dobj", "attr")],
                                                   speaker, exclude=sources)
