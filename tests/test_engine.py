@@ -233,3 +233,14 @@ def test_pool_sends_each_item_once_in_shrinking_chunks_and_yields_in_order():
     assert sum(eng.sent) == len(inp) and eng.sent[0] == max(eng.sent) == 16 and eng.sent[-1] < 8
     assert [r.article.id for r in pooled] == [a.id for a in inp]
     assert summary(pooled) == summary(list(InProcessEngine(s).process(inp)))
+
+
+def test_an_error_while_reading_ahead_stops_the_pool_run():
+    """The pool reads ahead while its workers start: an input that fails there raises its own
+    error from ``process`` (and the pool is shut down), it does not hang or vanish."""
+    def failing():
+        yield from items()[:3]
+        raise ValueError("unreadable input file")
+
+    with pytest.raises(ValueError, match="unreadable input"):
+        list(PoolEngine(Settings(workers=2), chunk=2).process(failing()))

@@ -315,21 +315,20 @@ class PoolEngine:
                 except StopIteration:
                     ended = True
 
+        # start every worker now (the pool starts a process per submitted task, and each start waits
+        # for the fork server to have loaded the model); in a thread, so that this one reads and
+        # deduplicates meanwhile. A worker that fails to start fails these and the chunks alike.
+        warm: list[Future[list[Out]]] = []
+        failed: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                warm.extend(pool.submit(_run_chunk, self.settings, []) for _ in range(n))
+            except BaseException as e:  # raised in this process's thread below
+                failed.append(e)
+
+        starter = threading.Thread(target=start, name="nestor-pool-start", daemon=True)
         try:
-            # start every worker now (the pool starts a process per submitted task, and each start
-            # waits for the fork server to have loaded the model); in a thread, so that this one
-            # reads and deduplicates meanwhile. A worker that fails to start fails these and the
-            # chunks alike.
-            warm: list[Future[list[Out]]] = []
-            failed: list[BaseException] = []
-
-            def start() -> None:
-                try:
-                    warm.extend(pool.submit(_run_chunk, self.settings, []) for _ in range(n))
-                except BaseException as e:  # raised in this process's thread below
-                    failed.append(e)
-
-            starter = threading.Thread(target=start, name="nestor-pool-start", daemon=True)
             starter.start()
             while starter.is_alive() and not ended and len(buf) < 4 * n * self.chunk:
                 pull(len(buf) + 1)
@@ -365,6 +364,8 @@ class PoolEngine:
             for w in warm:
                 w.result()
         finally:
+            if starter.is_alive():
+                starter.join()      # an error while reading ahead: the pool is shut down once started
             pool.shutdown(wait=True, cancel_futures=True)
 
 
