@@ -256,7 +256,7 @@ class Coder:
             ))
 
 
-    def _embedded_in_other_event(self, tok: Token) -> bool:
+    def _embedded_in_other_event(self, tok: Token, _depth: int = 0) -> bool:
         """An action asked for, threatened, refused or criticised is not itself an event; under
         commitment verbs ("agreed to expand", "vowed to") it is (as pledged)."""
         if tok.head.i == tok.i:
@@ -282,6 +282,10 @@ class Coder:
                     or all(self.onto.categories[p.category]["quad"] == 4 for p in own)):
                 return True  # "accused the government of war crimes ..., killing 4,300 people": the
                              # harm belongs to the charge, not to the accuser
+        if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") \
+                and cur.head.head.dep_ in ("xcomp", "ccomp") and _depth < 2 and self._embedded_in_other_event(
+                    cur.head.head, _depth + 1):
+            return True      # "urged New Delhi to respond by reducing its troops": asked for, as the response is
         if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX"):
             pats = [p for k in self._keys(cur.head.head) for p in self.onto.by_verb.get(k, ())]
             if pats and all(p.category == "ACCUSE" for p in pats):
@@ -629,6 +633,8 @@ class Coder:
                     for x in c.children if x.dep_ == "nsubj"]
         subj, passive = subject(tok, self.words.means_nouns | self._commanded(tok), self.words.statement_nouns,
                                  self.words.means_preps)
+        if not passive and tok.tag_ == "VBN" and tok.dep_ == "advcl" and any(c.dep_ == "agent" for c in tok.children):
+            passive = True  # "Prodded by Russia, Saddam agreed ...": Russia prodded Saddam
         dateline = dateline_tokens(sent)
         if dateline and any(s_.i in dateline for s_ in subj):
             # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
