@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from .config import installed_models
 from .errors import ModelNotFound
+from .headlines import make_headlines  # noqa: F401  (registers the nestor_headlines component)
 from .nlp_fast import swap_in, swap_in_lemmatizer
 
 
@@ -60,4 +61,5 @@ def load_model(name: str = "auto") -> Language:
     nlp.add_pipe("nestor_paragraphs", before="parser")
     swap_in(nlp)        # same token attributes as spaCy's attribute_ruler, a tenth of its time
     swap_in_lemmatizer(nlp)     # the same lemmas, from arrays
+    nlp.add_pipe("nestor_headlines", last=True)     # a second parse of headline grammar (nestor.headlines)
     return nlp

@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -370,6 +370,7 @@ class _Resolver:
             self.out.extend(sent_mentions)
         self._misspelt_countries()
         self._place_pending()
+        self._merge_misspelt_modifiers()
         self._described_orgs()
         self._titled_people()
         self._title_appositions()
@@ -1111,6 +1112,18 @@ class _Resolver:
                                               code=f"IGO{igo.country}", how="title", confidence=0.7))
                 taken.append((span.start_char, span.end_char))
                 continue
+            fixed = next((r for k in range(len(words)) for r in cues.get("fixed_titles", ())
+                          if r["title"] == " ".join(words[k:])), None)
+            if fixed is not None and country is None:
+                # a title of one fixed state: "Pope Francis" is the Vatican's whatever the place
+                country, sector = str(fixed["country"]), str(fixed["sector"])
+                span = self.doc[i:e.end]
+                slug = re.sub(r"[^a-z0-9]+", "-", e.text.lower()).strip("-")
+                self.out.append(self._mention(span, si, actor_id=f"person:?{country}:{slug}", actor_name=e.text,
+                                              kind="person", country=country, sector=sector, code=country + sector,
+                                              how="fixed-title", confidence=0.7))
+                taken.append((span.start_char, span.end_char))
+                continue
             if sector is None:
                 continue        # a bare unknown name: never guessed
             if country is None and i - 2 >= sent_start and self.doc[i - 1].tag_ == "POS":
@@ -1204,6 +1217,27 @@ class _Resolver:
             span = self.doc[t.i:t.i + 1]
             self.out.append(self._mention(span, self._sent_index(span), actor_id=code, actor_name=code,
                                           kind="state", country=code, code=code, how="misspelt", confidence=0.5))
+
+    def _merge_misspelt_modifiers(self) -> None:
+        """A misspelt demonym right before a role word of its own country is one actor with it: "the
+        Ethiopain army" is one ETHMIL mention (spanning both words), not ETH and ETHMIL, which would
+        code its event twice."""
+        by_start = {m.start: m for m in self.out if m.actor_id and m.kind == "sector"}
+        drop: set[int] = set()
+        for k, m in enumerate(self.out):
+            if m.how != "misspelt":
+                continue
+            nxt = by_start.get(m.end + 1)
+            if nxt is None or nxt.country not in (None, m.country) or self.text[m.end:nxt.start] != " ":
+                continue
+            j = self.out.index(nxt)
+            self.out[j] = replace(nxt, start=m.start, text=self.text[m.start:nxt.end], country=m.country,
+                                  code=(m.country or "") + (nxt.sector or ""),
+                                  actor_id=f"{m.country}:{nxt.sector}" if nxt.sector else nxt.actor_id,
+                                  how="misspelt", confidence=min(nxt.confidence, m.confidence))
+            drop.add(k)
+        if drop:
+            self.out = [m for k, m in enumerate(self.out) if k not in drop]
 
     def _title_appositions(self) -> None:
         """"Kenyan opposition leader Raila Odinga": a role mention right before a person is one actor.

@@ -23,7 +23,7 @@ from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
 from .slots import Actor, Slots, code3, coded, sector_only, state
-from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys
+from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys, with_conjuncts
 
 
 class Coder:
@@ -735,6 +735,15 @@ class Coder:
                     if t:
                         targets = t
                         break
+                if not sources and passive and src_toks:
+                    # "killed by Israeli fire", "wounded by a Russian airstrike": an agent that names
+                    # the act (a fighting noun, an attack noun of the lexicon, a weapon's fire) stands
+                    # for the side its modifier names
+                    acts_by = [a for a in with_conjuncts(src_toks) if a.lemma_.lower() in self.words.fighting_nouns
+                               or a.lemma_.lower() in self.words.agent_act_nouns
+                               or ((k := self._noun_key(a)) is not None
+                                   and self.onto.nouns[k]["category"] in self.words.unattributed_categories)]
+                    sources = self.slots.modifier_states(acts_by, speaker)
                 if not sources and passive:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act

@@ -54,6 +54,10 @@ def modality(tok: Token, category: str, self_speaker: bool, words: Words) -> tup
             and tok.head.lemma_.lower() in words.agreement_nouns:
         # "reached an agreement to withdraw the reinforcements": what the parties agreed to do
         return "pledged", negated
+    if tok.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        # a headline's infinitive announces a plan: "Putin to visit China next week"
+        # (nestor.headlines makes the infinitive the root)
+        return "planned", negated
     if aux & {"will", "shall", "'ll", "would", "should", "must", "ought"} or gov_lemmas & words.plan:
         # obligation ("should push forward cooperation") states an intention, not an act
         return ("pledged" if category in words.pledgeable and self_speaker else "planned"), negated

@@ -121,6 +121,7 @@ class Words:
     aspectual: frozenset[str]
     unreal: frozenset[str]
     fighting_nouns: frozenset[str]
+    agent_act_nouns: frozenset[str]
     content_nouns: frozenset[str]
     unreal_marks: frozenset[str]
     temporal_marks: frozenset[str]

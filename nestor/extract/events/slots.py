@@ -152,6 +152,15 @@ class Slots:
         return Mention(self.article.id, -1, x.idx, x.idx + len(x.text), x.text, actor_id=code, actor_name=code,
                        kind="state", country=code, code=code, how="demonym", confidence=0.6)
 
+    def modifier_states(self, toks: list[Token], speaker: list[Mention]) -> list[Actor]:
+        """The actors the modifiers of a noun name: "Israeli fire" → ISR, "Russia's shelling" → RUS
+        (coded mentions on the noun's amod/compound/poss/nmod children, else a demonym adjective)."""
+        mods = [c for t in toks for c in t.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+        out = self.resolve_actors(mods, speaker)
+        if out:
+            return out
+        return [Actor(self.demonym(c), False) for c in mods if c.lower_ in self.adjectives][:1]
+
     def participant(self, t: Token) -> bool:
         """False for a word that names no party acted upon: inside an attribution or exception
         ("according to X", "apart from X": ``non_participants``), or a modifier of a border that is
