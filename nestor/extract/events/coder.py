@@ -836,6 +836,22 @@ class Coder:
                     src_ids = {y.mention.actor_id for y in sources}
                     targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
                         x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
+                if not sources and passive and pat.category == "SANCTION" and tok.lemma_.lower() in self.words.recall_verbs:
+                    # "Turkey's ambassador to Austria was recalled", "the ambassador was called back to
+                    # Ankara": a recall is always the sending state's (the envoy's own state, else the
+                    # capital he is called back to); the target is where he was posted
+                    sources = [a for a in self.slots.resolve_actors(list(subj), speaker)
+                               if a.mention.country and a.mention.sector in (None, "GOV")]
+                    sources = [Actor(state(a.mention, str(a.mention.country), "sender")) for a in sources][:1]
+                    if not sources:
+                        home = [pm for h in [tok, *[c for c in tok.children if c.dep_ in ("advmod", "prt")]]
+                                for p_ in prep_objects(h, ("to",)) if (pm := self.slots.places.get(p_.i)) is not None
+                                and pm.country]
+                        sources = [Actor(state(home[0], str(home[0].country), "sender"))] if home else []
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in self.slots.resolve_targets(
+                        [p_ for s_ in subj for p_ in prep_objects(s_, ("to", "in"))], speaker)
+                        if x.mention.actor_id not in src_ids] or [x for x in targets if x.mention.actor_id not in src_ids]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
