@@ -256,7 +256,7 @@ class Coder:
             ))
 
 
-    def _embedded_in_other_event(self, tok: Token) -> bool:
+    def _embedded_in_other_event(self, tok: Token, _depth: int = 0) -> bool:
         """An action asked for, threatened, refused or criticised is not itself an event; under
         commitment verbs ("agreed to expand", "vowed to") it is (as pledged)."""
         if tok.head.i == tok.i:
@@ -282,6 +282,10 @@ class Coder:
                     or all(self.onto.categories[p.category]["quad"] == 4 for p in own)):
                 return True  # "accused the government of war crimes ..., killing 4,300 people": the
                              # harm belongs to the charge, not to the accuser
+        if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") \
+                and cur.head.head.dep_ in ("xcomp", "ccomp") and _depth < 2 and self._embedded_in_other_event(
+                    cur.head.head, _depth + 1):
+            return True      # "urged New Delhi to respond by reducing its troops": asked for, as the response is
         if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX"):
             pats = [p for k in self._keys(cur.head.head) for p in self.onto.by_verb.get(k, ())]
             if pats and all(p.category == "ACCUSE" for p in pats):
@@ -629,6 +633,8 @@ class Coder:
                     for x in c.children if x.dep_ == "nsubj"]
         subj, passive = subject(tok, self.words.means_nouns | self._commanded(tok), self.words.statement_nouns,
                                  self.words.means_preps)
+        if not passive and tok.tag_ == "VBN" and tok.dep_ == "advcl" and any(c.dep_ == "agent" for c in tok.children):
+            passive = True  # "Prodded by Russia, Saddam agreed ...": Russia prodded Saddam
         dateline = dateline_tokens(sent)
         if dateline and any(s_.i in dateline for s_ in subj):
             # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
@@ -830,6 +836,22 @@ class Coder:
                     src_ids = {y.mention.actor_id for y in sources}
                     targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
                         x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
+                if not sources and passive and pat.category == "SANCTION" and tok.lemma_.lower() in self.words.recall_verbs:
+                    # "Turkey's ambassador to Austria was recalled", "the ambassador was called back to
+                    # Ankara": a recall is always the sending state's (the envoy's own state, else the
+                    # capital he is called back to); the target is where he was posted
+                    sources = [a for a in self.slots.resolve_actors(list(subj), speaker)
+                               if a.mention.country and a.mention.sector in (None, "GOV")]
+                    sources = [Actor(state(a.mention, str(a.mention.country), "sender")) for a in sources][:1]
+                    if not sources:
+                        home = [pm for h in [tok, *[c for c in tok.children if c.dep_ in ("advmod", "prt")]]
+                                for p_ in prep_objects(h, ("to",)) if (pm := self.slots.places.get(p_.i)) is not None
+                                and pm.country]
+                        sources = [Actor(state(home[0], str(home[0].country), "sender"))] if home else []
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in self.slots.resolve_targets(
+                        [p_ for s_ in subj for p_ in prep_objects(s_, ("to", "in"))], speaker)
+                        if x.mention.actor_id not in src_ids] or [x for x in targets if x.mention.actor_id not in src_ids]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]

@@ -158,6 +158,8 @@ class Words:
     member_preps: frozenset[str]
     measure_nouns: frozenset[str]
     disapproval_states: frozenset[str]
+    agreement_nouns: frozenset[str]
+    recall_verbs: frozenset[str]
     disapproval_preps: tuple[str, ...]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
