@@ -54,7 +54,7 @@ def _data() -> dict[str, frozenset[str]]:
     except (OSError, yaml.YAMLError) as e:
         raise ValueError(f"{DATA}: cannot be read as YAML ({e})") from e
     out: dict[str, frozenset[str]] = {}
-    for key in ("keep_case", "modifier_determiners", "not_verbs", "name_labels"):
+    for key in ("keep_case", "modifier_determiners", "not_verbs", "name_labels", "collective_nouns"):
         val = raw.get(key)
         if not isinstance(val, list) or not all(isinstance(w, str) for w in val):
             raise ValueError(f"{DATA}: '{key}' must be a list of words")
@@ -124,7 +124,26 @@ def looks_like_headline(sent: Span, tables: _Tables) -> bool:
     if sent.root.i == sent.start and sent.root.tag_ == "VB" and sent.root.text[:1].isupper() \
             and len(sent) > 1 and sent[1].lower_ == "to":
         return True     # a name read as an imperative: "Modi to visit Japan"
+    if _weak_verb_root(sent):
+        return True
     return title_case(sent, tables)
+
+
+def _no_final_stop(sent: Span) -> bool:
+    last = [t for t in sent if not t.is_space]
+    return bool(last) and last[-1].text not in (".", "!", "?", '"', "'", "”", "’", ":")
+
+
+def _weak_verb_root(sent: Span) -> bool:
+    """A title whose present-tense root has no subject or no object where the next word is a noun
+    ("Mali expels French ambassador" read with "Mali" as a modifier; "Japan lodges protest with China"
+    with "protest" as a second verb)."""
+    root = sent.root
+    if not _no_final_stop(sent) or root.tag_ != "VBZ" or root.lemma_ == "be":
+        return False
+    deps = {c.dep_ for c in root.children}
+    return "nsubj" not in deps or ("dobj" not in deps and "ccomp" not in deps and root.i + 1 < sent.end
+                                   and sent.doc[root.i + 1].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB"))
 
 
 def title_case(sent: Span, tables: _Tables) -> bool:
@@ -164,18 +183,28 @@ def variant(sent: Span, tables: _Tables) -> tuple[list[str], int | None, str | N
     root = sent.root
     clause = any(c.dep_ == "acl" and (c.tag_ == "VBN" or any(a.lower_ == "to" for a in c.children))
                  for c in root.children)
+    if root.pos_ in _VERBAL and _weak_verb_root(sent):
+        lem = root.lemma_.lower() if root.lemma_.lower() in tables.verbs else tables.present_lemma(root.text)
+        if lem:
+            k = root.i - sent.start
+            return words[:k] + [tables.past_of(lem)] + words[k + 1:], k, lem
     if root.pos_ not in _VERBAL and not clause:
         toks = list(sent)
+        coordinated = False
         for k in range(1, len(toks)):
             t, prev = toks[k], toks[k - 1]
             if t.pos_ in ("ADP", "VERB", "AUX", "PART") or t.lower_ == "to":
                 break       # past the subject: the verb was not where a headline puts it
+            if t.text == "," or t.lower_ == "and":
+                coordinated = True
             if prev.pos_ not in ("PROPN", "NOUN") or not t.is_alpha or t.lower_ in d["not_verbs"]:
                 continue
             lem = tables.present_lemma(t.text)
-            if lem is None and prev.tag_ in ("NNS", "NNPS", "NNP") and t.lower_ in tables.verbs \
-                    and not t.tag_.startswith("NN"):
-                lem = t.lower_      # a plural subject: "Taliban free aid workers"
+            plural = prev.tag_ in ("NNS", "NNPS") or coordinated or prev.lower_ in d["collective_nouns"]
+            if lem is None and t.lower_ in tables.verbs and t.tag_ != "NNS" and (
+                    plural and (not t.tag_.startswith("NN") or coordinated or prev.lower_ in d["collective_nouns"])
+                    or prev.tag_ == "NNP" and not t.tag_.startswith("NN")):
+                lem = t.lower_      # a plural subject: "Taliban free aid workers", "Pakistan, India trade fire"
             if lem:
                 verb_at, lemma = k, lem
                 words[k] = tables.past_of(lem)
@@ -215,7 +244,9 @@ class Headlines:
             if words != [t.text for t in s]:
                 v = self._parse(words, [bool(t.whitespace_) for t in s])
                 vsents = list(v.sents)
-                if len(vsents) == 1 and v[:].root.pos_ in _VERBAL and (verb_at is None or v[:].root.i == verb_at):
+                vroot = v[:].root
+                if len(vsents) == 1 and vroot.pos_ in _VERBAL and (verb_at is None or vroot.i == verb_at) \
+                        and (verb_at is None or any(c.dep_ in ("nsubj", "nsubjpass") for c in vroot.children)):
                     varr = v.to_array(cols)
                     arr[s.start:s.end] = varr
                     if verb_at is not None and lemma:
@@ -229,6 +260,7 @@ class Headlines:
             changed = _repair_tree(doc, s, arr) or changed
         for s in doc.sents:
             changed = _passive_participle(doc, s, arr) or changed
+            changed = _comma_subjects(doc, s, arr) or changed
         if changed:
             ents = list(doc.ents)
             starts = [t.is_sent_start for t in doc]
@@ -292,6 +324,46 @@ def _passive_participle(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     if len(subj) != 1:
         return False
     arr[subj[0].i, 1] = doc.vocab.strings.add("nsubjpass")
+    return True
+
+
+def _comma_subjects(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
+    """A title's comma for "and" between two named subjects: "Israel, Hamas agree to truce" (the
+    parser hangs "Israel" on the verb or on "Hamas" as a modifier). The first name becomes the
+    subject and the second its conjunct, as in "Israel and Hamas agree"."""
+    if not _no_final_stop(s):
+        return False
+    strings = doc.vocab.strings
+    n = len(s)
+    k = 0
+    while k < n and (s[k].pos_ == "PROPN" or s[k].ent_type_) and s[k].text != ",":
+        k += 1
+    if k == 0 or k >= n - 1 or s[k].text != ",":
+        return False
+    j = k + 1
+    while j < n and (s[j].pos_ == "PROPN" or s[j].ent_type_ or s[j].text == "'s" or s[j].pos_ == "NOUN" and
+                     s[j - 1].text == "'s") and s[j].text != ",":
+        j += 1
+    if j == k + 1 or j >= n:
+        return False
+    heads = {i: i + int(numpy.array(arr[i, 0]).astype(numpy.int64)) for i in range(s.start, s.end)}
+    deps = {i: strings[int(arr[i, 1])] for i in heads}
+    a_head = next((i for i in range(s.start, s.start + k) if not (s.start <= heads[i] < s.start + k)), None)
+    b_head = next((i for i in range(s.start + k + 1, s.start + j) if not (s.start + k + 1 <= heads[i] < s.start + j)),
+                  None)
+    if a_head is None or b_head is None or deps[b_head] not in ("nsubj", "nsubjpass") or deps[a_head] == "conj":
+        return False
+    verb = heads[b_head]
+    if strings[int(arr[verb, 3])] not in _VERBAL:
+        return False
+    comma = s.start + k
+
+    def rel(i: int, h: int) -> numpy.uint64:
+        return numpy.array(h - i, dtype=numpy.int64).astype(numpy.uint64)
+
+    arr[a_head, 0], arr[a_head, 1] = rel(a_head, verb), strings.add(deps[b_head])
+    arr[b_head, 0], arr[b_head, 1] = rel(b_head, a_head), strings.add("conj")
+    arr[comma, 0], arr[comma, 1] = rel(comma, a_head), strings.add("punct")
     return True
 
 
