@@ -358,6 +358,20 @@ class Coder:
                     self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "accuse", sources, targets, False,
                                [], False, "predicate.blame", mod_tok=tok.head)
                     return True
+        if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech \
+                and self._condemning(tok) and not any(c.dep_ == "neg" for c in tok.children):
+            # "Iran says US sanctions are economic terrorism", "Iran: ... are a crime": the speaker
+            # condemns the actor of the subject (CAMEO 111)
+            subj, _ = subject(tok.head)
+            t_subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+            sources = self.slots.resolve_actors(subj, [])
+            if sources and t_subj and not any(t.lower_ in self.words.first_person and t.text != "US" for t in t_subj):
+                src_ids = {a.mention.actor_id for a in sources}
+                targets = [b for b in self.slots.object_actors(t_subj, []) if b.mention.actor_id not in src_ids]
+                if targets:
+                    self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "criticize", sources, targets[:1],
+                               False, [], False, "predicate.condemn", mod_tok=tok.head)
+                    return True
         if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech:
             # "X said removing the sanctions on Burma is out of the question": X rejects (CAMEO 12)
             pred = " ".join(t.lower_ for c in tok.children if c.i > tok.i and c.dep_ in ("neg", "prep", "attr", "acomp")
@@ -390,6 +404,12 @@ class Coder:
                 return True
         return False
 
+
+    def _condemning(self, be: Token) -> bool:
+        """A copula whose predicate condemns its subject ("... are economic terrorism", "... is a
+        crime", "... was illegal": ``condemnation_predicates``)."""
+        return any(c.dep_ in ("attr", "acomp") and c.lemma_.lower() in self.words.condemnation_predicates
+                   for c in be.children)
 
     def _commanded(self, tok: Token) -> frozenset[str]:
         """The forces a state commands, when ``tok`` is what they are ordered to do ("ordered its
@@ -792,6 +812,8 @@ class Coder:
         if tok.dep_ in ("dobj", "nsubjpass", "pobj") and not circum and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
+        if tok.dep_ == "nsubj" and head.lemma_ == "be" and self._condemning(head):
+            return      # "US sanctions are economic terrorism": the act condemned, not reported
         speaker, _ = self.slots.speaker(tok)
         src_toks = [c for c in tok.children if c.dep_ == "poss"]
         sources = self.slots.resolve_actors(src_toks, speaker)

@@ -224,7 +224,8 @@ class Slots:
     def resolve_actors(self, toks: list[Token], speaker: list[Mention]) -> list[Actor]:
         out: list[Actor] = []
         for t in toks:
-            if t.lower_ in self.words.first_person and speaker:
+            if t.lower_ in self.words.first_person and speaker and t.text != "US":
+                # ("US" in capitals is the country, never "us": "Iran says US sanctions ...")
                 out.extend(Actor(m, False) for m in self.expand(speaker) if coded(m))
                 continue
             found = [m for m in self.expand(self.actor_mentions(t)) if coded(m)]
