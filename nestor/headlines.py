@@ -54,7 +54,8 @@ def _data() -> dict[str, frozenset[str]]:
     except (OSError, yaml.YAMLError) as e:
         raise ValueError(f"{DATA}: cannot be read as YAML ({e})") from e
     out: dict[str, frozenset[str]] = {}
-    for key in ("keep_case", "modifier_determiners", "not_verbs", "name_labels", "collective_nouns"):
+    for key in ("keep_case", "modifier_determiners", "not_verbs", "name_labels", "collective_nouns",
+                "casualty_participles"):
         val = raw.get(key)
         if not isinstance(val, list) or not all(isinstance(w, str) for w in val):
             raise ValueError(f"{DATA}: '{key}' must be a list of words")
@@ -119,7 +120,7 @@ def looks_like_headline(sent: Span, tables: _Tables) -> bool:
     words = [t for t in sent if t.is_alpha]
     if len(words) < 3 or len(sent) > 40:
         return False
-    if sent.root.pos_ not in _VERBAL:
+    if _verbless(sent):
         return True
     if sent.root.i == sent.start and sent.root.tag_ == "VB" and sent.root.text[:1].isupper() \
             and len(sent) > 1 and sent[1].lower_ == "to":
@@ -127,6 +128,15 @@ def looks_like_headline(sent: Span, tables: _Tables) -> bool:
     if _weak_verb_root(sent):
         return True
     return title_case(sent, tables)
+
+
+def _verbless(sent: Span) -> bool:
+    """No finite verb at the root: a noun, or in a title a gerund with no auxiliary ("Turkey summons
+    US ambassador after D.C. beating" read with "beating" as the root)."""
+    root = sent.root
+    if root.pos_ not in _VERBAL:
+        return True
+    return root.tag_ == "VBG" and _no_final_stop(sent) and not any(c.dep_ in ("aux", "auxpass") for c in root.children)
 
 
 def _no_final_stop(sent: Span) -> bool:
@@ -188,7 +198,7 @@ def variant(sent: Span, tables: _Tables) -> tuple[list[str], int | None, str | N
         if lem:
             k = root.i - sent.start
             return words[:k] + [tables.past_of(lem)] + words[k + 1:], k, lem
-    if root.pos_ not in _VERBAL and not clause:
+    if _verbless(sent) and not clause:
         toks = list(sent)
         coordinated = False
         for k in range(1, len(toks)):
@@ -201,6 +211,9 @@ def variant(sent: Span, tables: _Tables) -> tuple[list[str], int | None, str | N
                 continue
             lem = tables.present_lemma(t.text)
             plural = prev.tag_ in ("NNS", "NNPS") or coordinated or prev.lower_ in d["collective_nouns"]
+            if plural and prev.tag_ in ("NNS", "NNPS") and t.i + 1 < sent.end \
+                    and sent.doc[t.i + 1].pos_ in ("DET", "ADJ", "NUM", "PROPN", "PRON"):
+                coordinated = True      # "Militants attack Pakistani soldiers": an object follows
             if lem is None and t.lower_ in tables.verbs and t.tag_ != "NNS" and (
                     plural and (not t.tag_.startswith("NN") or coordinated or prev.lower_ in d["collective_nouns"])
                     or prev.tag_ == "NNP" and not t.tag_.startswith("NN")):
@@ -259,6 +272,7 @@ class Headlines:
                     changed = True
             changed = _repair_tree(doc, s, arr) or changed
         for s in doc.sents:
+            changed = _casualty_tail(doc, s, arr) or changed
             changed = _passive_participle(doc, s, arr) or changed
             changed = _comma_subjects(doc, s, arr) or changed
             changed = _colon_speaker(doc, s, arr) or changed
@@ -315,8 +329,9 @@ def _passive_participle(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     object is an agentless passive: "US aid workers freed in Yemen" (they were freed); the parser
     reads the subject as the doer."""
     last = [t for t in s if not t.is_space]
-    if not last or last[-1].text in (".", "!", "?", '"', "'", "”", "’") or s.root.tag_ != "VBN":
-        return False
+    if not last or last[-1].text in (".", "!", "?", '"', "'", "”", "’") or not (
+            s.root.tag_ == "VBN" or s.root.tag_ == "VBD" and s.root.lower_ in _data()["casualty_participles"]):
+        return False       # (a casualty verb in the past with no object: "Indian troops killed, 4 injured")
     root = s.root
     kids = list(root.children)
     if any(c.dep_ in ("aux", "auxpass", "dobj", "nsubjpass", "ccomp", "xcomp") for c in kids):
@@ -325,7 +340,52 @@ def _passive_participle(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     if len(subj) != 1:
         return False
     arr[subj[0].i, 1] = doc.vocab.strings.add("nsubjpass")
+    arr[root.i, 2] = doc.vocab.strings.add("VBN")
     return True
+
+
+def _casualty_tail(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
+    """A title's tail ", 4 killed" / ", 5 injured in ..." is a passive clause of its own, joined to
+    the main clause: "Militants attack soldiers near the border, 4 killed" (the parser makes "killed"
+    the root and the attack its complement); "Troops killed, 5 injured in clashes with X" (it hangs
+    "injured" on the number)."""
+    if not _no_final_stop(s):
+        return False
+    strings = doc.vocab.strings
+    words = _data()["casualty_participles"]
+    heads = {i: i + int(numpy.array(arr[i, 0]).astype(numpy.int64)) for i in range(s.start, s.end)}
+    deps = {i: strings[int(arr[i, 1])] for i in heads}
+    roots = [i for i in heads if deps[i] == "ROOT"]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+
+    def rel(i: int, h: int) -> numpy.uint64:
+        return numpy.array(h - i, dtype=numpy.int64).astype(numpy.uint64)
+
+    for k in range(s.start + 1, s.end - 1):
+        num, part = k, k + 1
+        if doc[k - 1].text != "," or doc[num].tag_ != "CD" or doc[part].lower_ not in words:
+            continue
+        if part == root:
+            main = [i for i in heads if heads[i] == root and i < num - 1 and deps[i] in ("ccomp", "parataxis")]
+            if len(main) != 1:
+                return False
+            m = main[0]
+            arr[m, 0], arr[m, 1] = numpy.uint64(0), strings.add("ROOT")
+            arr[part, 0], arr[part, 1] = rel(part, m), strings.add("conj")
+            for i in heads:         # the main clause's words that hung on the participle
+                if heads[i] == part and i < num - 1 and i != m:
+                    arr[i, 0] = rel(i, m)
+            arr[k - 1, 0] = rel(k - 1, m)
+        elif heads[part] == num and root < num and strings[int(arr[root, 3])] in _VERBAL:
+            arr[part, 0], arr[part, 1] = rel(part, root), strings.add("conj")
+        else:
+            continue
+        arr[num, 0], arr[num, 1] = rel(num, part), strings.add("nsubjpass")
+        arr[part, 2], arr[part, 3] = strings.add("VBN"), strings.add("VERB")
+        return True
+    return False
 
 
 def _comma_subjects(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:

@@ -716,6 +716,12 @@ class Coder:
                     agents = [a for pc in acts for a in prep_objects(pc, ("by",))]
                     sources = self.slots.resolve_actors(agents, speaker) \
                         or self.slots.resolve_actors(
+                            # "killed in cross-border fire from Afghanistan": where the fire came from
+                            [f for pc in acts if pc.lemma_.lower() in self.words.agent_act_nouns | self.words.fighting_nouns
+                             for f in prep_objects(pc, ("from",)) + (prep_objects(tok, ("from",))
+                                                                     if tok.lemma_.lower() in self.words.harm_verbs else [])],
+                            speaker) \
+                        or self.slots.resolve_actors(
                             [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
                              for w in x.children if w.dep_ == "pobj"], speaker)
