@@ -304,7 +304,7 @@ def _repair_tree(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     kids = [i for i in heads if heads[i] == root and i != root]
     cand = None
     for i in kids:
-        if deps[i] in ("acl", "advcl", "relcl") and i > root:
+        if deps[i] in ("acl", "advcl", "relcl", "xcomp") and i > root:
             if deps[i] == "acl" and tags[i] == "VBN" \
                     and not any(heads[j] == i and deps[j] in ("aux", "auxpass") for j in heads):
                 cand = (i, "nsubjpass")

@@ -290,6 +290,18 @@ def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | 
     return best
 
 
+def _title_subject(doc: Doc, i: int, sent: Span) -> bool:
+    """The subject a headline opens with ("Trump to visit South Korea", "Egypt's Sisi meets Qatari
+    emir"): a title (no final stop) whose first words are the capitalised subject. The NER often
+    misses a lone surname there, which would otherwise leave a known one-word alias uncoded."""
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    if last is None or last.text in (".", "!", "?", '"', "'", "\u201d", "\u2019") or i - sent.start > 2:
+        return False
+    t = doc[i]
+    return t.text[:1].isupper() and not t.is_upper and t.dep_ in ("nsubj", "nsubjpass", "ROOT", "compound") \
+        and (t.dep_ != "compound" or t.head.dep_ in ("nsubj", "nsubjpass"))
+
+
 def _is_title_token(t: Token, akb: ActorKB) -> bool:
     low = t.lower_
     if low in HONORIFICS:
@@ -409,7 +421,7 @@ class _Resolver:
             single = " " not in m.entry.alias
             toks = range(m.start, m.end)
             titled = m.start > sent.start and _is_title_token(doc[m.start - 1], akb)
-            if single and not (set(toks) & self.person_ents or titled):
+            if single and not (set(toks) & self.person_ents or titled or _title_subject(doc, m.start, sent)):
                 continue
             if single and doc[m.start].pos_ not in ("PROPN", "NOUN"):
                 continue
