@@ -841,6 +841,20 @@ class _Resolver:
                 elif main:
                     found, how, conf = main, "context-article", 0.6
             else:
+                ethnic = actor_cues().get("ethnic_groups") or {}
+                group = next((ethnic[c.lower_] for c in span.root.children
+                              if c.dep_ in ("amod", "compound") and c.lower_ in ethnic), None)
+                if group is not None and sector:
+                    # "Kurdish fighters attacked Turkish troops in northern Iraq": a people without a
+                    # state of its own is not placed by the sentence's places (they are not Iraq's)
+                    mod = next(c for c in span.root.children if c.lower_ in ethnic)
+                    whole = self.doc[min(mod.i, span.start):span.end]
+                    self.out = [m for m in self.out if not (m.start == mod.idx and not m.actor_id)]
+                    self.out.append(self._mention(whole, si, actor_id=f"ethnic:{group}:{sector}",
+                                                  actor_name=f"{whole.text} ({group} {sector})", kind="sector",
+                                                  country=group, sector=sector, code=group + sector, how="ethnic",
+                                                  confidence=0.6))
+                    continue
                 owns = self._own_phrase_countries(span)
                 local_places = self._sentence_places(si, same)
                 if len(owns) > 1:

@@ -750,7 +750,8 @@ class Coder:
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
                     # a co-agent is no target ("recognized by both Russia and Ukraine")
                     targets = [x for x in targets if x.mention.start not in src_starts
-                               and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                               and x.mention.actor_id not in {y.mention.actor_id for y in sources
+                                                              if self.unborrowed(y, [x]) is y}]
                     if pat.category in self.words.clause_participant_categories:
                         # what a consultation is about is no party to it ("a conversation on Nicaragua")
                         topic = {x.idx for h in [tok, *obj_toks] for c in h.children

@@ -311,7 +311,12 @@ class Slots:
         guessed target costs a triple nothing when the gold has a target and the guess is wrong
         (missing and wrong both count one false positive and one false negative), so the fallback
         trades only on sentences whose gold has no target."""
-        skip = {e.mention.actor_id for e in exclude or []}
+        # (unnamed troops whose country was only borrowed from the sentence are no reason to skip a
+        # named force of that country: in "Soldiers shelled Syrian army positions" the Syrian army is
+        # the target and the soldiers are coded by their sector alone, Coder.unborrowed)
+        skip = {e.mention.actor_id for e in exclude or []
+                if not (e.mention.kind == "sector" and e.mention.sector == "MIL"
+                        and e.mention.how in ("context-sentence", "context-place", "context-article"))}
         # a state's own forces are never its fallback target ("North Korea ... by
         # sending troops into the buffer zone"): same country, a sector of the state
         own = {e.mention.country for e in exclude or [] if e.mention.country and e.mention.sector in (None, "GOV")}
