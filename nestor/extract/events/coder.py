@@ -778,6 +778,13 @@ class Coder:
                     src_ids = {y.mention.actor_id for y in sources}
                     targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
                         x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
+                if not sources and passive and pat.category == "MOBILIZE" and not any(
+                        c.dep_ == "agent" for c in tok.children):
+                    # "police were put on high alert", "Indian troops were placed on standby": a state's
+                    # forces readied with no one named doing it are the state's own act (CAMEO 15x)
+                    sources = [a for a in self.slots.resolve_actors(list(subj), speaker)
+                               if a.mention.sector in self.words.state_sectors]
+                    targets = [x for x in targets if x.mention.actor_id not in {a.mention.actor_id for a in sources}]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
