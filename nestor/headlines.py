@@ -286,6 +286,11 @@ class Headlines:
         return doc
 
 
+def _rel(i: int, h: int) -> Any:
+    """The HEAD value of token ``i`` hung on ``h`` (a relative offset, as a uint64 array cell)."""
+    return numpy.array(h - i, dtype=numpy.int64).astype(numpy.uint64)
+
+
 def _repair_tree(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     """A noun root with a bare past participle or a "to"-infinitive after it is a clause: the
     participle (a passive with no auxiliary) or the infinitive (a plan) becomes the root and the
@@ -360,9 +365,6 @@ def _casualty_tail(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
         return False
     root = roots[0]
 
-    def rel(i: int, h: int) -> numpy.uint64:
-        return numpy.array(h - i, dtype=numpy.int64).astype(numpy.uint64)
-
     for k in range(s.start + 1, s.end - 1):
         num, part = k, k + 1
         if doc[k - 1].text != "," or doc[num].tag_ != "CD" or doc[part].lower_ not in words:
@@ -373,16 +375,16 @@ def _casualty_tail(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
                 return False
             m = main[0]
             arr[m, 0], arr[m, 1] = numpy.uint64(0), strings.add("ROOT")
-            arr[part, 0], arr[part, 1] = rel(part, m), strings.add("conj")
+            arr[part, 0], arr[part, 1] = _rel(part, m), strings.add("conj")
             for i in heads:         # the main clause's words that hung on the participle
                 if heads[i] == part and i < num - 1 and i != m:
-                    arr[i, 0] = rel(i, m)
-            arr[k - 1, 0] = rel(k - 1, m)
+                    arr[i, 0] = _rel(i, m)
+            arr[k - 1, 0] = _rel(k - 1, m)
         elif heads[part] == num and root < num and strings[int(arr[root, 3])] in _VERBAL:
-            arr[part, 0], arr[part, 1] = rel(part, root), strings.add("conj")
+            arr[part, 0], arr[part, 1] = _rel(part, root), strings.add("conj")
         else:
             continue
-        arr[num, 0], arr[num, 1] = rel(num, part), strings.add("nsubjpass")
+        arr[num, 0], arr[num, 1] = _rel(num, part), strings.add("nsubjpass")
         arr[part, 2], arr[part, 3] = strings.add("VBN"), strings.add("VERB")
         return True
     return False
@@ -419,12 +421,9 @@ def _comma_subjects(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
         return False
     comma = s.start + k
 
-    def rel(i: int, h: int) -> numpy.uint64:
-        return numpy.array(h - i, dtype=numpy.int64).astype(numpy.uint64)
-
-    arr[a_head, 0], arr[a_head, 1] = rel(a_head, verb), strings.add(deps[b_head])
-    arr[b_head, 0], arr[b_head, 1] = rel(b_head, a_head), strings.add("conj")
-    arr[comma, 0], arr[comma, 1] = rel(comma, a_head), strings.add("punct")
+    arr[a_head, 0], arr[a_head, 1] = _rel(a_head, verb), strings.add(deps[b_head])
+    arr[b_head, 0], arr[b_head, 1] = _rel(b_head, a_head), strings.add("conj")
+    arr[comma, 0], arr[comma, 1] = _rel(comma, a_head), strings.add("punct")
     return True
 
 
@@ -449,13 +448,10 @@ def _colon_speaker(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     if len(rest_roots) != 1 or len(name_heads) != 1:
         return False
 
-    def rel(i: int, h: int) -> numpy.uint64:
-        return numpy.array(h - i, dtype=numpy.int64).astype(numpy.uint64)
-
     arr[colon, 0], arr[colon, 1] = numpy.uint64(0), strings.add("ROOT")
     arr[colon, 2], arr[colon, 3], arr[colon, 4] = strings.add("VBZ"), strings.add("VERB"), strings.add("say")
-    arr[name_heads[0], 0], arr[name_heads[0], 1] = rel(name_heads[0], colon), strings.add("nsubj")
-    arr[rest_roots[0], 0], arr[rest_roots[0], 1] = rel(rest_roots[0], colon), strings.add("ccomp")
+    arr[name_heads[0], 0], arr[name_heads[0], 1] = _rel(name_heads[0], colon), strings.add("nsubj")
+    arr[rest_roots[0], 0], arr[rest_roots[0], 1] = _rel(rest_roots[0], colon), strings.add("ccomp")
     return True
 
 
