@@ -287,6 +287,7 @@ def _add_keys(con: duckdb.DuckDBPyConnection) -> None:
 def _drop_row_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Schema ≤ 5 → 6: the per-article tables (:data:`ROW_KEYS`) rebuilt without their primary key
     (one row per old key kept: a store of schema 1 may hold doubles)."""
+    con.execute("SET enable_progress_bar = false")     # a few seconds at 10,000 articles: no bar on stdout
     keyed = {r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
     ddl = {t: ddl_for(t, cls, k) for t, (cls, k) in RECORD_TABLES.items()}
