@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import signal
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -21,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from . import stories
 from .config import Settings
@@ -139,6 +142,39 @@ def complete_stories(store: Store) -> int:
     return n
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received during a run (a job scheduler's stop, ``kill PID``)."""
+
+
+class _SigtermInterrupts:
+    """While active, SIGTERM ends the run as Ctrl-C does: it raises :class:`Terminated` (a
+    ``KeyboardInterrupt``) in the main thread, so the pool is shut down (its workers do not outlive
+    the run), the batches already committed stay, and the run's row says ``interrupted``. Python's
+    default for SIGTERM is to die at once, with none of that. A signal that lands inside a DuckDB
+    query comes out as DuckDB's own "Query interrupted" error: ``fired`` tells the run it was the
+    signal. Only in the main thread (a signal handler cannot be set elsewhere)."""
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._before: Any = None
+        self._set = False
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self._before = signal.signal(signal.SIGTERM, self._handler)
+                self._set = True
+            except (ValueError, OSError):
+                pass
+
+    def _handler(self, signum: int, frame: object) -> None:
+        self.fired = True
+        raise Terminated(f"signal {signum}")
+
+    def restore(self) -> None:
+        if self._set:
+            signal.signal(signal.SIGTERM, self._before)
+            self._set = False
+
+
 class Pipeline:
     def __init__(self, settings: Settings | None = None, engine: Engine | None = None,
                  progress: Callable[[str, int], None] | None = None) -> None:
@@ -165,11 +201,19 @@ class Pipeline:
         dedup = Deduper(self.settings.dup_threshold, self.settings.minhash_perm)
         writer = BatchWriter(self.store, dedup, report, self.progress)
         t0 = time.perf_counter()
+        sigterm = _SigtermInterrupts()
         try:
             engine = self._engine or make_engine(self.settings)
             results = engine.process(self._prepare(paths, report, dedup, writer.ingest_warnings))
-            while batch := list(itertools.islice(results, self.settings.store_batch)):
-                writer.write(batch)
+            try:
+                while batch := list(itertools.islice(results, self.settings.store_batch)):
+                    writer.write(batch)
+            finally:
+                # an interrupt while a batch is written (not inside the engine's generator): close the
+                # generator now, so that the pool is shut down here and not when it is collected
+                close = getattr(results, "close", None)
+                if close is not None:
+                    close()
             t = time.perf_counter()
             report.counts["stories"] = complete_stories(self.store)
             report.durations["stories"] = time.perf_counter() - t
@@ -178,10 +222,14 @@ class Pipeline:
         except KeyboardInterrupt:
             report.status = "interrupted"
             raise
-        except BaseException:
+        except BaseException as e:
+            if sigterm.fired:       # the signal, surfacing as another error (a DuckDB query interrupted)
+                report.status = "interrupted"
+                raise Terminated("signal 15") from e
             report.status = "failed"
             raise
         finally:
+            sigterm.restore()
             report.durations["total"] = time.perf_counter() - t0
             try:
                 with self.store.writer() as con:

@@ -1012,3 +1012,75 @@ def test_a_schema_5_store_loses_the_keys_of_its_per_article_tables(tmp_path):
     assert con.execute("SELECT count(*) FROM sentences").fetchall()[0][0] == 1
     assert con.execute("SELECT * FROM lsh_bands ORDER BY article_id").fetchall() == [(1, 2, "a1"), (1, 3, "a2")]
     con.close()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` now (through /proc's children lists)."""
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            for k in kids:
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or not sys.platform.startswith("linux"),
+                    reason="needs Linux's /proc to follow the pool's processes")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_run_leaves_no_worker_behind(tmp_path, sig):
+    """A run stopped by SIGTERM shuts its pool down and records 'interrupted'; one killed outright
+    (SIGKILL) takes its fork server and workers with it (they used to wait for work forever)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(400):                 # distinct texts (near-duplicates are not parsed): ~30 s of work
+        (corpus / f"a{i:03d}.txt").write_text(good_text(300 + i), "utf-8")
+    db = str(tmp_path / "t.duckdb")
+    env = {**os.environ, "NESTOR_STORE_BATCH": "4"}
+    p = subprocess.Popen([sys.executable, "-m", "nestor", "run", str(corpus), "--db", db, "--workers", "2",
+                          "--json"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # wait until both workers exist (the fork server's children) and one batch is stored
+    deadline = time.time() + 120
+    procs: set[int] = set()
+    while time.time() < deadline and p.poll() is None:
+        time.sleep(0.3)
+        procs = _descendants(p.pid)
+        if len(procs) >= 3 and Path(db).exists():
+            try:
+                con = duckdb.connect(db, read_only=True)
+                n = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+                con.close()
+            except duckdb.Error:
+                continue
+            if n:
+                break
+    assert p.poll() is None, "the run ended before it could be stopped: make the corpus larger"
+    assert len(procs) >= 3, f"expected a fork server and two workers, saw {procs}"
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=120)
+    if sig == signal.SIGTERM:
+        assert p.returncode != 0
+        assert "Traceback" not in err, err[-1500:]
+    deadline = time.time() + 30
+    while time.time() < deadline and any(_alive(q) for q in procs):
+        time.sleep(0.2)
+    assert not [q for q in procs if _alive(q)], "processes of the pool outlived the run"
+    if sig == signal.SIGTERM:
+        runs = nestor.open(db).runs()
+        assert runs[0]["status"] == "interrupted"

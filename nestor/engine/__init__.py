@@ -217,6 +217,38 @@ def _run_chunk(settings: Settings, items: list[Item]) -> list[Out]:
     return _PROCESS_WORKER.run(items)
 
 
+def die_with_parent(run_pid: int) -> None:
+    """Run by each pool worker as it starts: exit when the run's process (``run_pid``) is gone.
+
+    A worker is forked by the fork server, not by the run, and holds the fork server's "alive"
+    pipe (so that it could start processes itself): when the run was killed outright (SIGKILL, the
+    out-of-memory killer, a job scheduler's last word), neither the server nor the workers ever
+    saw it, and both workers waited for work forever, ~450 MB each. A daemon thread of the worker
+    waits on a pidfd of the run's process (Linux ≥ 5.3), else checks it once a second, and ends the
+    worker when it is gone; the server exits once its last worker has closed the pipe."""
+    import select
+    import time
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(run_pid)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])         # readable once the process has exited
+            os._exit(1)
+        while True:
+            try:
+                os.kill(run_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except OSError:
+                pass                            # exists, another user's: cannot happen for our parent
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="nestor-run-watch", daemon=True).start()
+
+
 def start_pool_server(settings: Settings) -> Any:
     """Start the pool's fork server now, loading the worker for ``settings``, and return the pool's
     context. Called by :class:`PoolEngine` and, earlier, by ``nestor run`` before it imports the
@@ -301,7 +333,7 @@ class PoolEngine:
         # knowledge base and the gazetteer once. A fork server left from an earlier run of this
         # process with another model or knowledge base: the workers load their own.
         ctx = start_pool_server(self.settings)
-        pool = ProcessPoolExecutor(n, mp_context=ctx)
+        pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),))
         self.sent = []
         it = iter(items)
         buf: deque[Item] = deque()
