@@ -4,9 +4,11 @@ The pipeline is a setting (``Settings.model``): "auto" takes the first installed
 :data:`nestor.config.MODEL_CANDIDATES`; a name or a path is loaded as given. Nothing is ever
 downloaded: a missing pipeline is an error that says what to install.
 
-nestor's pipeline differs from the stock one in two ways: the ``nestor_paragraphs`` component (line
-breaks end sentences) and spaCy's ``attribute_ruler`` and ``lemmatizer`` replaced by :mod:`nestor.nlp_fast`'s,
-which set the same attributes faster. benchmarks/run.py's "bare" pass loads the stock pipeline instead.
+nestor's pipeline differs from the stock one in three ways: the ``nestor_paragraphs`` component (line
+breaks end sentences), spaCy's ``attribute_ruler`` and ``lemmatizer`` replaced by :mod:`nestor.nlp_fast`'s,
+which set the same attributes faster, and the last component, ``nestor_headlines``
+(:mod:`nestor.headlines`), which re-parses sentences written in headline grammar.
+benchmarks/run.py's "bare" pass loads the stock pipeline instead.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from spacy.tokens import Doc
 
 from .config import installed_models
 from .errors import ModelNotFound
+from .headlines import make_headlines  # noqa: F401  (registers the nestor_headlines component)
 from .nlp_fast import swap_in, swap_in_lemmatizer
 
 
@@ -60,4 +63,5 @@ def load_model(name: str = "auto") -> Language:
     nlp.add_pipe("nestor_paragraphs", before="parser")
     swap_in(nlp)        # same token attributes as spaCy's attribute_ruler, a tenth of its time
     swap_in_lemmatizer(nlp)     # the same lemmas, from arrays
+    nlp.add_pipe("nestor_headlines", last=True)     # a second parse of headline grammar (nestor.headlines)
     return nlp

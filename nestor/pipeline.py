@@ -29,7 +29,7 @@ from .errors import InputError
 from .ingest import iter_inputs
 from .ingest.dedup import Deduper
 from .models import Article, ArticleResult, Skip
-from .store import Store
+from .store import Store, transaction
 
 try:
     import resource
@@ -124,16 +124,18 @@ def complete_stories(store: Store) -> int:
     """Rebuild the stories of every dyad whose evidence changed since the last completed story build.
 
     The articles stored since then are marked in ``story_dirty`` (in their batch's transaction);
-    their dyads are rebuilt and the marks cleared in one transaction. So a run killed after its
-    last batch, or during this step, leaves the marks, and the next run (even one with nothing new
-    to store) completes the stories.
+    their dyads are rebuilt, committing a chunk of stories at a time (:func:`stories.rebuild`:
+    bounded memory), and the marks are cleared once the rebuild has finished. So a run killed after
+    its last batch, or during this step, leaves the marks (and the rebuild's own note of its dyads),
+    and the next run (even one with nothing new to store) completes the stories.
     """
-    with store.transaction() as con:
+    with store.writer() as con:
         ids = [r[0] for r in con.execute("SELECT article_id FROM story_dirty ORDER BY 1").fetchall()]
-        if not ids:
+        if not ids and stories.unfinished(con) is False:
             return 0
         n = stories.update(con, ids)
-        con.execute("DELETE FROM story_dirty WHERE article_id IN (SELECT unnest(?))", [ids])
+        with transaction(con):
+            con.execute("DELETE FROM story_dirty WHERE article_id IN (SELECT unnest(?))", [ids])
     return n
 
 

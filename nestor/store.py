@@ -5,7 +5,12 @@ Design notes
 * The store owns its whole schema: the record tables (generated from the dataclasses' type hints
   by :func:`ddl_for`, so the models are the single source of truth for their columns), the run
   log, the near-duplicate index and the corpus tables (stories). Every table has a key, and every
-  write is ``INSERT ... ON CONFLICT DO NOTHING``, so writing the same input twice adds nothing.
+  write is ``INSERT ... ON CONFLICT DO NOTHING``, so writing the same input twice adds nothing;
+  but the tables of an article's own rows (sentences, entities, mentions, timexes, lsh_bands:
+  :data:`ROW_KEYS`) have no primary key since schema 6. They are written only for the articles that
+  their transaction inserts (below), in the same transaction, once per article, so the articles'
+  key already keeps them single; their key indexes (DuckDB's ART, loaded by every batch) grew with
+  the corpus, 15 MB at 1,000 articles and 59 MB at 10,000, which set the batches' memory.
 * One way to write a transaction: :func:`transaction` (or :meth:`Store.transaction`). Each batch
   of articles is written in one transaction together with every record derived from them, their
   near-duplicate index rows, the run's skips and the articles' "story pending" marks
@@ -51,17 +56,18 @@ from .errors import StoreError
 # 2: keys on every table, stories declared here; 3: date intervals (articles.published_from/_to/
 # _precision, events.date_article, stories.dyads/articles/date_precision); 4: events.pattern_id and
 # events.target_inferred; 5: where events happened (events.place_name/place_country/place_countries/place_adm1/lat/lon/
-# feature/place_geonameid/geo_precision/geo_confidence/place_source)
-SCHEMA_VERSION = 5
+# feature/place_geonameid/geo_precision/geo_confidence/place_source); 6: the per-article tables (sentences,
+# entities, mentions, timexes, lsh_bands) have no primary key (ROW_KEYS: see the module docstring)
+SCHEMA_VERSION = 6
 log = logging.getLogger("nestor")
 
 # table name -> (dataclass, primary key columns)
 RECORD_TABLES: dict[str, tuple[type, tuple[str, ...] | None]] = {
     "articles": (m.Article, ("id",)),
-    "sentences": (m.Sentence, ("article_id", "idx")),
-    "entities": (m.Entity, ("article_id", "start", "end", "label")),
-    "mentions": (m.Mention, ("article_id", "start", "end")),
-    "timexes": (m.TimeExpr, ("article_id", "start", "end")),
+    "sentences": (m.Sentence, None),
+    "entities": (m.Entity, None),
+    "mentions": (m.Mention, None),
+    "timexes": (m.TimeExpr, None),
     "events": (m.Event, ("id",)),
     "claims": (m.Claim, ("id",)),
     "accords": (m.Accord, ("id",)),
@@ -150,8 +156,7 @@ EXTRA_DDL = [
     """CREATE TABLE IF NOT EXISTS warnings (run_id VARCHAR, article_id VARCHAR, message VARCHAR,
         PRIMARY KEY (article_id, message))""",
     # near-duplicate index: one row per (band, hash) of an article's MinHash signature
-    """CREATE TABLE IF NOT EXISTS lsh_bands (band INTEGER, hash UBIGINT, article_id VARCHAR,
-        PRIMARY KEY (band, hash, article_id))""",
+    """CREATE TABLE IF NOT EXISTS lsh_bands (band INTEGER, hash UBIGINT, article_id VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS signatures (article_id VARCHAR PRIMARY KEY, sig UBIGINT[])""",
     # corpus step (nestor.stories): happenings merged across articles
     """CREATE TABLE IF NOT EXISTS stories (
@@ -171,8 +176,15 @@ EXTRA_DDL = [
 ]
 # keys of the tables above, for stores written by schema 1 (tables without keys: rebuilt once)
 _EXTRA_KEYS = {"skips": ("run_id", "path", "reason"), "warnings": ("article_id", "message"),
-               "lsh_bands": ("band", "hash", "article_id"), "story_events": ("story_id", "event_id"),
-               "story_items": ("story_id", "kind", "record_id")}
+               "story_events": ("story_id", "event_id"), "story_items": ("story_id", "kind", "record_id")}
+# tables of an article's own rows, written only by the transaction that inserts the article (its id
+# is checked first, and the articles' key rejects a second writer's): what identifies a row, which
+# schema 6 no longer keeps in a primary-key index (the indexes were loaded by every batch and grew
+# with the corpus: 59 MB at 10,000 articles; docs/scale.md)
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "sentences": ("article_id", "idx"), "entities": ("article_id", "start", "end", "label"),
+    "mentions": ("article_id", "start", "end"), "timexes": ("article_id", "start", "end"),
+    "lsh_bands": ("band", "hash", "article_id")}
 
 
 def connect(path: str | Path, read_only: bool = False, retries: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -251,6 +263,7 @@ def init_schema(con: duckdb.DuckDBPyConnection, path: str | Path = "store") -> N
             con.execute(ddl)
         if version is not None:
             _add_keys(con)
+            _drop_row_keys(con)
         con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     [str(SCHEMA_VERSION)])
 
@@ -271,7 +284,30 @@ def _add_keys(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE {table}_v1")
 
 
-_IN_TRANSACTION: set[int] = set()
+def _drop_row_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema ≤ 5 → 6: the per-article tables (:data:`ROW_KEYS`) rebuilt without their primary key
+    (one row per old key kept: a store of schema 1 may hold doubles)."""
+    keyed = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+    ddl = {t: ddl_for(t, cls, k) for t, (cls, k) in RECORD_TABLES.items()}
+    ddl |= {d.split("EXISTS ")[1].split(" ")[0].strip(): d for d in EXTRA_DDL}
+    for table, key in ROW_KEYS.items():
+        doubles = con.execute(f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {_cols(key)} FROM {table})) "
+                              f"FROM {table}").fetchone()
+        if table not in keyed and not (doubles and doubles[0]):
+            continue
+        con.execute(f"ALTER TABLE {table} RENAME TO {table}_v5")
+        con.execute(ddl[table])
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table}_v5 "
+                    f"QUALIFY row_number() OVER (PARTITION BY {_cols(key)}) = 1")
+        con.execute(f"DROP TABLE {table}_v5")
+
+
+def _cols(key: tuple[str, ...]) -> str:
+    return ", ".join(f'"{k}"' for k in key)
+
+
+_IN_TRANSACTION: dict[int, int] = {}     # id(connection) -> depth of the open ``transaction`` blocks
 
 
 @contextmanager
@@ -279,10 +315,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     """``BEGIN`` … ``COMMIT``, or ``ROLLBACK`` on any exception. Nested use joins the outer one."""
     key = id(con)
     if key in _IN_TRANSACTION:
-        yield con
+        _IN_TRANSACTION[key] += 1
+        try:
+            yield con
+        finally:
+            _IN_TRANSACTION[key] -= 1
         return
     con.execute("BEGIN TRANSACTION")
-    _IN_TRANSACTION.add(key)
+    _IN_TRANSACTION[key] = 1
     try:
         yield con
         con.execute("COMMIT")
@@ -293,7 +333,17 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             log.debug("rollback after a failed commit: %s", e)
         raise
     finally:
-        _IN_TRANSACTION.discard(key)
+        _IN_TRANSACTION.pop(key, None)
+
+
+def commit_point(con: duckdb.DuckDBPyConnection) -> None:
+    """Inside exactly one :func:`transaction` block (the one that began the transaction): commit
+    what is written so far and go on in a new transaction, so that DuckDB's transaction-local rows
+    and undo stay those of a piece of the work. Inside a caller's transaction (nested blocks) it
+    does nothing: the caller's transaction holds all of the work, as the caller asked."""
+    if _IN_TRANSACTION.get(id(con)) == 1:
+        con.execute("COMMIT")
+        con.execute("BEGIN TRANSACTION")
 
 
 def _alive(pid: int) -> bool:
@@ -414,7 +464,12 @@ class Store:
                skips: Sequence[m.Skip], bands: Sequence[tuple[int, int, str]],
                signatures: Sequence[tuple[str, list[int]]]) -> set[str]:
         new = {r.article.id for r in results} - Store.existing_ids(con, (r.article.id for r in results))
-        results = [r for r in results if r.article.id in new]
+        # each new article once (its own rows' tables have no key to reject a second copy: ROW_KEYS)
+        once: dict[str, m.ArticleResult] = {}
+        for r in results:
+            if r.article.id in new:
+                once.setdefault(r.article.id, r)
+        results = list(once.values())
         arts = [r.article for r in results]
         if arts:
             _insert(con, "articles", to_arrow(m.Article, arts))
@@ -430,7 +485,7 @@ class Store:
             con.executemany("INSERT INTO skips VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                             [(run_id, s.path, s.reason, s.detail, now) for s in skips])
         # executemany is slow in DuckDB (a statement per row): insert through Arrow instead
-        bands = [b for b in bands if b[2] in new]
+        bands = list(dict.fromkeys(b for b in bands if b[2] in new))     # each row once (ROW_KEYS)
         if bands:
             _insert(con, "lsh_bands", pa.table({"band": pa.array([b[0] for b in bands], pa.int32()),
                                                 "hash": pa.array([b[1] for b in bands], pa.uint64()),
@@ -476,7 +531,7 @@ class Store:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
     con.register("_batch", data)
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _batch ON CONFLICT DO NOTHING")
+        con.execute(f"INSERT INTO {table} SELECT * FROM _batch" + ("" if table in ROW_KEYS else " ON CONFLICT DO NOTHING"))
     finally:
         con.unregister("_batch")
 

@@ -68,6 +68,7 @@ timelines: ``score = 2·sources + articles + mean |intensity| / 5 + novelty``.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import statistics
@@ -81,9 +82,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .dates import precision_of, strip_dateline
-from .geo.events import clear_story_places, share_story_place
+from .geo.events import clear_story_places, share_story_places
 from .models import known_sides, record_id
-from .store import transaction
+from .store import commit_point, transaction
 from .timex import normalise
 
 SIM = 0.15          # TF-IDF cosine above which two reports of a dyad are the same story (seeds + tests)
@@ -437,7 +438,9 @@ class Vectors:
     """TF-IDF rows of some reports (L2-normalised, as :func:`tfidf`), in numpy arrays (CSR): a
     twelfth of the dictionaries' memory, and the cosines of one report with many in one pass."""
 
-    def __init__(self, words: list[list[str]], df: Counter[str], n: int) -> None:
+    def __init__(self, words: Iterable[list[str]], df: Counter[str], n: int) -> None:
+        """``words``: each row's words, in order; an iterator is read one row at a time (a window's
+        word lists at once would be a large part of the step's memory)."""
         vocab: dict[str, int] = {}
         indptr, indices, data = array("q", [0]), array("i"), array("d")     # typed: 12 bytes an entry
         for t in words:
@@ -450,7 +453,7 @@ class Vectors:
         self.indptr = np.frombuffer(indptr, dtype=np.int64)
         self.indices = np.frombuffer(indices, dtype=np.int32)
         self.data = np.frombuffer(data, dtype=np.float64)
-        self.row = np.repeat(np.arange(len(words), dtype=np.int32), np.diff(self.indptr))
+        self.row = np.repeat(np.arange(len(self.indptr) - 1, dtype=np.int32), np.diff(self.indptr))
         self.dense = np.zeros(len(vocab) or 1)
 
     def cosines(self, i: int, lo: int, hi: int) -> Any:
@@ -499,7 +502,7 @@ def _cluster_window(reports: list[Report], df: Counter[str], n: int) -> list[lis
     narrow = [i for i, r in enumerate(reports) if r.narrow]
     wide = [i for i, r in enumerate(reports) if not r.narrow]
     order = narrow + wide                    # rows of the vectors: the narrow reports first
-    vec = Vectors([reports[i].words() for i in order], df, n)
+    vec = Vectors((reports[i].words() for i in order), df, n)
     sets = DisjointSet(range(len(reports)))
     kinds = np.asarray([{"summit": 1, "call": 2}.get(reports[i].kind, 0) for i in order])
     nn = len(narrow)
@@ -711,16 +714,43 @@ def _normalise_dyads(dyads: Iterable[tuple[str, str] | str]) -> set[tuple[str, s
     return out
 
 
+PENDING_KEY = "stories_pending"    # meta key: the dyads of a rebuild begun and not finished ("*": all)
+
+
+def unfinished(con: Any) -> set[tuple[str, str]] | None | bool:
+    """The dyads of a rebuild that was begun and did not finish (its old stories deleted, some new
+    ones perhaps written): a set of dyads, None for all of them, False when there is none."""
+    got = con.execute("SELECT value FROM meta WHERE key = ?", [PENDING_KEY]).fetchall()
+    if not got:
+        return False
+    value = json.loads(got[0][0])
+    return None if value == "*" else _normalise_dyads(value)
+
+
 def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> int:
     """Rebuild the stories of ``dyads`` (pairs or "RUS-CHN" strings; all dyads when None).
 
     Public and stable: other corpus steps call it for the dyads they made "dirty". Every dyad that
-    shares a story with one of them is rebuilt too. Returns the number of stories written; runs in
-    one transaction.
+    shares a story with one of them is rebuilt too, and so are the dyads of a rebuild that did not
+    finish (:func:`unfinished`). Returns the number of stories written.
+
+    **Transactions.** Inside a caller's transaction the whole rebuild is part of it. Otherwise it
+    commits as it goes, so that DuckDB's transaction-local rows and undo are those of a chunk of
+    stories, not of the whole corpus (issue 20, docs/scale.md): a first transaction deletes the old
+    stories and notes the dyads in ``meta`` (``PENDING_KEY``); each batch of articles then resets its
+    events' story dates and places, and its stories are written ``CHUNK_EVENTS`` events at a time,
+    a transaction each; the last transaction sets the scores' novelty and removes the note. A crash
+    in between leaves the note (and the caller's ``story_dirty`` marks), and the next rebuild, of
+    any dyads, rebuilds the noted ones too, from their events: so it ends as a build from scratch
+    would. Readers that open the store meanwhile may see a part of the new stories.
     """
-    todo: set[tuple[str, str]] | None = None
-    if dyads is not None:
-        todo = _normalise_dyads(dyads)
+    todo: set[tuple[str, str]] | None = None if dyads is None else _normalise_dyads(dyads)
+    left = unfinished(con)
+    if left is None:
+        todo = None
+    elif isinstance(left, set) and todo is not None:
+        todo |= left
+    if todo is not None:
         if not todo:
             return 0
         while True:     # close over stories holding several dyads
@@ -730,25 +760,28 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
             if not more:
                 break
             todo |= more
+    mine = ("true" if todo is None else "len(list_intersect(dyads, ?)) > 0")
+    args = [] if todo is None else [sorted("-".join(d) for d in todo)]
     with transaction(con):
-        mine = ("true" if todo is None else "len(list_intersect(dyads, ?)) > 0")
-        args = [] if todo is None else [sorted("-".join(d) for d in todo)]
+        con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [PENDING_KEY, json.dumps("*" if todo is None else args[0])])
         for table in ("story_items", "story_events"):
             con.execute(f"DELETE FROM {table} WHERE story_id IN (SELECT id FROM stories WHERE {mine})", args)
         con.execute(f"DELETE FROM stories WHERE {mine}", args)
-        dfs = _index(con, todo)
-        for batch in _batches(con):
-            by_dyad = _reports(con, todo, batch)
-            stories: list[dict[str, Any]] = []
-            for d in sorted(by_dyad):
-                df, n_reports = dfs[d]
-                stories += [_story_row(d, g) for g in cluster(by_dyad[d], df, n_reports)]
-            del by_dyad
-            stories = _merge_across_dyads(stories)
-            for s in stories:        # the score's novelty is known once every window is written
-                s["score"] = 2 * s["n_sources"] + s["n_articles"] + s["_mean_abs"] / 5
-            _write_batch(con, stories)
-        con.execute("DROP TABLE IF EXISTS story_spans")
+    dfs = _index(con, todo)
+    for batch in _batches(con):
+        by_dyad = _reports(con, todo, batch)
+        stories: list[dict[str, Any]] = []
+        for d in sorted(by_dyad):
+            df, n_reports = dfs[d]
+            stories += [_story_row(d, g) for g in cluster(by_dyad[d], df, n_reports)]
+        del by_dyad
+        stories = _merge_across_dyads(stories)
+        for s in stories:        # the score's novelty is known once every window is written
+            s["score"] = 2 * s["n_sources"] + s["n_articles"] + s["_mean_abs"] / 5
+        _write_batch(con, stories)
+    con.execute("DROP TABLE IF EXISTS story_spans")
+    with transaction(con):
         # novelty: the main type differs from the dyad's previous story's
         prev_type: dict[str, str | None] = {}
         final = []
@@ -760,6 +793,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
         if final:
             con.execute("""UPDATE stories SET score = v.s FROM (SELECT unnest(?) AS id, unnest(?) AS s) v
                            WHERE stories.id = v.id""", [list(x) for x in zip(*final, strict=True)])
+        con.execute("DELETE FROM meta WHERE key = ?", [PENDING_KEY])
     return len(final)
 
 
@@ -784,21 +818,45 @@ def _batches(con: Any) -> Iterator[list[str]]:
     con.execute("DROP TABLE story_batches")
 
 
+CHUNK_EVENTS = 5000    # events whose stories are written in one transaction (when the step commits as it goes)
+CHUNK_ARTICLES = 500   # articles whose events' story dates and places are reset (or claims re-anchored) at a time
+
+
 def _write_batch(con: Any, stories: list[dict[str, Any]]) -> None:
-    """Write the stories of a batch of articles (their reports' articles are in no other batch)."""
+    """Write the stories of a batch of articles (their reports' articles are in no other batch):
+    the resets of the batch's events first (``CHUNK_ARTICLES`` articles at a time), then the stories
+    ``CHUNK_EVENTS`` events at a time (a story's writes concern its own events and items only), then
+    the claims; a transaction each (:func:`rebuild`)."""
     aids = sorted({r.article_id for s in stories for r in s["_members"]})
     if not aids:
         return
-    # events that took a story's date take their article's again until the story says otherwise
-    con.execute("""UPDATE events SET date = a.published_from, date_end = a.published_to,
-                       date_precision = a.published_precision, date_article = NULL,
-                       date_source = CASE WHEN a.date_source IN ('metadata', 'text')
-                                          THEN 'publication' ELSE 'estimated_publication' END
-                   FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
-                     AND events.article_id IN (SELECT unnest(?))""", [aids])
-    clear_story_places(con, aids)     # and places taken from a story (issue 21, docs/geo.md)
-    _write(con, stories)
-    _reanchor_claims(con, aids, _story_days(stories))
+    for x in range(0, len(aids), CHUNK_ARTICLES):
+        part = aids[x:x + CHUNK_ARTICLES]
+        with transaction(con):
+            # events that took a story's date take their article's again until the story says otherwise
+            con.execute("""UPDATE events SET date = a.published_from, date_end = a.published_to,
+                               date_precision = a.published_precision, date_article = NULL,
+                               date_source = CASE WHEN a.date_source IN ('metadata', 'text')
+                                                  THEN 'publication' ELSE 'estimated_publication' END
+                           FROM articles a WHERE a.id = events.article_id AND events.date_source = 'story'
+                             AND events.article_id IN (SELECT unnest(?))""", [part])
+            clear_story_places(con, part)     # and places taken from a story (issue 21, docs/geo.md)
+    chunk: list[dict[str, Any]] = []
+    size = 0
+    for s in sorted(stories, key=_order):
+        chunk.append(s)
+        size += s["n_events"]
+        if size >= CHUNK_EVENTS:
+            with transaction(con):
+                _write(con, chunk)
+            chunk, size = [], 0
+    if chunk:
+        with transaction(con):
+            _write(con, chunk)
+    days = _story_days(stories)
+    for x in range(0, len(aids), CHUNK_ARTICLES):
+        with transaction(con):
+            _reanchor_claims(con, aids[x:x + CHUNK_ARTICLES], days)
 
 
 def _order(s: dict[str, Any]) -> tuple[Any, ...]:
@@ -822,7 +880,10 @@ def _write(con: Any, stories: list[dict[str, Any]]) -> None:
     cols = list(rows[0])
     con.executemany(f"INSERT INTO stories ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                     [[r[c] for c in cols] for r in rows])
-    con.execute("INSERT INTO story_events SELECT unnest(?), unnest(?), unnest(?)", [list(x) for x in zip(*ev_rows, strict=True)])
+    for x in range(0, len(ev_rows), CHUNK_EVENTS):     # one story may hold a third of a corpus (docs/scale.md)
+        con.execute("INSERT INTO story_events SELECT unnest(?), unnest(?), unnest(?)",
+                    [list(c) for c in zip(*ev_rows[x:x + CHUNK_EVENTS], strict=True)])
+        commit_point(con)
     # accords and claims of the story's articles that concern its dyad or its events
     con.execute("CREATE OR REPLACE TEMP TABLE story_members (story_id VARCHAR, article_id VARCHAR, "
                 "actor_a VARCHAR, actor_b VARCHAR)")
@@ -840,14 +901,14 @@ def _write(con: Any, stories: list[dict[str, Any]]) -> None:
                       OR c.measure IN ('bilateral_trade', 'agreements_signed', 'investment')""")
     con.execute("DROP TABLE story_members")
     # events of the story's wide reports that carry their article's interval take the story's date
-    if dated:
+    for x in range(0, len(dated), CHUNK_EVENTS):
         con.execute("""UPDATE events SET date = v.d, date_end = v.d, date_precision = 'day', date_source = 'story',
                            date_article = v.a
                        FROM (SELECT unnest(?) AS id, unnest(?) AS d, unnest(?) AS a) v WHERE events.id = v.id""",
-                    [list(x) for x in zip(*dated, strict=True)])
-    for s in sorted(stories, key=_order):
-        share_story_place(con, s["place"], [e.id for r in s["_members"] for e in r.events],
-                          [s["actor_a"], s["actor_b"]])
+                    [list(c) for c in zip(*dated[x:x + CHUNK_EVENTS], strict=True)])
+        commit_point(con)
+    share_story_places(con, [(s["place"], [e.id for r in s["_members"] for e in r.events], [s["actor_a"], s["actor_b"]])
+                             for s in sorted(stories, key=_order)], CHUNK_EVENTS)
 
 
 def _takes_date(s: dict[str, Any]) -> bool:
@@ -896,12 +957,13 @@ def _reanchor_claims(con: Any, article_ids: list[str], days: dict[str, list[date
 def update(con: Any, article_ids: list[str] | None = None) -> int:
     """Rebuild the stories of the dyads that ``article_ids`` touch (all dyads when None).
 
-    Returns the number of stories written. Runs in one transaction (the store declares the tables).
+    Returns the number of stories written. Transactions as :func:`rebuild` (which also finishes
+    a rebuild that did not).
     """
     if article_ids is None:
         return rebuild(con, None)
     if not article_ids:
-        return 0
+        return rebuild(con, ())
     got = con.execute("SELECT DISTINCT source_code, target_code FROM events WHERE article_id IN (SELECT unnest(?))",
                       [list(article_ids)]).fetchall()
     dyads = {d for a, b in got if (d := _dyad(a, b))}
@@ -909,8 +971,6 @@ def update(con: Any, article_ids: list[str] | None = None) -> int:
     # dyads whose untargeted events these articles may join
     old = con.execute("SELECT DISTINCT actor_a, actor_b FROM stories").fetchall()
     dyads |= {(a, b) for a, b in old if a in codes or b in codes}
-    if not dyads:
-        return 0
     return rebuild(con, dyads)
 
 

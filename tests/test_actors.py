@@ -273,5 +273,28 @@ def test_ordinary_words_and_first_names_are_never_respelt_as_countries(extract_t
 
 def test_a_long_misspelt_demonym_modifying_a_noun_is_its_country(extract_text):
     r = extract_text("The Ethiopain army shelled positions held by Eritrean forces.")
-    assert [(m.text, m.country) for m in r.mentions if m.how == "misspelt"] == [("Ethiopain", "ETH")]
+    # one actor with its role word (session 6: two mentions coded its events twice)
+    assert [(m.text, m.country) for m in r.mentions if m.how == "misspelt"] == [("Ethiopain army", "ETH")]
     assert any(e.event_type == "ASSAULT" and e.source_code == "ETH" and e.target_code == "ERI" for e in r.events)
+
+
+def test_misspelt_demonym_and_its_role_word_are_one_actor(nlp, knowledge, make_article):
+    """"The Ethiopain army" is one ETHMIL mention, so its event is coded once (two mentions coded it
+    twice); a correctly spelt demonym is unchanged."""
+    from nestor.extract import extract
+
+    for text, country in (("The Ethiopain army attacked rebel positions in the north.", "ETH"),
+                          ("The Ethiopian army attacked rebel positions in the north.", "ETH")):
+        res = extract(make_article(text), nlp(text), knowledge)
+        coded = [m for m in res.mentions if m.actor_id and m.country == country]
+        assert len(coded) == 1, [(m.text, m.code) for m in coded]
+        assert len([e for e in res.events if e.event_type == "ASSAULT"]) == 1
+
+
+def test_fixed_title_is_not_placed_by_the_sentence(nlp, knowledge, make_article):
+    from nestor.extract import extract
+
+    text = "Pope Francis met the Iraqi prime minister in Baghdad."
+    res = extract(make_article(text), nlp(text), knowledge)
+    pope = [m for m in res.mentions if m.text.startswith("Pope")]
+    assert pope and pope[0].country == "VAT" and pope[0].how == "fixed-title"

@@ -40,10 +40,11 @@ def _assert_same(stock, fast, texts):
 
 @pytest.fixture(scope="module")
 def pipelines(nlp):
-    """spaCy's own pipeline (with nestor's paragraph component, so parses agree) beside nestor's."""
+    """spaCy's own pipeline (with nestor's paragraph and headline components, so parses agree) beside nestor's."""
     name = nlp.meta["lang"] + "_" + nlp.meta["name"]
     stock = spacy.load(name, exclude=["textcat", "textcat_multilabel", "entity_linker"])
     stock.add_pipe("nestor_paragraphs", before="parser")
+    stock.add_pipe("nestor_headlines", last=True)     # (nestor.headlines: the same re-parse of titles)
     assert type(stock.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
     return stock, nlp
 

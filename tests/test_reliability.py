@@ -574,6 +574,7 @@ def test_a_worker_that_dies_on_start_up_stops_the_run(tmp_path, db_path):
 
 # ---- concurrency: keys everywhere, a second writer adds nothing -----------------------------------
 def test_every_table_has_a_key_and_a_second_writer_adds_nothing(tmp_path, db_path, nlp, knowledge):
+    import nestor.store as store_mod
     from nestor.extract import extract
     from nestor.ingest import iter_documents
     from nestor.store import Store
@@ -594,12 +595,19 @@ def test_every_table_has_a_key_and_a_second_writer_adds_nothing(tmp_path, db_pat
             counts.append({t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                            for t in ("articles", "mentions", "entities", "timexes", "lsh_bands", "warnings")})
     assert counts[0] == counts[1] and counts[0]["articles"] == 3
+    # one batch that holds an article twice (a rerun's input listed twice) stores its rows once
+    once = Store(str(tmp_path / "once.duckdb"))
+    with once.writer() as con:
+        Store.write_results(con, results + results[:2], "one", [], bands + bands[:16], [])
+        assert {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in counts[0]} == counts[0]
     con = duckdb.connect(db_path, read_only=True)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     keyed = {r[0] for r in con.execute("SELECT table_name FROM duckdb_constraints() "
                                        "WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
     con.close()
-    assert tables - keyed == set(), tables - keyed
+    # every table has a key but the tables of an article's own rows (schema 6: the article's key
+    # and the "already stored?" check in the same transaction keep them single)
+    assert tables - keyed == set(store_mod.ROW_KEYS), tables - keyed
 
 
 @pytest.mark.slow
@@ -966,4 +974,41 @@ def test_a_schema_1_store_gets_its_keys(tmp_path):
     assert con.execute("SELECT count(*) FROM mentions").fetchall()[0][0] == 1
     assert con.execute("SELECT count(*) FROM lsh_bands").fetchall()[0][0] == 1
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()[0][0] == str(store_mod.SCHEMA_VERSION)
+    con.close()
+
+
+def test_a_schema_5_store_loses_the_keys_of_its_per_article_tables(tmp_path):
+    """Schema 5 → 6: sentences, entities, mentions, timexes and lsh_bands rebuilt without a primary key,
+    their rows kept; the next batch writes into them and a rerun of the same article adds nothing."""
+    import nestor.store as store_mod
+    from nestor.models import Article, ArticleResult, Mention, Sentence
+
+    db = tmp_path / "v5.duckdb"
+    art = Article(id="a1", path="a1.txt", text="Kenya and Uganda met.")
+    with store_mod.Store(db).writer() as con:      # a schema 6 store made into a schema 5 one
+        for table, key in store_mod.ROW_KEYS.items():
+            cls = store_mod.RECORD_TABLES[table][0] if table in store_mod.RECORD_TABLES else None
+            con.execute(f"DROP TABLE {table}")
+            con.execute(store_mod.ddl_for(table, cls, key) if cls else
+                        "CREATE TABLE lsh_bands (band INTEGER, hash UBIGINT, article_id VARCHAR, "
+                        "PRIMARY KEY (band, hash, article_id))")
+        store_mod.Store.write_results(con, [ArticleResult(art, sentences=[Sentence("a1", 0, 0, 21)],
+                                                          mentions=[Mention("a1", 0, 0, 5, "Kenya", "KEN")])],
+                                      "r1", [], [(1, 2, "a1")], [])
+        con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        assert len(con.execute("SELECT * FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                               "AND table_name IN ('mentions', 'lsh_bands')").fetchall()) == 2
+    art2 = Article(id="a2", path="a2.txt", text="Chad and Niger met.")
+    r2 = ArticleResult(art2, mentions=[Mention("a2", 0, 0, 4, "Chad", "TCD")])
+    for _ in range(2):          # the first batch after the migration, then a rerun of it
+        with store_mod.Store(db).writer() as con:
+            store_mod.Store.write_results(con, [r2], "r2", [], [(1, 3, "a2")], [])
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()[0][0] == "6"
+    keyed = {r[0] for r in con.execute("SELECT table_name FROM duckdb_constraints() "
+                                       "WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+    assert not keyed & set(store_mod.ROW_KEYS) and {"articles", "events"} <= keyed
+    assert con.execute("SELECT article_id, text FROM mentions ORDER BY 1").fetchall() == [("a1", "Kenya"), ("a2", "Chad")]
+    assert con.execute("SELECT count(*) FROM sentences").fetchall()[0][0] == 1
+    assert con.execute("SELECT * FROM lsh_bands ORDER BY article_id").fetchall() == [(1, 2, "a1"), (1, 3, "a2")]
     con.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import tracemalloc
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -137,3 +138,142 @@ def test_a_yearly_meeting_never_makes_a_story_across_years(tmp_path, monkeypatch
     # in this store), a report dated only to its year or decade is not strong enough to join one
     assert sorted(ids for _a, _b, ids in got) == sorted([(f"y{y}a", f"y{y}b") for y in range(2001, 2011)]
                                                         + [(f"y{y}w",) for y in range(2001, 2011)] + [("decade",)])
+
+
+def _rows(db: str) -> tuple[list[Any], list[Any], list[Any]]:
+    """Every column of the stories, their events and the events' story dates: to compare builds."""
+    with Store(db).writer() as con:
+        return (con.execute("SELECT * FROM stories ORDER BY id").fetchall(),
+                con.execute("SELECT * FROM story_events ORDER BY ALL").fetchall(),
+                con.execute("SELECT id, date, date_source, date_article FROM events ORDER BY id").fetchall())
+
+
+def _with_wide(n: int) -> list[tuple[str, str, date | None, date | None, date | None, str]]:
+    """Monthly happenings, and for each a report dated only to its year (a wide report)."""
+    out = _monthly(n)
+    out += [(f"h{k:05d}w", "monthly", None, date(day.year, 1, 1), date(day.year, 12, 31), text)
+            for k, (day, text) in enumerate(_happenings(n))]
+    return out
+
+
+def test_stories_committed_a_chunk_at_a_time_equal_one_transaction(tmp_path, monkeypatch):
+    from nestor.store import transaction
+
+    db = str(tmp_path / "c.duckdb")
+    _store(db, _with_wide(40))
+    with Store(db).writer() as con, transaction(con):       # inside a caller's transaction: all of it at once
+        n_one = stories.rebuild(con, None)
+    one = _rows(db)
+    commits = []
+    real = stories.transaction
+
+    def counting(con):
+        commits.append(1)
+        return real(con)
+
+    monkeypatch.setattr(stories, "transaction", counting)
+    monkeypatch.setattr(stories, "CHUNK_EVENTS", 3)             # a few stories per transaction
+    monkeypatch.setattr(stories, "BATCH_ARTICLES", 16)
+    assert _rebuild(db) == n_one
+    assert _rows(db) == one
+    assert len(commits) > n_one // 3            # the stories were written in many transactions
+    with Store(db).writer() as con:
+        assert stories.unfinished(con) is False
+
+
+def test_a_stories_step_killed_between_chunks_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    from nestor import pipeline
+
+    db = str(tmp_path / "k.duckdb")
+    _store(db, _with_wide(30))
+    _rebuild(db)
+    whole = _rows(db)
+    with Store(db).writer() as con:        # every article pending, as after a run's batches
+        con.execute("INSERT INTO story_dirty SELECT id FROM articles")
+    monkeypatch.setattr(stories, "CHUNK_EVENTS", 4)
+    real, calls = stories._write, []
+
+    def dies(con, chunk):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt("killed")
+        real(con, chunk)
+
+    monkeypatch.setattr(stories, "_write", dies)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.complete_stories(Store(db))
+    with Store(db).writer() as con:
+        # two chunks committed, the rest not written; the work is still marked
+        assert 0 < con.execute("SELECT count(*) FROM stories").fetchone()[0] < len(whole[0])
+        assert stories.unfinished(con) == {("ARL", "BRV")}
+        assert con.execute("SELECT count(*) FROM story_dirty").fetchone()[0] == 90
+    monkeypatch.setattr(stories, "_write", real)
+    assert pipeline.complete_stories(Store(db)) == len(whole[0])
+    assert _rows(db) == whole
+    with Store(db).writer() as con:
+        assert stories.unfinished(con) is False
+        assert con.execute("SELECT count(*) FROM story_dirty").fetchone()[0] == 0
+
+
+def test_a_full_rebuild_killed_midway_is_finished_with_nothing_marked(tmp_path, monkeypatch):
+    """`nestor stories --rebuild` killed: no article is marked, the note alone makes the next run finish."""
+    from nestor import pipeline
+
+    db = str(tmp_path / "f.duckdb")
+    _store(db, _monthly(20))
+    _rebuild(db)
+    whole = _rows(db)
+    monkeypatch.setattr(stories, "_reanchor_claims", lambda *a: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError):
+        _rebuild(db)
+    monkeypatch.undo()
+    with Store(db).writer() as con:
+        assert stories.unfinished(con) is None          # all dyads
+        assert con.execute("SELECT count(*) FROM story_dirty").fetchone()[0] == 0
+    assert pipeline.complete_stories(Store(db)) == 20
+    assert _rows(db) == whole
+    assert pipeline.complete_stories(Store(db)) == 0      # nothing left to do
+
+
+def test_inside_a_callers_transaction_a_failed_rebuild_leaves_the_old_stories(tmp_path, monkeypatch):
+    """commit_point does nothing inside a caller's transaction: a failure rolls all of it back."""
+    from nestor.store import transaction
+
+    db = str(tmp_path / "t.duckdb")
+    _store(db, _with_wide(20))
+    _rebuild(db)
+    before = _rows(db)
+    monkeypatch.setattr(stories, "CHUNK_EVENTS", 2)
+    real, calls = stories._write, []
+
+    def dies(con, chunk):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("failed")
+        real(con, chunk)
+
+    monkeypatch.setattr(stories, "_write", dies)
+    with Store(db).writer() as con:
+        with pytest.raises(RuntimeError), transaction(con):
+            stories.rebuild(con, None)
+        assert stories.unfinished(con) is False
+    assert _rows(db) == before
+
+
+def test_commit_point_commits_only_the_transaction_it_is_in(tmp_path):
+    from nestor.store import commit_point, transaction
+
+    db = str(tmp_path / "c.duckdb")
+    with Store(db).writer() as con:
+        with pytest.raises(RuntimeError), transaction(con):
+            con.execute("INSERT INTO meta VALUES ('probe-a', '1')")
+            commit_point(con)                   # its own transaction: committed
+            con.execute("INSERT INTO meta VALUES ('probe-b', '1')")
+            raise RuntimeError("after the commit point")
+        with pytest.raises(RuntimeError), transaction(con):
+            with transaction(con):              # nested: the outer transaction is the caller's
+                con.execute("INSERT INTO meta VALUES ('probe-c', '1')")
+                commit_point(con)
+            raise RuntimeError("rolls back all")
+        got = [r[0] for r in con.execute("SELECT key FROM meta WHERE key LIKE 'probe%' ORDER BY 1").fetchall()]
+    assert got == ["probe-a"]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -290,6 +290,18 @@ def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | 
     return best
 
 
+def _title_subject(doc: Doc, i: int, sent: Span) -> bool:
+    """The subject a headline opens with ("Trump to visit South Korea", "Egypt's Sisi meets Qatari
+    emir"): a title (no final stop) whose first words are the capitalised subject. The NER often
+    misses a lone surname there, which would otherwise leave a known one-word alias uncoded."""
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    if last is None or last.text in (".", "!", "?", '"', "'", "\u201d", "\u2019") or i - sent.start > 2:
+        return False
+    t = doc[i]
+    return t.text[:1].isupper() and not t.is_upper and t.dep_ in ("nsubj", "nsubjpass", "ROOT", "compound") \
+        and (t.dep_ != "compound" or t.head.dep_ in ("nsubj", "nsubjpass"))
+
+
 def _is_title_token(t: Token, akb: ActorKB) -> bool:
     low = t.lower_
     if low in HONORIFICS:
@@ -370,6 +382,7 @@ class _Resolver:
             self.out.extend(sent_mentions)
         self._misspelt_countries()
         self._place_pending()
+        self._merge_misspelt_modifiers()
         self._described_orgs()
         self._titled_people()
         self._title_appositions()
@@ -408,7 +421,7 @@ class _Resolver:
             single = " " not in m.entry.alias
             toks = range(m.start, m.end)
             titled = m.start > sent.start and _is_title_token(doc[m.start - 1], akb)
-            if single and not (set(toks) & self.person_ents or titled):
+            if single and not (set(toks) & self.person_ents or titled or _title_subject(doc, m.start, sent)):
                 continue
             if single and doc[m.start].pos_ not in ("PROPN", "NOUN"):
                 continue
@@ -828,6 +841,20 @@ class _Resolver:
                 elif main:
                     found, how, conf = main, "context-article", 0.6
             else:
+                ethnic = actor_cues().get("ethnic_groups") or {}
+                group = next((ethnic[c.lower_] for c in span.root.children
+                              if c.dep_ in ("amod", "compound") and c.lower_ in ethnic), None)
+                if group is not None and sector:
+                    # "Kurdish fighters attacked Turkish troops in northern Iraq": a people without a
+                    # state of its own is not placed by the sentence's places (they are not Iraq's)
+                    mod = next(c for c in span.root.children if c.lower_ in ethnic)
+                    whole = self.doc[min(mod.i, span.start):span.end]
+                    self.out = [m for m in self.out if not (m.start == mod.idx and not m.actor_id)]
+                    self.out.append(self._mention(whole, si, actor_id=f"ethnic:{group}:{sector}",
+                                                  actor_name=f"{whole.text} ({group} {sector})", kind="sector",
+                                                  country=group, sector=sector, code=group + sector, how="ethnic",
+                                                  confidence=0.6))
+                    continue
                 owns = self._own_phrase_countries(span)
                 local_places = self._sentence_places(si, same)
                 if len(owns) > 1:
@@ -1111,6 +1138,18 @@ class _Resolver:
                                               code=f"IGO{igo.country}", how="title", confidence=0.7))
                 taken.append((span.start_char, span.end_char))
                 continue
+            fixed = next((r for k in range(len(words)) for r in cues.get("fixed_titles", ())
+                          if r["title"] == " ".join(words[k:])), None)
+            if fixed is not None and country is None:
+                # a title of one fixed state: "Pope Francis" is the Vatican's whatever the place
+                country, sector = str(fixed["country"]), str(fixed["sector"])
+                span = self.doc[i:e.end]
+                slug = re.sub(r"[^a-z0-9]+", "-", e.text.lower()).strip("-")
+                self.out.append(self._mention(span, si, actor_id=f"person:?{country}:{slug}", actor_name=e.text,
+                                              kind="person", country=country, sector=sector, code=country + sector,
+                                              how="fixed-title", confidence=0.7))
+                taken.append((span.start_char, span.end_char))
+                continue
             if sector is None:
                 continue        # a bare unknown name: never guessed
             if country is None and i - 2 >= sent_start and self.doc[i - 1].tag_ == "POS":
@@ -1204,6 +1243,27 @@ class _Resolver:
             span = self.doc[t.i:t.i + 1]
             self.out.append(self._mention(span, self._sent_index(span), actor_id=code, actor_name=code,
                                           kind="state", country=code, code=code, how="misspelt", confidence=0.5))
+
+    def _merge_misspelt_modifiers(self) -> None:
+        """A misspelt demonym right before a role word of its own country is one actor with it: "the
+        Ethiopain army" is one ETHMIL mention (spanning both words), not ETH and ETHMIL, which would
+        code its event twice."""
+        by_start = {m.start: m for m in self.out if m.actor_id and m.kind == "sector"}
+        drop: set[int] = set()
+        for k, m in enumerate(self.out):
+            if m.how != "misspelt":
+                continue
+            nxt = by_start.get(m.end + 1)
+            if nxt is None or nxt.country not in (None, m.country) or self.text[m.end:nxt.start] != " ":
+                continue
+            j = self.out.index(nxt)
+            self.out[j] = replace(nxt, start=m.start, text=self.text[m.start:nxt.end], country=m.country,
+                                  code=(m.country or "") + (nxt.sector or ""),
+                                  actor_id=f"{m.country}:{nxt.sector}" if nxt.sector else nxt.actor_id,
+                                  how="misspelt", confidence=min(nxt.confidence, m.confidence))
+            drop.add(k)
+        if drop:
+            self.out = [m for k, m in enumerate(self.out) if k not in drop]
 
     def _title_appositions(self) -> None:
         """"Kenyan opposition leader Raila Odinga": a role mention right before a person is one actor.

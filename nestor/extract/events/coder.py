@@ -23,7 +23,7 @@ from ..when import event_date
 from .modality import modality as read_modality
 from .ontology import Ontology
 from .slots import Actor, Slots, code3, coded, sector_only, state
-from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys
+from .syntax import complements, dateline_tokens, lemmas, multi_keys, prep_objects, subject, verb_keys, with_conjuncts
 
 
 class Coder:
@@ -82,7 +82,7 @@ class Coder:
         pairs = Counter(tuple(sorted((str(e.source_code), str(e.target_code)))) for e in self.events
                         if e.source_code and e.target_code and e.source_code != e.target_code
                         and has_known_sides(e)
-                        and not e.target_inferred and "IGO" not in (e.source_code, e.target_code))
+                        and not e.target_inferred and not {"IGO", "NGO"} & {e.source_code, e.target_code})
         top = pairs.most_common(2)
         if not top or (len(top) == 2 and top[0][1] == top[1][1]):
             return None
@@ -216,6 +216,10 @@ class Coder:
         def same(am: Mention, bm: Mention) -> bool:
             # the authorities a domestic protest is aimed at are CAMEO's convention, kept; a state or
             # government "protesting" against its own government is no event of that kind: dropped
+            if category in self.words.own_ground_categories and am.country and bm.country == am.country \
+                    and bm.sector is None and (am.sector or "GOV") in {"GOV", *self.words.state_sectors}:
+                return True     # "Syrian warplanes bombed areas in northern Syria": the state's own ground
+                                # (or the state itself), not the party attacked, which goes unnamed
             return (bm.how != "default" or (am.sector or "GOV") == "GOV") and self.same_actor(am, bm)
         # a source whose only targets are itself ("its borders") acts without a coded target
         pairs = [(a, b) for a, b in pairs if b is None or not same(a.mention, b.mention)] + [
@@ -252,7 +256,7 @@ class Coder:
             ))
 
 
-    def _embedded_in_other_event(self, tok: Token) -> bool:
+    def _embedded_in_other_event(self, tok: Token, _depth: int = 0) -> bool:
         """An action asked for, threatened, refused or criticised is not itself an event; under
         commitment verbs ("agreed to expand", "vowed to") it is (as pledged)."""
         if tok.head.i == tok.i:
@@ -270,6 +274,26 @@ class Coder:
         if cur.dep_ == "pcomp" and cur.head.lower_ not in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") and \
                 any(k in self.onto.by_verb for k in self._keys(cur.head.head)):
             return True      # "accused the US of violating ... , ignoring ...": the content of the charge
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG" and g.pos_ in ("VERB", "AUX"):
+            gpats = [p for k in self._keys(g) for p in self.onto.by_verb.get(k, ())]
+            own = [p for k in self._keys(tok) for p in self.onto.by_verb.get(k, ())]
+            if gpats and all(p.category == "ACCUSE" for p in gpats) and own and (
+                    tok.lemma_.lower() in self.words.harm_verbs
+                    or all(self.onto.categories[p.category]["quad"] == 4 for p in own)):
+                return True  # "accused the government of war crimes ..., killing 4,300 people": the
+                             # harm belongs to the charge, not to the accuser
+        if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX") \
+                and cur.head.head.dep_ in ("xcomp", "ccomp") and _depth < 2 and self._embedded_in_other_event(
+                    cur.head.head, _depth + 1):
+            return True      # "urged New Delhi to respond by reducing its troops": asked for, as the response is
+        if cur.dep_ == "pcomp" and cur.head.lower_ in self.words.means_preps and cur.head.head.pos_ in ("VERB", "AUX"):
+            pats = [p for k in self._keys(cur.head.head) for p in self.onto.by_verb.get(k, ())]
+            if pats and all(p.category == "ACCUSE" for p in pats):
+                return True  # "accused X of war crimes by using airstrikes, killing 4,300": the charge's means
+        if tok.dep_ == "ccomp" and tok.i < g.i and any(o.dep_ == "dobj" for o in g.children) \
+                and g.lemma_ not in self.words.speech:
+            return False     # a sibling clause before a verb with its own object, not its content:
+                             # "Taiwan pledged $65 million, Saudi Arabia gave $50 million"
         if tok.dep_ in ("ccomp", "acl") and any(o.dep_ == "dobj" and o.i < tok.i and o.lemma_.lower() in
                                                  content for o in g.children):
             return True      # "reiterated its demand today that Israel ease ...": the clause belongs to the noun
@@ -342,6 +366,26 @@ class Coder:
                         self._emit(sent, si, c, c.idx + len(c.text), cat, mode,
                                    sources, targets, False, speaker, False, pid)
                         return True
+        dis = self.words.disapproval_states
+        state_word = None
+        if tok.lemma_ == "be":
+            state_word = next((c for c in tok.children if c.dep_ == "acomp" and c.lower_ in dis), None)
+        elif tok.tag_ == "VBN" and tok.lower_ in dis and any(c.dep_ == "auxpass" for c in tok.children):
+            state_word = tok
+        if state_word is not None:
+            # "France is deeply concerned about Russia's troop buildup", "it was dismayed by criticism
+            # from Syria": the state voices disapproval of the party named (ACCUSE 110), only when one is
+            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            sources = self.slots.resolve_actors(subj, speaker)
+            objs = [p for h in {tok.i: tok, state_word.i: state_word}.values()
+                    for p in prep_objects(h, self.words.disapproval_preps)]
+            src_ids = {a.mention.actor_id for a in sources}
+            targets = [b for b in self.slots.object_actors(objs, speaker) if b.mention.actor_id not in src_ids] \
+                if objs else []
+            if sources and targets:
+                self._emit(sent, si, state_word, state_word.idx + len(state_word.text), "ACCUSE", "disapprove",
+                           sources, targets, False, speaker, False, "predicate.disapproval", mod_tok=tok)
+                return True
         if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech and any(
                 (c.dep_ == "acomp" and c.lower_ in self.words.blame_predicates)
                 or (c.dep_ == "prep" and c.lower_ in self.words.blame_predicates)
@@ -357,6 +401,20 @@ class Coder:
                 if sources and targets:
                     self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "accuse", sources, targets, False,
                                [], False, "predicate.blame", mod_tok=tok.head)
+                    return True
+        if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech \
+                and self._condemning(tok) and not any(c.dep_ == "neg" for c in tok.children):
+            # "Iran says US sanctions are economic terrorism", "Iran: ... are a crime": the speaker
+            # condemns the actor of the subject (CAMEO 111)
+            subj, _ = subject(tok.head)
+            t_subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+            sources = self.slots.resolve_actors(subj, [])
+            if sources and t_subj and not any(t.lower_ in self.words.first_person and t.text != "US" for t in t_subj):
+                src_ids = {a.mention.actor_id for a in sources}
+                targets = [b for b in self.slots.object_actors(t_subj, []) if b.mention.actor_id not in src_ids]
+                if targets:
+                    self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "criticize", sources, targets[:1],
+                               False, [], False, "predicate.condemn", mod_tok=tok.head)
                     return True
         if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech:
             # "X said removing the sanctions on Burma is out of the question": X rejects (CAMEO 12)
@@ -390,6 +448,12 @@ class Coder:
                 return True
         return False
 
+
+    def _condemning(self, be: Token) -> bool:
+        """A copula whose predicate condemns its subject ("... are economic terrorism", "... is a
+        crime", "... was illegal": ``condemnation_predicates``)."""
+        return any(c.dep_ in ("attr", "acomp") and c.lemma_.lower() in self.words.condemnation_predicates
+                   for c in be.children)
 
     def _commanded(self, tok: Token) -> frozenset[str]:
         """The forces a state commands, when ``tok`` is what they are ordered to do ("ordered its
@@ -561,12 +625,17 @@ class Coder:
         onto = self.onto
         keys = self._keys(tok)
         if not any(k in onto.by_verb for k in keys) and tok.lemma_ != "be" and not any(
-                c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children):
+                c.dep_ == "aux" and c.lower_ in ("must", "should") for c in tok.children) \
+                and tok.lower_ not in self.words.disapproval_states:
             return          # the common case, cheaply: no pattern and no general predicate
         if self._embedded_in_other_event(tok) or self._subsidiary(tok) or self._means(tok):
             return          # (a verb of means is no act: the act is its infinitive)
         if tok.dep_ == "amod" and tok.tag_ == "VBG":
             return          # a participle that describes: "the visiting minister", "warring factions"
+        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        if tok.tag_ == "VBG" and tok.dep_ == "advcl" and prev is not None and prev.pos_ == "PROPN" \
+                and prev.dep_ in ("dobj", "nsubjpass") and prev.head.i == tok.head.i:
+            return          # a name's head noun read as a participle: "reopened the Kerem Shalom crossing"
         if tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and f"to {tok.lower_}" in self.words.blame_predicates \
                 and not any(c.dep_ == "dobj" for c in tok.children):
             return          # "Hamas was to blame": a predicate (predicate.blame), not Hamas blaming
@@ -577,8 +646,15 @@ class Coder:
         if self._code_predicates(sent, si, tok):
             return
         dobj = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+        if not dobj:
+            # a small clause: "made 50,000 euros available for Pakistan" (the parser makes the
+            # object the subject of the adjective)
+            dobj = [x for c in tok.children if c.dep_ in ("ccomp", "xcomp", "oprd") and c.pos_ == "ADJ"
+                    for x in c.children if x.dep_ == "nsubj"]
         subj, passive = subject(tok, self.words.means_nouns | self._commanded(tok), self.words.statement_nouns,
                                  self.words.means_preps)
+        if not passive and tok.tag_ == "VBN" and tok.dep_ == "advcl" and any(c.dep_ == "agent" for c in tok.children):
+            passive = True  # "Prodded by Russia, Saddam agreed ...": Russia prodded Saddam
         dateline = dateline_tokens(sent)
         if dateline and any(s_.i in dateline for s_ in subj):
             # "PARIS (Reuters) – Paris police fired ...": the dateline is no subject; "HANOI — Vietnam
@@ -587,6 +663,9 @@ class Coder:
                     [c for c in s_.children if c.dep_ in ("appos", "conj") and c.i not in dateline])]
         obj_toks = dobj or (subj if passive else [])
         obj_lemmas = self._object_lemmas(obj_toks)
+        # ("reopened the Kerem Shalom crossing": the head noun of a name, read as a participle)
+        obj_lemmas |= {x.lower_ for o in obj_toks if o.pos_ == "PROPN" and o.i + 1 < len(o.doc)
+                       for x in [o.doc[o.i + 1]] if x.tag_ == "VBG" and x.dep_ == "advcl" and x.head.i == tok.i}
         # the parser may read "hit a record high" with "high" as an adverb
         adv_lemmas = self._object_lemmas([c for c in tok.children if c.dep_ in ("advmod", "npadvmod")])
         # "called the move **illegal**", "described the sanctions **as** illegal": a predicate on the
@@ -676,6 +755,15 @@ class Coder:
                     if t:
                         targets = t
                         break
+                if not sources and passive and src_toks:
+                    # "killed by Israeli fire", "wounded by a Russian airstrike": an agent that names
+                    # the act (a fighting noun, an attack noun of the lexicon, a weapon's fire) stands
+                    # for the side its modifier names
+                    acts_by = [a for a in with_conjuncts(src_toks) if a.lemma_.lower() in self.words.fighting_nouns
+                               or a.lemma_.lower() in self.words.agent_act_nouns
+                               or ((k := self._noun_key(a)) is not None
+                                   and self.onto.nouns[k]["category"] in self.words.unattributed_categories)]
+                    sources = self.slots.modifier_states(acts_by, speaker)
                 if not sources and passive:
                     # "soldiers were killed in firing by Indian troops": the agent of the noun
                     # that names the act
@@ -687,9 +775,33 @@ class Coder:
                     agents = [a for pc in acts for a in prep_objects(pc, ("by",))]
                     sources = self.slots.resolve_actors(agents, speaker) \
                         or self.slots.resolve_actors(
+                            # "killed in cross-border fire from Afghanistan": where the fire came from
+                            [f for pc in acts if pc.lemma_.lower() in self.words.agent_act_nouns | self.words.fighting_nouns
+                             for f in prep_objects(pc, ("from",)) + (prep_objects(tok, ("from",))
+                                                                     if tok.lemma_.lower() in self.words.harm_verbs else [])],
+                            speaker) \
+                        or self.slots.resolve_actors(
                             [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
                              for w in x.children if w.dep_ == "pobj"], speaker)
+                    if not sources and tok.lemma_.lower() in self.words.harm_verbs:
+                        # "three civilians were killed in Israeli shelling", "... in rebel shelling of
+                        # the capital", "... in mortar shelling by Pakistani troops" (the parser may
+                        # read the act as a participle): the actor that names the act did it
+                        named = [a for pc in acts if self._noun_key(pc) is not None
+                                 and self.onto.nouns[self._noun_key(pc) or ""]["category"] == pat.category
+                                 for a in pc.children if a.dep_ in ("amod", "compound", "poss")]
+                        named += [a for c in tok.children if c.dep_ == "advcl" and c.tag_ == "VBG"
+                                  and any(p_.category == pat.category for k in self._keys(c) for p_ in
+                                          self.onto.by_verb.get(k, ()))
+                                  for a in prep_objects(c, ("by",))]
+                        # ("killed in Pakistani shelling" parsed as "in Pakistani" + a participle)
+                        named += [pc for pc in acts if pc.lower_ in self.slots.adjectives and any(
+                            c.dep_ == "advcl" and c.tag_ == "VBG" and c.i == pc.i + 1 for c in tok.children)]
+                        sources = [x for x in self.slots.resolve_actors(named, speaker)
+                                   if x.mention.start not in {y.idx for y in subj}] or [
+                            Actor(self.slots.demonym(a)) for a in named
+                            if a.dep_ in ("amod", "pobj") and a.lower_ in self.slots.adjectives]
                     if not sources and tok.lemma_.lower() in self.words.harm_verbs:
                         # "five soldiers were killed in a roadside bombing": an unnamed perpetrator
                         attack = [pc for pc in acts if (k := self._noun_key(pc)) is not None
@@ -715,7 +827,8 @@ class Coder:
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
                     # a co-agent is no target ("recognized by both Russia and Ukraine")
                     targets = [x for x in targets if x.mention.start not in src_starts
-                               and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                               and x.mention.actor_id not in {y.mention.actor_id for y in sources
+                                                              if self.unborrowed(y, [x]) is y}]
                     if pat.category in self.words.clause_participant_categories:
                         # what a consultation is about is no party to it ("a conversation on Nicaragua")
                         topic = {x.idx for h in [tok, *obj_toks] for c in h.children
@@ -742,6 +855,37 @@ class Coder:
                     src_ids = {y.mention.actor_id for y in sources}
                     targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
                         x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
+                if not sources and passive and tok.lemma_.lower() in self.words.summoning_verbs \
+                        and pat.category == "ACCUSE":
+                    # "the Russian ambassador was summoned to Estonia's foreign ministry": the state
+                    # whose ministry summoned him
+                    sources = self.slots.resolve_actors(prep_objects(tok, ("to",)), speaker)
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in targets if x.mention.actor_id not in src_ids] or [
+                        x for x in self.slots.object_actors(list(subj), speaker) if x.mention.actor_id not in src_ids]
+                if not sources and passive and pat.category == "SANCTION" and tok.lemma_.lower() in self.words.recall_verbs:
+                    # "Turkey's ambassador to Austria was recalled", "the ambassador was called back to
+                    # Ankara": a recall is always the sending state's (the envoy's own state, else the
+                    # capital he is called back to); the target is where he was posted
+                    sources = [a for a in self.slots.resolve_actors(list(subj), speaker)
+                               if a.mention.country and a.mention.sector in (None, "GOV")]
+                    sources = [Actor(state(a.mention, str(a.mention.country), "sender")) for a in sources][:1]
+                    if not sources:
+                        home = [pm for h in [tok, *[c for c in tok.children if c.dep_ in ("advmod", "prt")]]
+                                for p_ in prep_objects(h, ("to",)) if (pm := self.slots.places.get(p_.i)) is not None
+                                and pm.country]
+                        sources = [Actor(state(home[0], str(home[0].country), "sender"))] if home else []
+                    src_ids = {y.mention.actor_id for y in sources}
+                    targets = [x for x in self.slots.resolve_targets(
+                        [p_ for s_ in subj for p_ in prep_objects(s_, ("to", "in"))], speaker)
+                        if x.mention.actor_id not in src_ids] or [x for x in targets if x.mention.actor_id not in src_ids]
+                if not sources and passive and pat.category == "MOBILIZE" and not any(
+                        c.dep_ == "agent" for c in tok.children):
+                    # "police were put on high alert", "Indian troops were placed on standby": a state's
+                    # forces readied with no one named doing it are the state's own act (CAMEO 15x)
+                    sources = [a for a in self.slots.resolve_actors(list(subj), speaker)
+                               if a.mention.sector in self.words.state_sectors]
+                    targets = [x for x in targets if x.mention.actor_id not in {a.mention.actor_id for a in sources}]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
@@ -777,19 +921,33 @@ class Coder:
         if any(c.dep_ == "amod" and c.lower_ in self.words.unreal for c in tok.children):
             return      # "the Taliban's proposed ceasefire", "a possible visit": not (yet) an act
         head = tok.head
+        dep = tok.dep_
+        measure = None
+        if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.dep_ == "nsubj" \
+                and head.head.lemma_.lower() in self.words.measure_nouns and head.head.head.pos_ in ("VERB", "AUX"):
+            # "two days of airstrikes by Syrian aircraft killed 53 people", "a wave of Israeli raids
+            # hit Gaza": the act is the subject, counted or grouped
+            measure = head.head
+            dep, head = "nsubj", head.head.head
         # "during their meeting in Cairo", "at talks between X and Y": a circumstance of the clause
-        circum = tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in self.words.circumstance_preps \
+        circum = dep == "pobj" and head.dep_ == "prep" and head.lower_ in self.words.circumstance_preps \
             and head.head.pos_ in ("VERB", "AUX")
-        if tok.dep_ in ("dobj", "nsubjpass", "pobj") and not circum and any(
+        if dep in ("dobj", "nsubjpass", "pobj") and not circum and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
+        if tok.dep_ == "nsubj" and head.lemma_ == "be" and self._condemning(head):
+            return      # "US sanctions are economic terrorism": the act condemned, not reported
         speaker, _ = self.slots.speaker(tok)
         src_toks = [c for c in tok.children if c.dep_ == "poss"]
         sources = self.slots.resolve_actors(src_toks, speaker)
         mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
         if not sources:
             sources = self.slots.resolve_actors(mods, speaker)
-        if not sources and tok.dep_ in ("nsubj", "nsubjpass", "pobj"):
+        if not sources:
+            # "airstrikes by Syrian aircraft", "a visit by the Chinese premier": the agent after "by"
+            sources = self.slots.resolve_actors(prep_objects(tok, ("by",)) or (
+                prep_objects(measure, ("by",)) if measure is not None else []), speaker)
+        if not sources and dep in ("nsubj", "nsubjpass", "pobj"):
             # "the Israeli airstrike on Gaza killed ...": an actor adjective the actors stage left bare
             sources = [Actor(Mention(self.article.id, si, c.idx, c.idx + len(c.text), c.text,
                                      actor_id=self.slots.adjectives[c.lower_], actor_name=self.slots.adjectives[c.lower_],
@@ -799,8 +957,8 @@ class Coder:
         mod_tok: Token | None = None
         # a noun whose clause says whether it happened ("the talks did not take place"): a negation
         # there is no refusal by the participants
-        happened = circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"))
-        if tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+        happened = circum or (dep == "nsubj" and head.pos_ in ("VERB", "AUX"))
+        if dep in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
             if lemmas(head, dict.fromkeys(self.onto.light_verbs))[-1] not in self.onto.light_verbs:
                 return
             if self._embedded_in_other_event(head) or self._subsidiary(head):
@@ -813,7 +971,7 @@ class Coder:
                 else:
                     sources = self.slots.resolve_actors([pc for c in head.children if c.dep_ == "agent"
                                                     for pc in c.children if pc.dep_ == "pobj"], speaker)
-        elif tok.dep_ == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
+        elif dep == "pobj" and head.head.lemma_ == "be" and not sources and (head.lower_ in ("on", "for") or (
                 head.lower_ == "in" and spec["category"] in self.words.clause_participant_categories)):
             # "the chancellor is on a visit to India", "the minister was in Washington for talks",
             # "X and Y are in talks": the subject of "be" is the actor
@@ -828,7 +986,7 @@ class Coder:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=False)
                 return
-        elif circum or (tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX")):
+        elif circum or (dep == "nsubj" and head.pos_ in ("VERB", "AUX")):
             # a noun reported as having happened: its clause carries the modality ("the talks will
             # resume" is planned, "the visit did not take place" negated), and a clause that is
             # itself asked for or conditional carries no event
@@ -839,14 +997,14 @@ class Coder:
                 mod_tok = mod_tok.head
             if self._embedded_in_other_event(mod_tok) or self._subsidiary(mod_tok):
                 return
-        elif tok.dep_ in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
+        elif dep in ("dobj", "pobj", "xcomp", "ccomp", "attr") and not src_toks:
             # "called for talks", "opposed to sanctions": asked for or opposed, not happening
             return
-        if not sources and spec.get("sides") and (tok.dep_ in ("nsubj", "dobj", "nsubjpass") or circum):
+        if not sources and spec.get("sides") and (dep in ("nsubj", "dobj", "nsubjpass") or circum):
             # "fighting broke out between Armenian and Azerbaijani forces", "the talks between X and Y
             # ended", "at talks between X and Y": the sides named after "between" did it to each other
             btw = [p for w in spec["sides"] for p in prep_objects(tok, (w,))]
-            if not btw and head.pos_ in ("VERB", "AUX") and tok.dep_ in ("nsubj", "dobj", "nsubjpass"):
+            if not btw and head.pos_ in ("VERB", "AUX") and dep in ("nsubj", "dobj", "nsubjpass"):
                 btw = prep_objects(head, ("between",))
             sources = self.slots.resolve_actors(btw, speaker)
             if sources:
@@ -871,7 +1029,7 @@ class Coder:
                 self._emit(sent, si, tok, tok.idx + len(tok.text), spec["category"], spec["mode"], sources, [],
                            True, speaker, True, spec["id"], mod_tok=mod_tok, refusal=not happened)
             return
-        if not sources and spec["category"] in self.words.unattributed_categories and tok.dep_ == "nsubj" \
+        if not sources and spec["category"] in self.words.unattributed_categories and dep == "nsubj" \
                 and head.lemma_.lower() in self.words.harm_verbs and not src_toks:
             # "a roadside bombing near Samarra killed one U.S. soldier": an unnamed perpetrator
             sources = [self.slots.unidentified(tok, si)]
@@ -891,7 +1049,7 @@ class Coder:
                                             for p in c.children if p.dep_ == "pobj"
                                             for p in [p, *[x for x in p.children if x.dep_ == "prep"
                                                           for x in x.children if x.dep_ == "pobj"]]], speaker)
-        if not targets and tok.dep_ == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        if not targets and dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
             # "a Turkish airstrike killed four militants in northern Iraq": the clause says on whom
             targets = self.slots.fallback_targets(head, [c for c in head.children if c.dep_ in ("dobj", "attr")],
                                                   speaker, exclude=sources)

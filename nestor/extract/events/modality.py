@@ -46,6 +46,18 @@ def modality(tok: Token, category: str, self_speaker: bool, words: Words) -> tup
         return "pledged", negated
     if (tok.dep_ == "xcomp" or infinitive) and tok.head.lemma_ in words.plan:
         return "planned", negated
+    if tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and tok.head.tag_ in ("VBZ", "VBP") \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        # "Israel is to free 1,700 Palestinians": an arrangement to be carried out ("was to" is past narrative)
+        return "planned", negated
+    if tok.dep_ in ("acl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) \
+            and tok.head.lemma_.lower() in words.agreement_nouns:
+        # "reached an agreement to withdraw the reinforcements": what the parties agreed to do
+        return "pledged", negated
+    if tok.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        # a headline's infinitive announces a plan: "Putin to visit China next week"
+        # (nestor.headlines makes the infinitive the root)
+        return "planned", negated
     if aux & {"will", "shall", "'ll", "would", "should", "must", "ought"} or gov_lemmas & words.plan:
         # obligation ("should push forward cooperation") states an intention, not an act
         return ("pledged" if category in words.pledgeable and self_speaker else "planned"), negated

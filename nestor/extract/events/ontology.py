@@ -121,6 +121,8 @@ class Words:
     aspectual: frozenset[str]
     unreal: frozenset[str]
     fighting_nouns: frozenset[str]
+    agent_act_nouns: frozenset[str]
+    condemnation_predicates: frozenset[str]
     content_nouns: frozenset[str]
     unreal_marks: frozenset[str]
     temporal_marks: frozenset[str]
@@ -152,6 +154,14 @@ class Words:
     carrier_nouns: frozenset[str]
     not_consulted: frozenset[str]
     topic_preps: frozenset[str]
+    summoning_verbs: frozenset[str]
+    own_ground_categories: frozenset[str]
+    member_preps: frozenset[str]
+    measure_nouns: frozenset[str]
+    disapproval_states: frozenset[str]
+    agreement_nouns: frozenset[str]
+    recall_verbs: frozenset[str]
+    disapproval_preps: tuple[str, ...]
     fallback_preps: tuple[str, ...]
     contexts: dict[str, str]                     # cue lemma -> context
     context_modes: dict[str, dict[str, str]]     # category -> context -> mode
@@ -169,9 +179,11 @@ class Words:
         if missing:
             raise InputError(f"{name}: missing {', '.join(sorted(missing))}")
         sets = {k: frozenset(str(w) for w in d[k]) for k in known
-                if k not in ("fallback_preps", "contexts", "context_modes", "confidence", "threat_modes")}
+                if k not in ("fallback_preps", "contexts", "context_modes", "confidence", "threat_modes",
+                             "disapproval_preps")}
         contexts = {str(w): ctx for ctx, words in d["contexts"].items() for w in words}
         return cls(**sets, fallback_preps=tuple(d["fallback_preps"]), contexts=contexts,
+                   disapproval_preps=tuple(str(w) for w in d["disapproval_preps"]),
                    context_modes=d["context_modes"], threat_modes={str(k): str(v or "") for k, v in d["threat_modes"].items()},
                    confidence={k: float(v) for k, v in d["confidence"].items()})
 

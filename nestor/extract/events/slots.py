@@ -110,6 +110,12 @@ class Slots:
                     # ("The U.S. and Russian presidents": the parser hangs "U.S." as an nmod, with
                     # the other side as its conjunct; a lone nmod may be a dateline's country)
                     out.extend(self.actor_mentions(c, depth + 1))
+                elif c.dep_ in ("amod", "compound") and self.by_token.get(c.i) in (None, m):
+                    # "the British and German embassies": the actors stage made one mention of the
+                    # phrase; a demonym coordinated with its modifier is another side
+                    out.extend(self.demonym(x) for x in c.children if x.dep_ == "conj"
+                               and x.lower_ in self.adjectives and self.adjectives[x.lower_] != m.country
+                               and self.by_token.get(x.i) in (None, m))
         elif depth < 3:
             # a modifier before the possessor: "his U.S. counterpart" is the US, not the speaker
             for c in sorted(tok.children, key=lambda c: 0 if c.dep_ in ("compound", "amod", "nmod", "appos",
@@ -117,7 +123,8 @@ class Slots:
                 if c.dep_ in ("compound", "amod", "poss", "nmod", "appos", "npadvmod"):
                     out.extend(self.actor_mentions(c, depth + 1))
                 elif c.dep_ == "prep" and (c.lower_ in ("of", "from") or (
-                        c.lower_ in ("in", "throughout", "across") and tok.tag_ in ("NNS", "NNPS"))):
+                        c.lower_ in self.words.member_preps and tok.tag_ in ("NNS", "NNPS"))):
+                    # ("countries including Turkey and Bolivia": the members named)
                     for pc in c.children:
                         if pc.dep_ == "pobj":
                             out.extend(self.actor_mentions(pc, depth + 1))
@@ -129,7 +136,7 @@ class Slots:
                 if not found and c.pos_ == "ADJ" and c.lower_ in self.adjectives and out:
                     # "U.S. and Pakistani troops": a demonym coordinated with a coded modifier, which
                     # the actors stage could not join to the noun, is its own state
-                    found = [self._demonym(c)]
+                    found = [self.demonym(c)]
                 out.extend(found)
         seen, uniq = set(), []
         for m in out:
@@ -139,16 +146,29 @@ class Slots:
         return uniq
 
 
-    def _demonym(self, x: Token) -> Mention:
+    def demonym(self, x: Token) -> Mention:
+        """The state a demonym names ("Israeli" → ISR), as a mention of the word."""
         code = self.adjectives[x.lower_]
         return Mention(self.article.id, -1, x.idx, x.idx + len(x.text), x.text, actor_id=code, actor_name=code,
                        kind="state", country=code, code=code, how="demonym", confidence=0.6)
+
+    def modifier_states(self, toks: list[Token], speaker: list[Mention]) -> list[Actor]:
+        """The actors the modifiers of a noun name: "Israeli fire" → ISR, "Russia's shelling" → RUS
+        (coded mentions on the noun's amod/compound/poss/nmod children, else a demonym adjective)."""
+        mods = [c for t in toks for c in t.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+        out = self.resolve_actors(mods, speaker)
+        if out:
+            return out
+        return [Actor(self.demonym(c), False) for c in mods if c.lower_ in self.adjectives][:1]
 
     def participant(self, t: Token) -> bool:
         """False for a word that names no party acted upon: inside an attribution or exception
         ("according to X", "apart from X": ``non_participants``), or a modifier of a border that is
         only where it happened ("on the Afghan-Pakistan border": ``border_nouns``)."""
         words = self.words
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if t.ent_type_ == "MONEY" or (nxt is not None and nxt.text[:1] in ("$", "€", "£")):
+            return False            # a currency: "pledged US $150 million" names no recipient
         cur = t
         for _ in range(8):
             if cur.lower_ in words.non_participants:
@@ -215,13 +235,14 @@ class Slots:
     def resolve_actors(self, toks: list[Token], speaker: list[Mention]) -> list[Actor]:
         out: list[Actor] = []
         for t in toks:
-            if t.lower_ in self.words.first_person and speaker:
+            if t.lower_ in self.words.first_person and speaker and t.text != "US":
+                # ("US" in capitals is the country, never "us": "Iran says US sanctions ...")
                 out.extend(Actor(m, False) for m in self.expand(speaker) if coded(m))
                 continue
             found = [m for m in self.expand(self.actor_mentions(t)) if coded(m)]
             if not found and t.lemma_.lower() in self.words.carrier_nouns:
                 # "a Turkish convoy delivered ...": the state a demonym on the carrier names
-                found = [self._demonym(c) for c in t.children
+                found = [self.demonym(c) for c in t.children
                          if c.dep_ in ("amod", "compound") and c.lower_ in self.adjectives][:1]
             if not found and speaker and t.lower_ in self.words.third_person and t.dep_ in ("nsubj", "nsubjpass"):
                 # "Syria says it will not accept ...": an unresolved pronoun subject of a reported
@@ -248,7 +269,7 @@ class Slots:
                     out.append(Actor(state(pm, pm.country, "place")))
                 elif x.lower_ in self.adjectives and x.dep_ in ("amod", "compound", "nmod", "poss") \
                         and self.participant(x):
-                    out.append(Actor(self._demonym(x)))
+                    out.append(Actor(self.demonym(x)))
         uniq: dict[str | None, Actor] = {}
         for a in out:
             uniq.setdefault(a.mention.actor_id, a)
@@ -301,7 +322,12 @@ class Slots:
         guessed target costs a triple nothing when the gold has a target and the guess is wrong
         (missing and wrong both count one false positive and one false negative), so the fallback
         trades only on sentences whose gold has no target."""
-        skip = {e.mention.actor_id for e in exclude or []}
+        # (unnamed troops whose country was only borrowed from the sentence are no reason to skip a
+        # named force of that country: in "Soldiers shelled Syrian army positions" the Syrian army is
+        # the target and the soldiers are coded by their sector alone, Coder.unborrowed)
+        skip = {e.mention.actor_id for e in exclude or []
+                if not (e.mention.kind == "sector" and e.mention.sector == "MIL"
+                        and e.mention.how in ("context-sentence", "context-place", "context-article"))}
         # a state's own forces are never its fallback target ("North Korea ... by
         # sending troops into the buffer zone"): same country, a sector of the state
         own = {e.mention.country for e in exclude or [] if e.mention.country and e.mention.sector in (None, "GOV")}
@@ -330,6 +356,9 @@ class Slots:
             for c in tok.children:
                 if c.dep_ not in ("ccomp", "xcomp") or c.pos_ not in ("VERB", "AUX"):
                     continue
+                if c.dep_ == "ccomp" and c.i < tok.i and any(o.dep_ == "dobj" for o in tok.children):
+                    continue        # a clause before a verb with an object of its own is a sibling
+                                    # ("Taiwan pledged $65 million, Saudi Arabia gave $50 million")
                 if c.dep_ == "ccomp":
                     t = keep(self.resolve_targets([s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")], speaker))
                     if t:
@@ -338,9 +367,13 @@ class Slots:
                 t = self.fallback_targets(c, objs, speaker, depth + 1, exclude)
                 if t:
                     return t
-        # then where it happened ("a curfew in the town of Cizre" → the place's country)
-        t = keep(self.resolve_targets([p for h in [tok, *obj_toks] for p in prep_objects(h, ("in", "inside", "near"))],
-                                  speaker))
+        # then where it happened ("a curfew in the town of Cizre" → the place's country), unless
+        # it is the acting state's own ground ("Syrian warplanes launched air strikes in northern
+        # Syria" names no one acted upon)
+        home = {e.mention.country for e in exclude or [] if e.mention.country}
+        t = [x for x in keep(self.resolve_targets([p for h in [tok, *obj_toks]
+                                                   for p in prep_objects(h, ("in", "inside", "near"))], speaker))
+             if not (x.mention.country in home and x.mention.how == "place")]
         if t or depth:
             return t
         return self.first_actor_after(tok, speaker, exclude or [])

@@ -37,6 +37,11 @@ def subject(tok: Token, not_controllers: frozenset[str] = frozenset(),
             # "approved a decree to impose sanctions": who approved the decree imposes them
             cur = cur.head.head
             continue
+        if cur.dep_ in ("acl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children) \
+                and cur.head.dep_ == "attr" and cur.head.head.lemma_ == "be":
+            # "Bolivia was the first country to cut ties with Israel": the subject of "be" acts
+            cur = cur.head.head
+            continue
         if cur.dep_ == "pcomp" and cur.head.lower_ in means_preps and cur.head.head.pos_ in ("VERB", "AUX") \
                 and cur.head.head.i != cur.head.i:
             cur = cur.head.head
