@@ -54,7 +54,8 @@ def _data() -> dict[str, frozenset[str]]:
     except (OSError, yaml.YAMLError) as e:
         raise ValueError(f"{DATA}: cannot be read as YAML ({e})") from e
     out: dict[str, frozenset[str]] = {}
-    for key in ("keep_case", "modifier_determiners", "not_verbs", "name_labels"):
+    for key in ("keep_case", "modifier_determiners", "not_verbs", "name_labels", "collective_nouns",
+                "casualty_participles"):
         val = raw.get(key)
         if not isinstance(val, list) or not all(isinstance(w, str) for w in val):
             raise ValueError(f"{DATA}: '{key}' must be a list of words")
@@ -119,12 +120,40 @@ def looks_like_headline(sent: Span, tables: _Tables) -> bool:
     words = [t for t in sent if t.is_alpha]
     if len(words) < 3 or len(sent) > 40:
         return False
-    if sent.root.pos_ not in _VERBAL:
+    if _verbless(sent):
         return True
     if sent.root.i == sent.start and sent.root.tag_ == "VB" and sent.root.text[:1].isupper() \
             and len(sent) > 1 and sent[1].lower_ == "to":
         return True     # a name read as an imperative: "Modi to visit Japan"
+    if _weak_verb_root(sent):
+        return True
     return title_case(sent, tables)
+
+
+def _verbless(sent: Span) -> bool:
+    """No finite verb at the root: a noun, or in a title a gerund with no auxiliary ("Turkey summons
+    US ambassador after D.C. beating" read with "beating" as the root)."""
+    root = sent.root
+    if root.pos_ not in _VERBAL:
+        return True
+    return root.tag_ == "VBG" and _no_final_stop(sent) and not any(c.dep_ in ("aux", "auxpass") for c in root.children)
+
+
+def _no_final_stop(sent: Span) -> bool:
+    last = [t for t in sent if not t.is_space]
+    return bool(last) and last[-1].text not in (".", "!", "?", '"', "'", "”", "’", ":")
+
+
+def _weak_verb_root(sent: Span) -> bool:
+    """A title whose present-tense root has no subject or no object where the next word is a noun
+    ("Mali expels French ambassador" read with "Mali" as a modifier; "Japan lodges protest with China"
+    with "protest" as a second verb)."""
+    root = sent.root
+    if not _no_final_stop(sent) or root.tag_ != "VBZ" or root.lemma_ == "be":
+        return False
+    deps = {c.dep_ for c in root.children}
+    return "nsubj" not in deps or ("dobj" not in deps and "ccomp" not in deps and root.i + 1 < sent.end
+                                   and sent.doc[root.i + 1].pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "VERB"))
 
 
 def title_case(sent: Span, tables: _Tables) -> bool:
@@ -164,18 +193,31 @@ def variant(sent: Span, tables: _Tables) -> tuple[list[str], int | None, str | N
     root = sent.root
     clause = any(c.dep_ == "acl" and (c.tag_ == "VBN" or any(a.lower_ == "to" for a in c.children))
                  for c in root.children)
-    if root.pos_ not in _VERBAL and not clause:
+    if root.pos_ in _VERBAL and _weak_verb_root(sent):
+        lem = root.lemma_.lower() if root.lemma_.lower() in tables.verbs else tables.present_lemma(root.text)
+        if lem:
+            k = root.i - sent.start
+            return words[:k] + [tables.past_of(lem)] + words[k + 1:], k, lem
+    if _verbless(sent) and not clause:
         toks = list(sent)
+        coordinated = False
         for k in range(1, len(toks)):
             t, prev = toks[k], toks[k - 1]
             if t.pos_ in ("ADP", "VERB", "AUX", "PART") or t.lower_ == "to":
                 break       # past the subject: the verb was not where a headline puts it
+            if t.text == "," or t.lower_ == "and":
+                coordinated = True
             if prev.pos_ not in ("PROPN", "NOUN") or not t.is_alpha or t.lower_ in d["not_verbs"]:
                 continue
             lem = tables.present_lemma(t.text)
-            if lem is None and prev.tag_ in ("NNS", "NNPS", "NNP") and t.lower_ in tables.verbs \
-                    and not t.tag_.startswith("NN"):
-                lem = t.lower_      # a plural subject: "Taliban free aid workers"
+            plural = prev.tag_ in ("NNS", "NNPS") or coordinated or prev.lower_ in d["collective_nouns"]
+            if plural and prev.tag_ in ("NNS", "NNPS") and t.i + 1 < sent.end \
+                    and sent.doc[t.i + 1].pos_ in ("DET", "ADJ", "NUM", "PROPN", "PRON"):
+                coordinated = True      # "Militants attack Pakistani soldiers": an object follows
+            if lem is None and t.lower_ in tables.verbs and t.tag_ != "NNS" and (
+                    plural and (not t.tag_.startswith("NN") or coordinated or prev.lower_ in d["collective_nouns"])
+                    or prev.tag_ == "NNP" and not t.tag_.startswith("NN")):
+                lem = t.lower_      # a plural subject: "Taliban free aid workers", "Pakistan, India trade fire"
             if lem:
                 verb_at, lemma = k, lem
                 words[k] = tables.past_of(lem)
@@ -215,7 +257,9 @@ class Headlines:
             if words != [t.text for t in s]:
                 v = self._parse(words, [bool(t.whitespace_) for t in s])
                 vsents = list(v.sents)
-                if len(vsents) == 1 and v[:].root.pos_ in _VERBAL and (verb_at is None or v[:].root.i == verb_at):
+                vroot = v[:].root
+                if len(vsents) == 1 and vroot.pos_ in _VERBAL and (verb_at is None or vroot.i == verb_at) \
+                        and (verb_at is None or any(c.dep_ in ("nsubj", "nsubjpass") for c in vroot.children)):
                     varr = v.to_array(cols)
                     arr[s.start:s.end] = varr
                     if verb_at is not None and lemma:
@@ -228,7 +272,10 @@ class Headlines:
                     changed = True
             changed = _repair_tree(doc, s, arr) or changed
         for s in doc.sents:
+            changed = _casualty_tail(doc, s, arr) or changed
             changed = _passive_participle(doc, s, arr) or changed
+            changed = _comma_subjects(doc, s, arr) or changed
+            changed = _colon_speaker(doc, s, arr) or changed
         if changed:
             ents = list(doc.ents)
             starts = [t.is_sent_start for t in doc]
@@ -237,6 +284,11 @@ class Headlines:
                 log.debug("headlines: a re-parse moved a sentence boundary; kept the first parse")
             doc.ents = ents
         return doc
+
+
+def _rel(i: int, h: int) -> Any:
+    """The HEAD value of token ``i`` hung on ``h`` (a relative offset, as a uint64 array cell)."""
+    return numpy.array(h - i, dtype=numpy.int64).astype(numpy.uint64)
 
 
 def _repair_tree(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
@@ -257,7 +309,7 @@ def _repair_tree(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     kids = [i for i in heads if heads[i] == root and i != root]
     cand = None
     for i in kids:
-        if deps[i] in ("acl", "advcl", "relcl") and i > root:
+        if deps[i] in ("acl", "advcl", "relcl", "xcomp") and i > root:
             if deps[i] == "acl" and tags[i] == "VBN" \
                     and not any(heads[j] == i and deps[j] in ("aux", "auxpass") for j in heads):
                 cand = (i, "nsubjpass")
@@ -282,8 +334,9 @@ def _passive_participle(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     object is an agentless passive: "US aid workers freed in Yemen" (they were freed); the parser
     reads the subject as the doer."""
     last = [t for t in s if not t.is_space]
-    if not last or last[-1].text in (".", "!", "?", '"', "'", "”", "’") or s.root.tag_ != "VBN":
-        return False
+    if not last or last[-1].text in (".", "!", "?", '"', "'", "”", "’") or not (
+            s.root.tag_ == "VBN" or s.root.tag_ == "VBD" and s.root.lower_ in _data()["casualty_participles"]):
+        return False       # (a casualty verb in the past with no object: "Indian troops killed, 4 injured")
     root = s.root
     kids = list(root.children)
     if any(c.dep_ in ("aux", "auxpass", "dobj", "nsubjpass", "ccomp", "xcomp") for c in kids):
@@ -292,6 +345,113 @@ def _passive_participle(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
     if len(subj) != 1:
         return False
     arr[subj[0].i, 1] = doc.vocab.strings.add("nsubjpass")
+    arr[root.i, 2] = doc.vocab.strings.add("VBN")
+    return True
+
+
+def _casualty_tail(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
+    """A title's tail ", 4 killed" / ", 5 injured in ..." is a passive clause of its own, joined to
+    the main clause: "Militants attack soldiers near the border, 4 killed" (the parser makes "killed"
+    the root and the attack its complement); "Troops killed, 5 injured in clashes with X" (it hangs
+    "injured" on the number)."""
+    if not _no_final_stop(s):
+        return False
+    strings = doc.vocab.strings
+    words = _data()["casualty_participles"]
+    heads = {i: i + int(numpy.array(arr[i, 0]).astype(numpy.int64)) for i in range(s.start, s.end)}
+    deps = {i: strings[int(arr[i, 1])] for i in heads}
+    roots = [i for i in heads if deps[i] == "ROOT"]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+
+    for k in range(s.start + 1, s.end - 1):
+        num, part = k, k + 1
+        if doc[k - 1].text != "," or doc[num].tag_ != "CD" or doc[part].lower_ not in words:
+            continue
+        if part == root:
+            main = [i for i in heads if heads[i] == root and i < num - 1 and deps[i] in ("ccomp", "parataxis")]
+            if len(main) != 1:
+                return False
+            m = main[0]
+            arr[m, 0], arr[m, 1] = numpy.uint64(0), strings.add("ROOT")
+            arr[part, 0], arr[part, 1] = _rel(part, m), strings.add("conj")
+            for i in heads:         # the main clause's words that hung on the participle
+                if heads[i] == part and i < num - 1 and i != m:
+                    arr[i, 0] = _rel(i, m)
+            arr[k - 1, 0] = _rel(k - 1, m)
+        elif heads[part] == num and root < num and strings[int(arr[root, 3])] in _VERBAL:
+            arr[part, 0], arr[part, 1] = _rel(part, root), strings.add("conj")
+        else:
+            continue
+        arr[num, 0], arr[num, 1] = _rel(num, part), strings.add("nsubjpass")
+        arr[part, 2], arr[part, 3] = strings.add("VBN"), strings.add("VERB")
+        return True
+    return False
+
+
+def _comma_subjects(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
+    """A title's comma for "and" between two named subjects: "Israel, Hamas agree to truce" (the
+    parser hangs "Israel" on the verb or on "Hamas" as a modifier). The first name becomes the
+    subject and the second its conjunct, as in "Israel and Hamas agree"."""
+    if not _no_final_stop(s):
+        return False
+    strings = doc.vocab.strings
+    n = len(s)
+    k = 0
+    while k < n and (s[k].pos_ == "PROPN" or s[k].ent_type_) and s[k].text != ",":
+        k += 1
+    if k == 0 or k >= n - 1 or s[k].text != ",":
+        return False
+    j = k + 1
+    while j < n and (s[j].pos_ == "PROPN" or s[j].ent_type_ or s[j].text == "'s" or s[j].pos_ == "NOUN" and
+                     s[j - 1].text == "'s") and s[j].text != ",":
+        j += 1
+    if j == k + 1 or j >= n:
+        return False
+    heads = {i: i + int(numpy.array(arr[i, 0]).astype(numpy.int64)) for i in range(s.start, s.end)}
+    deps = {i: strings[int(arr[i, 1])] for i in heads}
+    a_head = next((i for i in range(s.start, s.start + k) if not (s.start <= heads[i] < s.start + k)), None)
+    b_head = next((i for i in range(s.start + k + 1, s.start + j) if not (s.start + k + 1 <= heads[i] < s.start + j)),
+                  None)
+    if a_head is None or b_head is None or deps[b_head] not in ("nsubj", "nsubjpass") or deps[a_head] == "conj":
+        return False
+    verb = heads[b_head]
+    if strings[int(arr[verb, 3])] not in _VERBAL:
+        return False
+    comma = s.start + k
+
+    arr[a_head, 0], arr[a_head, 1] = _rel(a_head, verb), strings.add(deps[b_head])
+    arr[b_head, 0], arr[b_head, 1] = _rel(b_head, a_head), strings.add("conj")
+    arr[comma, 0], arr[comma, 1] = _rel(comma, a_head), strings.add("punct")
+    return True
+
+
+def _colon_speaker(doc: Doc, s: Span, arr: numpy.ndarray) -> bool:
+    """A title's colon after a name is "says": "Iran: US sanctions are economic terrorism" is Iran's
+    statement. The colon is read as the speech verb (lemma "say", the root), the name as its
+    subject and the rest as its complement clause, so what follows is reported with the name as
+    speaker; nothing is coded for the colon itself."""
+    strings = doc.vocab.strings
+    colon = next((t.i for t in s[:6] if t.text == ":"), None)
+    if colon is None or colon == s.start or colon + 2 >= s.end:
+        return False
+    name = doc[s.start:colon]
+    if any(t.is_upper and len(t.text) > 3 for t in name):
+        return False        # a dateline in capitals ("ISLAMABAD: Pakistan said ..."), not a speaker
+    if not all(t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or t.text in ("'s", ".")
+               for t in name):
+        return False
+    heads = {i: i + int(numpy.array(arr[i, 0]).astype(numpy.int64)) for i in range(s.start, s.end)}
+    rest_roots = [i for i in range(colon + 1, s.end) if not (colon < heads[i] < s.end) or heads[i] == i]
+    name_heads = [i for i in range(s.start, colon) if not (s.start <= heads[i] < colon)]
+    if len(rest_roots) != 1 or len(name_heads) != 1:
+        return False
+
+    arr[colon, 0], arr[colon, 1] = numpy.uint64(0), strings.add("ROOT")
+    arr[colon, 2], arr[colon, 3], arr[colon, 4] = strings.add("VBZ"), strings.add("VERB"), strings.add("say")
+    arr[name_heads[0], 0], arr[name_heads[0], 1] = _rel(name_heads[0], colon), strings.add("nsubj")
+    arr[rest_roots[0], 0], arr[rest_roots[0], 1] = _rel(rest_roots[0], colon), strings.add("ccomp")
     return True
 
 

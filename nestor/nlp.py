@@ -4,9 +4,11 @@ The pipeline is a setting (``Settings.model``): "auto" takes the first installed
 :data:`nestor.config.MODEL_CANDIDATES`; a name or a path is loaded as given. Nothing is ever
 downloaded: a missing pipeline is an error that says what to install.
 
-nestor's pipeline differs from the stock one in two ways: the ``nestor_paragraphs`` component (line
-breaks end sentences) and spaCy's ``attribute_ruler`` and ``lemmatizer`` replaced by :mod:`nestor.nlp_fast`'s,
-which set the same attributes faster. benchmarks/run.py's "bare" pass loads the stock pipeline instead.
+nestor's pipeline differs from the stock one in three ways: the ``nestor_paragraphs`` component (line
+breaks end sentences), spaCy's ``attribute_ruler`` and ``lemmatizer`` replaced by :mod:`nestor.nlp_fast`'s,
+which set the same attributes faster, and the last component, ``nestor_headlines``
+(:mod:`nestor.headlines`), which re-parses sentences written in headline grammar.
+benchmarks/run.py's "bare" pass loads the stock pipeline instead.
 """
 from __future__ import annotations
 

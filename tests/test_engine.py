@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nestor.config import Settings
 from nestor.engine import (
@@ -14,6 +16,7 @@ from nestor.engine import (
     Worker,
     _safe_extract,
     make_engine,
+    tail_chunk,
 )
 from nestor.models import Article, ArticleResult, Skip
 
@@ -199,3 +202,45 @@ def test_preflight_names_a_missing_model_and_knowledge_base(tmp_path):
         preflight(Settings(model="en_core_web_nonexistent"))
     with pytest.raises(KnowledgeBaseError, match="not a folder"):
         preflight(Settings(kb_extra=str(tmp_path / "missing")))
+
+
+@given(st.integers(0, 2000), st.integers(1, 64), st.integers(1, 16))
+def test_tail_chunks_send_every_item_once_and_shrink(remaining, chunk, workers):
+    """Guided scheduling of the input's end: the sizes add up to what was left, none exceeds the
+    spaCy batch, they never grow, and only the last can fall below the smallest batch (8)."""
+    sizes = []
+    left = remaining
+    while size := tail_chunk(left, chunk, workers):
+        sizes.append(size)
+        left -= size
+    assert left == 0 and sum(sizes) == remaining
+    assert all(1 <= s <= chunk for s in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(s >= min(8, chunk) for s in sizes[:-1])
+    if remaining >= 4 * workers * chunk:
+        assert sizes[0] == chunk          # far from the end the chunk is the whole spaCy batch
+
+
+def test_pool_sends_each_item_once_in_shrinking_chunks_and_yields_in_order():
+    """100 articles and a chunk of 16 to two workers: every item reaches exactly one chunk, the last
+    chunks are smaller than the first, and the results (coded by whichever worker finished first)
+    come back in input order, the same as the in-process engine's."""
+    texts = [f"{t} It happened in week {i}." for i in range(20) for t in TEXTS]
+    inp = [Article(id=f"b{i}", text=t, n_chars=len(t), n_words=len(t.split())) for i, t in enumerate(texts)]
+    s = Settings(workers=2)
+    eng = PoolEngine(s, chunk=16)
+    pooled = list(eng.process(inp))
+    assert sum(eng.sent) == len(inp) and eng.sent[0] == max(eng.sent) == 16 and eng.sent[-1] < 8
+    assert [r.article.id for r in pooled] == [a.id for a in inp]
+    assert summary(pooled) == summary(list(InProcessEngine(s).process(inp)))
+
+
+def test_an_error_while_reading_ahead_stops_the_pool_run():
+    """The pool reads ahead while its workers start: an input that fails there raises its own
+    error from ``process`` (and the pool is shut down), it does not hang or vanish."""
+    def failing():
+        yield from items()[:3]
+        raise ValueError("unreadable input file")
+
+    with pytest.raises(ValueError, match="unreadable input"):
+        list(PoolEngine(Settings(workers=2), chunk=2).process(failing()))

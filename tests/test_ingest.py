@@ -183,6 +183,21 @@ def test_minhash_similarity_orders_rewrites():
     assert similarity(s1, s2) > 0.8 > similarity(s1, s3)
 
 
+@pytest.mark.parametrize("num_perm", [16, 128])
+def test_signature_equals_a_fresh_datasketch_minhash(num_perm):
+    """A signature reuses the permutations it drew once; its values are those of a MinHash made
+    from scratch (the stored signatures and band hashes of earlier runs stay comparable)."""
+    from datasketch import MinHash
+
+    from nestor.ingest.dedup import shingles
+
+    for text in ("Delegates from three coastal states met in a port city to discuss quotas. " * 3,
+                 "short", ""):
+        fresh = MinHash(num_perm=num_perm, seed=1)
+        fresh.update_batch(shingles(text))
+        assert signature(text, num_perm).tolist() == fresh.hashvalues.astype("uint64").tolist()
+
+
 def test_deduper_in_run_pending():
     d = Deduper(0.8)
     dup, sig, bands = d.check(None, "a", BODY * 3)

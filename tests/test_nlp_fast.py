@@ -44,8 +44,7 @@ def pipelines(nlp):
     name = nlp.meta["lang"] + "_" + nlp.meta["name"]
     stock = spacy.load(name, exclude=["textcat", "textcat_multilabel", "entity_linker"])
     stock.add_pipe("nestor_paragraphs", before="parser")
-    if "nestor_headlines" in nlp.pipe_names:       # the second parse of headline grammar: in both
-        stock.add_pipe("nestor_headlines", last=True)
+    stock.add_pipe("nestor_headlines", last=True)     # (nestor.headlines: the same re-parse of titles)
     assert type(stock.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
     return stock, nlp
 

@@ -18,9 +18,10 @@ import itertools
 import multiprocessing as mp
 import os
 import pickle
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
@@ -254,8 +255,31 @@ def pool_context() -> Any:
     return ctx
 
 
+def tail_chunk(remaining: int, chunk: int, workers: int, smallest: int = 8) -> int:
+    """The size of the next chunk once the end of the input is in sight and ``remaining`` items are
+    left to send (guided self-scheduling): a share of what is left, ``remaining / (2 * workers)``,
+    between ``smallest`` and ``chunk``. The chunks shrink toward the end, so the workers run out of
+    work at about the same time instead of one coding a last full chunk while the others wait;
+    ``smallest`` (a spaCy batch of 8) keeps the parser's batches from getting so small that the
+    per-batch cost outweighs the gain."""
+    if remaining <= 0:
+        return 0
+    share = -(-remaining // (2 * max(1, workers)))
+    return min(remaining, chunk, max(share, min(smallest, chunk)))
+
+
 class PoolEngine:
-    """A process pool; at most ``2 * workers`` chunks are in flight, so memory stays bounded.
+    """A process pool; at most ``2 * workers`` chunks are being coded or queued at once, so memory
+    stays bounded.
+
+    Scheduling (docs/scale.md, "Fifth pass"): while the pool's processes start (the fork server
+    still loading the model), this process reads and deduplicates ahead, up to ``4 * workers``
+    chunks, so that the workers find work waiting and the reading does not compete with them for
+    the cores later. The input is read ``2 * workers`` chunks ahead of what was sent, so its end is
+    seen early enough to send the last articles in shrinking chunks (:func:`tail_chunk`). A chunk
+    is sent whenever fewer than ``2 * workers`` are unfinished, whichever finished (a slow chunk at
+    the head holds its successors' results, at most ``4 * workers`` chunks, never a worker).
+    Results are yielded in input order.
 
     The model and the knowledge base are checked in the parent first (:func:`preflight`). A worker
     that fails to start, or dies (killed for memory, a crash in native code), stops the run with
@@ -265,30 +289,71 @@ class PoolEngine:
     def __init__(self, settings: Settings, chunk: int | None = None) -> None:
         self.settings = settings
         # a chunk is one ``nlp.pipe`` call in a worker: as many articles as the spaCy batch, so that
-        # the batch the setting asks for is the batch the parser gets
+        # the batch the setting asks for is the batch the parser gets (smaller at the very end)
         self.chunk = chunk or max(1, settings.nlp_batch_size)
+        #: the sizes of the chunks sent by the last :meth:`process` (for tests and the benchmark)
+        self.sent: list[int] = []
 
     def process(self, items: Iterable[Item]) -> Iterator[Out]:
         preflight(self.settings)
         n = self.settings.worker_count
         # the fork server (started here unless `nestor run` started it already) loads the model, the
-        # knowledge base and the gazetteer once while this process reads and deduplicates the first
-        # chunk. A fork server left from an earlier run of this process with another model or
-        # knowledge base: the workers load their own.
+        # knowledge base and the gazetteer once. A fork server left from an earlier run of this
+        # process with another model or knowledge base: the workers load their own.
         ctx = start_pool_server(self.settings)
         pool = ProcessPoolExecutor(n, mp_context=ctx)
+        self.sent = []
+        it = iter(items)
+        buf: deque[Item] = deque()
+        ended = False
+
+        def pull(upto: int) -> None:
+            nonlocal ended
+            while not ended and len(buf) < upto:
+                try:
+                    buf.append(next(it))
+                except StopIteration:
+                    ended = True
+
+        # start every worker now (the pool starts a process per submitted task, and each start waits
+        # for the fork server to have loaded the model); in a thread, so that this one reads and
+        # deduplicates meanwhile. A worker that fails to start fails these and the chunks alike.
+        warm: list[Future[list[Out]]] = []
+        failed: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                warm.extend(pool.submit(_run_chunk, self.settings, []) for _ in range(n))
+            except BaseException as e:  # raised in this process's thread below
+                failed.append(e)
+
+        starter = threading.Thread(target=start, name="nestor-pool-start", daemon=True)
         try:
-            # start every worker now (the pool starts a process per submitted task; a worker that
-            # fails to start fails these and the chunks alike)
-            warm = [pool.submit(_run_chunk, self.settings, []) for _ in range(n)]
-            it = iter(items)
+            starter.start()
+            while starter.is_alive() and not ended and len(buf) < 4 * n * self.chunk:
+                pull(len(buf) + 1)
+            starter.join()
+            if failed:
+                raise failed[0]
+            ahead = 2 * n * self.chunk
             pending: deque[tuple[Future[list[Out]], list[Item]]] = deque()
             while True:
-                while len(pending) < 2 * n and (batch := list(itertools.islice(it, self.chunk))):
+                while len(pending) < 4 * n and sum(not f.done() for f, _ in pending) < 2 * n:
+                    pull(ahead + self.chunk)
+                    size = self.chunk if not ended else tail_chunk(len(buf), self.chunk, n)
+                    if not size:
+                        break
+                    batch = [buf.popleft() for _ in range(size)]
+                    self.sent.append(size)
                     pending.append((pool.submit(_run_chunk, self.settings, batch), batch))
                 if not pending:
                     break
-                fut, batch = pending.popleft()
+                fut, batch = pending[0]
+                if not fut.done():
+                    # wait for any chunk: a worker that finished one gets the next at once
+                    wait([f for f, _ in pending if not f.done()], return_when=FIRST_COMPLETED)
+                    continue
+                pending.popleft()
                 try:
                     got = fut.result()
                 except BrokenProcessPool as e:
@@ -299,7 +364,11 @@ class PoolEngine:
             for w in warm:
                 w.result()
         finally:
+            if starter.is_alive():
+                starter.join()      # an error while reading ahead: the pool is shut down once started
             pool.shutdown(wait=True, cancel_futures=True)
+
+
 def make_engine(settings: Settings) -> Engine:
     if settings.worker_count <= 1:
         return InProcessEngine(settings)

@@ -290,6 +290,18 @@ def _match_at(doc: Doc, i: int, akb: ActorKB, ends: dict[int, int], text: str | 
     return best
 
 
+def _title_subject(doc: Doc, i: int, sent: Span) -> bool:
+    """The subject a headline opens with ("Trump to visit South Korea", "Egypt's Sisi meets Qatari
+    emir"): a title (no final stop) whose first words are the capitalised subject. The NER often
+    misses a lone surname there, which would otherwise leave a known one-word alias uncoded."""
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    if last is None or last.text in (".", "!", "?", '"', "'", "\u201d", "\u2019") or i - sent.start > 2:
+        return False
+    t = doc[i]
+    return t.text[:1].isupper() and not t.is_upper and t.dep_ in ("nsubj", "nsubjpass", "ROOT", "compound") \
+        and (t.dep_ != "compound" or t.head.dep_ in ("nsubj", "nsubjpass"))
+
+
 def _is_title_token(t: Token, akb: ActorKB) -> bool:
     low = t.lower_
     if low in HONORIFICS:
@@ -409,7 +421,7 @@ class _Resolver:
             single = " " not in m.entry.alias
             toks = range(m.start, m.end)
             titled = m.start > sent.start and _is_title_token(doc[m.start - 1], akb)
-            if single and not (set(toks) & self.person_ents or titled):
+            if single and not (set(toks) & self.person_ents or titled or _title_subject(doc, m.start, sent)):
                 continue
             if single and doc[m.start].pos_ not in ("PROPN", "NOUN"):
                 continue
@@ -829,6 +841,20 @@ class _Resolver:
                 elif main:
                     found, how, conf = main, "context-article", 0.6
             else:
+                ethnic = actor_cues().get("ethnic_groups") or {}
+                group = next((ethnic[c.lower_] for c in span.root.children
+                              if c.dep_ in ("amod", "compound") and c.lower_ in ethnic), None)
+                if group is not None and sector:
+                    # "Kurdish fighters attacked Turkish troops in northern Iraq": a people without a
+                    # state of its own is not placed by the sentence's places (they are not Iraq's)
+                    mod = next(c for c in span.root.children if c.lower_ in ethnic)
+                    whole = self.doc[min(mod.i, span.start):span.end]
+                    self.out = [m for m in self.out if not (m.start == mod.idx and not m.actor_id)]
+                    self.out.append(self._mention(whole, si, actor_id=f"ethnic:{group}:{sector}",
+                                                  actor_name=f"{whole.text} ({group} {sector})", kind="sector",
+                                                  country=group, sector=sector, code=group + sector, how="ethnic",
+                                                  confidence=0.6))
+                    continue
                 owns = self._own_phrase_countries(span)
                 local_places = self._sentence_places(si, same)
                 if len(owns) > 1:

@@ -402,6 +402,20 @@ class Coder:
                     self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "accuse", sources, targets, False,
                                [], False, "predicate.blame", mod_tok=tok.head)
                     return True
+        if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech \
+                and self._condemning(tok) and not any(c.dep_ == "neg" for c in tok.children):
+            # "Iran says US sanctions are economic terrorism", "Iran: ... are a crime": the speaker
+            # condemns the actor of the subject (CAMEO 111)
+            subj, _ = subject(tok.head)
+            t_subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+            sources = self.slots.resolve_actors(subj, [])
+            if sources and t_subj and not any(t.lower_ in self.words.first_person and t.text != "US" for t in t_subj):
+                src_ids = {a.mention.actor_id for a in sources}
+                targets = [b for b in self.slots.object_actors(t_subj, []) if b.mention.actor_id not in src_ids]
+                if targets:
+                    self._emit(sent, si, tok, tok.idx + len(tok.text), "ACCUSE", "criticize", sources, targets[:1],
+                               False, [], False, "predicate.condemn", mod_tok=tok.head)
+                    return True
         if tok.lemma_ == "be" and tok.dep_ == "ccomp" and tok.head.lemma_ in self.words.speech:
             # "X said removing the sanctions on Burma is out of the question": X rejects (CAMEO 12)
             pred = " ".join(t.lower_ for c in tok.children if c.i > tok.i and c.dep_ in ("neg", "prep", "attr", "acomp")
@@ -434,6 +448,12 @@ class Coder:
                 return True
         return False
 
+
+    def _condemning(self, be: Token) -> bool:
+        """A copula whose predicate condemns its subject ("... are economic terrorism", "... is a
+        crime", "... was illegal": ``condemnation_predicates``)."""
+        return any(c.dep_ in ("attr", "acomp") and c.lemma_.lower() in self.words.condemnation_predicates
+                   for c in be.children)
 
     def _commanded(self, tok: Token) -> frozenset[str]:
         """The forces a state commands, when ``tok`` is what they are ordered to do ("ordered its
@@ -755,6 +775,12 @@ class Coder:
                     agents = [a for pc in acts for a in prep_objects(pc, ("by",))]
                     sources = self.slots.resolve_actors(agents, speaker) \
                         or self.slots.resolve_actors(
+                            # "killed in cross-border fire from Afghanistan": where the fire came from
+                            [f for pc in acts if pc.lemma_.lower() in self.words.agent_act_nouns | self.words.fighting_nouns
+                             for f in prep_objects(pc, ("from",)) + (prep_objects(tok, ("from",))
+                                                                     if tok.lemma_.lower() in self.words.harm_verbs else [])],
+                            speaker) \
+                        or self.slots.resolve_actors(
                             [w for pc in acts if pc.lemma_.lower() in self.words.fighting_nouns
                              for x in pc.subtree if x.dep_ == "prep" and x.lower_ == "with"
                              for w in x.children if w.dep_ == "pobj"], speaker)
@@ -801,7 +827,8 @@ class Coder:
                     targets = self.slots.fallback_targets(tok, obj_toks, speaker, exclude=sources)
                     # a co-agent is no target ("recognized by both Russia and Ukraine")
                     targets = [x for x in targets if x.mention.start not in src_starts
-                               and x.mention.actor_id not in {y.mention.actor_id for y in sources}]
+                               and x.mention.actor_id not in {y.mention.actor_id for y in sources
+                                                              if self.unborrowed(y, [x]) is y}]
                     if pat.category in self.words.clause_participant_categories:
                         # what a consultation is about is no party to it ("a conversation on Nicaragua")
                         topic = {x.idx for h in [tok, *obj_toks] for c in h.children
@@ -852,6 +879,13 @@ class Coder:
                     targets = [x for x in self.slots.resolve_targets(
                         [p_ for s_ in subj for p_ in prep_objects(s_, ("to", "in"))], speaker)
                         if x.mention.actor_id not in src_ids] or [x for x in targets if x.mention.actor_id not in src_ids]
+                if not sources and passive and pat.category == "MOBILIZE" and not any(
+                        c.dep_ == "agent" for c in tok.children):
+                    # "police were put on high alert", "Indian troops were placed on standby": a state's
+                    # forces readied with no one named doing it are the state's own act (CAMEO 15x)
+                    sources = [a for a in self.slots.resolve_actors(list(subj), speaker)
+                               if a.mention.sector in self.words.state_sectors]
+                    targets = [x for x in targets if x.mention.actor_id not in {a.mention.actor_id for a in sources}]
                 if not sources and pat.reciprocal and passive:
                     # "An agreement between X and Y was signed"
                     btw = [p for o in obj_toks for p in prep_objects(o, ("between",))]
@@ -901,6 +935,8 @@ class Coder:
         if dep in ("dobj", "nsubjpass", "pobj") and not circum and any(
                 e.sent_idx == si and e.trigger_start in (tok.head.idx, tok.head.head.idx) for e in self.events):
             return      # the object of a verb pattern already coded ("imposed sanctions", "began a visit")
+        if tok.dep_ == "nsubj" and head.lemma_ == "be" and self._condemning(head):
+            return      # "US sanctions are economic terrorism": the act condemned, not reported
         speaker, _ = self.slots.speaker(tok)
         src_toks = [c for c in tok.children if c.dep_ == "poss"]
         sources = self.slots.resolve_actors(src_toks, speaker)

@@ -122,6 +122,7 @@ class Words:
     unreal: frozenset[str]
     fighting_nouns: frozenset[str]
     agent_act_nouns: frozenset[str]
+    condemnation_predicates: frozenset[str]
     content_nouns: frozenset[str]
     unreal_marks: frozenset[str]
     temporal_marks: frozenset[str]

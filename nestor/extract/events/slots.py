@@ -235,7 +235,8 @@ class Slots:
     def resolve_actors(self, toks: list[Token], speaker: list[Mention]) -> list[Actor]:
         out: list[Actor] = []
         for t in toks:
-            if t.lower_ in self.words.first_person and speaker:
+            if t.lower_ in self.words.first_person and speaker and t.text != "US":
+                # ("US" in capitals is the country, never "us": "Iran says US sanctions ...")
                 out.extend(Actor(m, False) for m in self.expand(speaker) if coded(m))
                 continue
             found = [m for m in self.expand(self.actor_mentions(t)) if coded(m)]
@@ -321,7 +322,12 @@ class Slots:
         guessed target costs a triple nothing when the gold has a target and the guess is wrong
         (missing and wrong both count one false positive and one false negative), so the fallback
         trades only on sentences whose gold has no target."""
-        skip = {e.mention.actor_id for e in exclude or []}
+        # (unnamed troops whose country was only borrowed from the sentence are no reason to skip a
+        # named force of that country: in "Soldiers shelled Syrian army positions" the Syrian army is
+        # the target and the soldiers are coded by their sector alone, Coder.unborrowed)
+        skip = {e.mention.actor_id for e in exclude or []
+                if not (e.mention.kind == "sector" and e.mention.sector == "MIL"
+                        and e.mention.how in ("context-sentence", "context-place", "context-article"))}
         # a state's own forces are never its fallback target ("North Korea ... by
         # sending troops into the buffer zone"): same country, a sector of the state
         own = {e.mention.country for e in exclude or [] if e.mention.country and e.mention.sector in (None, "GOV")}
