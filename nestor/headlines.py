@@ -55,7 +55,7 @@ def _data() -> dict[str, frozenset[str]]:
         raise ValueError(f"{DATA}: cannot be read as YAML ({e})") from e
     out: dict[str, frozenset[str]] = {}
     for key in ("keep_case", "modifier_determiners", "not_verbs", "name_labels", "collective_nouns",
-                "casualty_participles"):
+                "casualty_participles", "clause_marks"):
         val = raw.get(key)
         if not isinstance(val, list) or not all(isinstance(w, str) for w in val):
             raise ValueError(f"{DATA}: '{key}' must be a list of words")
@@ -222,7 +222,31 @@ def variant(sent: Span, tables: _Tables) -> tuple[list[str], int | None, str | N
                 verb_at, lemma = k, lem
                 words[k] = tables.past_of(lem)
                 break
+    if verb_at is not None:
+        _second_clause(sent, words, verb_at, tables)
     return words, verb_at, lemma
+
+
+def _second_clause(sent: Span, words: list[str], after: int, tables: _Tables) -> None:
+    """A title's second clause after a conjunction ("Clashes rock Beirut **as** security forces
+    **fire** tear gas"): its present-tense or base-form verb after a plural subject is given in the
+    past too (in ``words``), so the re-parse reads both clauses."""
+    d = _data()
+    toks = list(sent)
+    k = next((j for j in range(after + 1, len(toks)) if toks[j].lower_ in d["clause_marks"]), None)
+    if k is None:
+        return
+    for j in range(k + 2, min(len(toks), k + 6)):
+        t, prev = toks[j], toks[j - 1]
+        if prev.pos_ not in ("NOUN", "PROPN") or not t.is_alpha:
+            continue
+        lem = tables.present_lemma(t.text) if t.lower_ not in d["not_verbs"] else None
+        if lem is None and (prev.tag_ in ("NNS", "NNPS") or prev.lower_ in d["collective_nouns"]) \
+                and t.lower_ in tables.verbs and t.tag_ != "NNS":
+            lem = t.lower_
+        if lem:
+            words[j] = tables.past_of(lem)
+            return
 
 
 class Headlines:
