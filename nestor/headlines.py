@@ -116,7 +116,7 @@ class _Tables:
 
 def looks_like_headline(sent: Span, tables: _Tables) -> bool:
     """A sentence whose root is no verb (a title that lost its verb to the parser, a participle
-    or an infinitive clause) or whose words are in Title Case."""
+    or an infinitive clause) or, with no final stop, whose words are in Title Case."""
     words = [t for t in sent if t.is_alpha]
     if len(words) < 3 or len(sent) > 40:
         return False
@@ -127,7 +127,11 @@ def looks_like_headline(sent: Span, tables: _Tables) -> bool:
         return True     # a name read as an imperative: "Modi to visit Japan"
     if _weak_verb_root(sent):
         return True
-    return title_case(sent, tables)
+    # Title Case alone makes a headline only without a final stop: a sentence of prose with a verb
+    # at its root keeps its parse, whatever the capitals of the documents and offices it names ("...
+    # signed a Joint Statement on Deepening the Comprehensive Partnership.", "Minister of Foreign
+    # Affairs of Turkmenistan Ann Smith held a telephone conversation with ...")
+    return _no_final_stop(sent) and title_case(sent, tables)
 
 
 def _verbless(sent: Span) -> bool:

@@ -43,3 +43,21 @@ def test_prose_is_not_reparsed(nlp):
     assert [(t.dep_, t.head.i) for t in doc] == [(t.dep_, t.head.i) for t in plain]
     doc = nlp("The prisoners freed last year returned home.")
     assert _root(doc).text == "returned"
+
+
+def test_prose_with_title_case_names_keeps_its_parse(nlp):
+    """Capitals of the documents and offices a sentence of prose names do not make it a headline:
+    a sentence with a verb root and a final stop keeps the parser's reading (a re-parse with the
+    names lower-cased had lost "of Turkmenistan" from the minister's title)."""
+    texts = ["After the talks the two leaders signed a Joint Statement on Deepening the Comprehensive "
+             "Strategic Partnership of Coordination.",
+             "Deputy Prime Minister and Minister of Foreign Affairs of Turkmenistan Anna Berdyeva held a "
+             "Telephone Conversation with the Minister of International Relations of South Africa."]
+    for text in texts:
+        doc = nlp(text)
+        with nlp.select_pipes(disable=["nestor_headlines"]):
+            plain = nlp(text)
+        assert [(t.dep_, t.head.i, t.tag_) for t in doc] == [(t.dep_, t.head.i, t.tag_) for t in plain]
+    # the twin: the same capitals without a final stop are a title, and are re-read
+    title = nlp("Turkmenistan Expels Two Diplomats Over Border Dispute")
+    assert title[1].text == "Expels" and title[1].dep_ == "ROOT"
