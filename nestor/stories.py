@@ -638,7 +638,9 @@ def story_interval(group: list[Report]) -> tuple[date, date, date, str, str | No
     return lo, hi, lo, precision_of(lo, hi), decider.article_id
 
 
-def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
+def story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
+    """The row of the story a group of reports of ``dyad`` makes (its id, interval, headline, counts;
+    the reports themselves under ``_members``)."""
     evs = [e for r in group for e in r.events]
     lo, hi, mid, prec, decider = story_interval(group)
     types = Counter(e.event_type for e in evs)
@@ -652,7 +654,10 @@ def _story_row(dyad: tuple[str, str], group: list[Report]) -> dict[str, Any]:
     places = Counter(p.title() if p.isupper() else p for r in group for p in r.places)
     intens = [abs(e.intensity or 0) for e in evs]
     quads = Counter(str(e.quad_class) for e in evs)
-    sid = record_id("story", dyad, min(r.article_id for r in group))
+    # named by its dyad and first event: an event is in one story of a dyad, but one article may
+    # have reports in two stories of a dyad (a narrow and a wide one), so its first article is no
+    # name (two stories of a 10,000-article run got one id and the step failed on the key)
+    sid = record_id("story", dyad, min(e.id for e in evs))
     return {
         "id": sid, "dyad": "-".join(dyad), "actor_a": dyad[0], "actor_b": dyad[1], "kind": kind,
         "date_start": lo, "date_end": hi, "date": mid,
@@ -699,7 +704,7 @@ def _merge_across_dyads(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
         main = parts[0]
         members = [r for s in parts for r in s["_members"]]
         a, b = main["dyad"].split("-")
-        merged = _story_row((a, b), members)
+        merged = story_row((a, b), members)
         merged["dyads"] = sorted({d for s in parts for d in s["dyads"]})
         out.append(merged)
     return out
@@ -774,7 +779,7 @@ def rebuild(con: Any, dyads: Iterable[tuple[str, str] | str] | None = None) -> i
         stories: list[dict[str, Any]] = []
         for d in sorted(by_dyad):
             df, n_reports = dfs[d]
-            stories += [_story_row(d, g) for g in cluster(by_dyad[d], df, n_reports)]
+            stories += [story_row(d, g) for g in cluster(by_dyad[d], df, n_reports)]
         del by_dyad
         stories = _merge_across_dyads(stories)
         for s in stories:        # the score's novelty is known once every window is written

@@ -301,3 +301,31 @@ def test_actors_known_by_sector_alone_code_events_but_name_no_dyad(tmp_path):
     assert "CHL-NOR" in dyads and not any(x in d for d in dyads for x in ("COP", "REB", "UAF", "CVL", "MIL"))
     assert n.dyad_count() == len(dyads)
     assert all(d == "CHL-NOR" for d, *_ in story_sets(db)), story_sets(db)
+
+
+def test_two_stories_of_one_article_and_dyad_get_two_ids():
+    """One article can have a narrow report (a meeting on a day) and a wide one (a span of years)
+    that end in two stories of the same dyad; a story is named by its dyad and first event, so the
+    two stories get two ids (named by their first article, they got one, and a 10,000-article run
+    failed on the stories' key)."""
+    from nestor.stories import Ev, Report, cluster, story_row
+
+    def ev(eid: str, aid: str) -> Ev:
+        return Ev(eid, aid, 0, "CONSULT", "meeting", 0.8, 1.0, 1, "text", "the leaders met")
+
+    people, oslo = frozenset({"person:a", "person:b"}), ("Oslo",)
+    march = Report("a1", ("CHL", "NOR"), date(2021, 3, 3), date(2021, 3, 3), "s1", [ev("e1", "a1")],
+                   "leaders met in Oslo and signed a fisheries agreement on scientific cooperation", people, oslo,
+                   day=date(2021, 3, 3))
+    sept = Report("a2", ("CHL", "NOR"), date(2021, 9, 8), date(2021, 9, 8), "s2", [ev("e2", "a2")],
+                  "leaders met in Oslo and agreed to build a solar power research centre", people, oslo,
+                  day=date(2021, 9, 8))
+    wide = Report("a1", ("CHL", "NOR"), date(2018, 3, 11), date(2021, 10, 14), "s1", [ev("e3", "a1")],
+                  "the president held talks in Oslo about the fisheries agreement while aides praised the warm mood",
+                  people, oslo)
+    groups = cluster([march, sept, wide])
+    assert len(groups) == 3                      # the wide report joins neither meeting (test above)
+    rows = [story_row(("CHL", "NOR"), g) for g in groups]
+    assert sorted(len(r["articles"]) for r in rows) == [1, 1, 1]
+    assert sum(r["articles"] == ["a1"] for r in rows) == 2          # two stories name article a1 first
+    assert len({r["id"] for r in rows}) == 3
