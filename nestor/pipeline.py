@@ -162,8 +162,8 @@ class _SigtermInterrupts:
             try:
                 self._before = signal.signal(signal.SIGTERM, self._handler)
                 self._set = True
-            except (ValueError, OSError):
-                pass
+            except (ValueError, OSError) as e:   # no signals here (an embedding host): Python's default stays
+                logging.getLogger("nestor").debug("SIGTERM handler not set: %s", e)
 
     def _handler(self, signum: int, frame: object) -> None:
         self.fired = True

@@ -148,6 +148,20 @@ def _rows(db: str) -> tuple[list[Any], list[Any], list[Any]]:
                 con.execute("SELECT id, date, date_source, date_article FROM events ORDER BY id").fetchall())
 
 
+def _write_dies_on_third_call(monkeypatch: Any, error: BaseException) -> Any:
+    """Make the stories' chunk writer raise ``error`` on its third chunk; returns the real writer."""
+    real, calls = stories._write, []
+
+    def dies(con: Any, chunk: Any) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise error
+        real(con, chunk)
+
+    monkeypatch.setattr(stories, "_write", dies)
+    return real
+
+
 def _with_wide(n: int) -> list[tuple[str, str, date | None, date | None, date | None, str]]:
     """Monthly happenings, and for each a report dated only to its year (a wide report)."""
     out = _monthly(n)
@@ -191,15 +205,7 @@ def test_a_stories_step_killed_between_chunks_is_finished_by_the_next_run(tmp_pa
     with Store(db).writer() as con:        # every article pending, as after a run's batches
         con.execute("INSERT INTO story_dirty SELECT id FROM articles")
     monkeypatch.setattr(stories, "CHUNK_EVENTS", 4)
-    real, calls = stories._write, []
-
-    def dies(con, chunk):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt("killed")
-        real(con, chunk)
-
-    monkeypatch.setattr(stories, "_write", dies)
+    real = _write_dies_on_third_call(monkeypatch, KeyboardInterrupt("killed"))
     with pytest.raises(KeyboardInterrupt):
         pipeline.complete_stories(Store(db))
     with Store(db).writer() as con:
@@ -244,15 +250,7 @@ def test_inside_a_callers_transaction_a_failed_rebuild_leaves_the_old_stories(tm
     _rebuild(db)
     before = _rows(db)
     monkeypatch.setattr(stories, "CHUNK_EVENTS", 2)
-    real, calls = stories._write, []
-
-    def dies(con, chunk):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("failed")
-        real(con, chunk)
-
-    monkeypatch.setattr(stories, "_write", dies)
+    _write_dies_on_third_call(monkeypatch, RuntimeError("failed"))
     with Store(db).writer() as con:
         with pytest.raises(RuntimeError), transaction(con):
             stories.rebuild(con, None)
