@@ -254,7 +254,8 @@ def test_browser_home_dyad_story_evidence_article_and_back(live, tmp_path, width
 @pytest.mark.browser
 def test_browser_filter_page_download_and_zoom(live, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     drv = _chrome(tmp_path, 1400)
     try:
@@ -265,10 +266,14 @@ def test_browser_filter_page_download_and_zoom(live, tmp_path):
         lim = drv.find_element(By.NAME, "limit")
         lim.clear()
         lim.send_keys("1")
+        page = drv.find_element(By.TAG_NAME, "html")
         drv.find_element(By.CSS_SELECTOR, "form.filters button").click()
+        WebDriverWait(drv, 10).until(staleness_of(page))     # the next page, not the old one's rows
         assert "2 stored rows" in drv.find_element(By.CSS_SELECTOR, ".pager").text
         first = drv.find_element(By.CSS_SELECTOR, "tbody tr").text
+        page = drv.find_element(By.TAG_NAME, "html")
         drv.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+        WebDriverWait(drv, 10).until(staleness_of(page))
         assert "quad_class=1" in drv.current_url and "actor=Norway" in drv.current_url
         assert drv.find_element(By.CSS_SELECTOR, "tbody tr").text != first
         assert drv.find_elements(By.CSS_SELECTOR, "a[rel=prev]")
